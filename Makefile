@@ -1,0 +1,87 @@
+# Redress - plain Makefile. `make run` serves the demo; `make check` runs every test.
+# Objects go to build/ (optimised) and build/asan/ (AddressSanitizer + UBSan).
+
+PKGS      := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n
+CC        ?= cc
+WARN      := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -MMD -MP \
+             $(shell pkg-config --cflags $(PKGS))
+LIBS      := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+ASAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -O1 -g
+
+DB        ?= var/redress.db
+LISTEN    ?= 127.0.0.1:8080
+
+LIB_SRC   := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+UNIT_SRC  := $(shell find tests/unit -name 'test_*.c' | sort)
+STORE_SRC := $(shell find tests/store -name 'test_*.c' | sort)
+TEST_SRC  := $(UNIT_SRC) $(STORE_SRC)
+
+OBJ       := $(LIB_SRC:%.c=build/%.o)
+OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o)
+TESTS     := $(TEST_SRC:%.c=build/%)
+TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
+
+.PHONY: all run check lint bench deps clean tests
+
+all: build/redress
+
+deps:
+	@scripts/deps.sh
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
+
+build/libredress.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libredress.a: $(OBJ_ASAN)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/redress: build/src/main.o build/libredress.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/redress: build/asan/src/main.o build/asan/libredress.a
+	$(CC) $(ALL_CFLAGS) $(ASAN) -o $@ $^ $(LIBS)
+
+build/tests/%: build/tests/%.o build/libredress.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+build/asan/tests/%: build/asan/tests/%.o build/asan/libredress.a
+	$(CC) $(ALL_CFLAGS) $(ASAN) -o $@ $^ $(LIBS) -lcmocka
+
+tests: build/redress build/asan/redress $(TESTS) $(TESTS_ASAN)
+
+# Serves the demo: installs what is missing, builds, creates the database once.
+run: deps
+	@$(MAKE) --no-print-directory build/redress
+	@mkdir -p $(dir $(DB))
+	@if [ ! -f $(DB) ]; then \
+	  build/redress init --db $(DB) --demo $(if $(ADMIN_PASSWORD_FILE),--admin-password-file $(ADMIN_PASSWORD_FILE)); \
+	else build/redress migrate --db $(DB); fi
+	build/redress serve --db $(DB) --listen $(LISTEN)
+
+# Every test: unit and store (plain and sanitized), API over HTTP against the
+# sanitized binary, the crash test; ends with "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory -j2 tests
+	@scripts/check.sh
+
+lint: deps
+	@scripts/lint.sh
+
+bench: deps build/redress
+	@bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

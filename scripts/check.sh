@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test suite and adds up their "RESULT <suite> passed=N failed=M"
+# lines into one closing line "N passed, N failed". A suite that crashes or
+# prints no RESULT line counts as one failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+
+run_suite() {
+  local name=$1; shift
+  local log="$log_dir/$(echo "$name" | tr '/ ' '__').log"
+  local start=$SECONDS
+  "$@" >"$log" 2>&1
+  local rc=$?
+  local p=0 f=0 seen=0
+  while read -r _ _ pv fv; do
+    p=$((p + ${pv#passed=})); f=$((f + ${fv#failed=})); seen=1
+  done < <(grep -E '^RESULT [^ ]+ passed=[0-9]+ failed=[0-9]+$' "$log")
+  if [ $seen -eq 0 ] || { [ $rc -ne 0 ] && [ $f -eq 0 ]; }; then
+    f=$((f + 1))
+    echo "FAIL $name (exit $rc, see $log)"
+    tail -n 30 "$log" | sed 's/^/    /'
+  elif [ $f -gt 0 ]; then
+    echo "FAIL $name: $p passed, $f failed ($((SECONDS - start))s, see $log)"
+    grep -E '\[  FAILED  \]|^FAIL|^ERROR|Error|error:' "$log" | head -n 30 | sed 's/^/    /'
+  else
+    echo "ok   $name: $p passed ($((SECONDS - start))s)"
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+for t in $(find build/tests -type f -perm -u+x -name 'test_*' | sort); do
+  run_suite "${t#build/}" "$t"
+done
+for t in $(find build/asan/tests -type f -perm -u+x -name 'test_*' | sort); do
+  run_suite "${t#build/}" "$t"
+done
+if [ -f tests/api/run.py ]; then
+  run_suite "api (asan binary)" python3 tests/api/run.py --binary build/asan/redress
+fi
+if [ -f tests/api/crash_test.py ]; then
+  run_suite "crash (kill -9 under load)" python3 tests/api/crash_test.py --binary build/redress
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

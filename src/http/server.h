@@ -1,0 +1,35 @@
+/* http/server.h - the HTTP server: libmicrohttpd, the route table, the handlers.
+ *
+ * The only module that includes <microhttpd.h>. rd_http_start() serves until
+ * rd_http_stop(); the service is borrowed and must outlive the server.
+ */
+#ifndef RD_HTTP_SERVER_H
+#define RD_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/status.h"
+
+struct rd_service;
+struct rd_http;
+
+struct rd_http_options {
+  const char *listen;          /* "127.0.0.1:8080" or "[::1]:8080"; port 0 picks one */
+  size_t json_body_max_bytes;  /* default 1 MiB; larger bodies get 413 */
+  bool secure_cookies;         /* add Secure to the session cookie (behind TLS) */
+};
+
+/* Starts serving. RD_E_UNAVAILABLE (with the reason) when the address cannot
+ * be bound. *out is released with rd_http_stop(). */
+enum rd_status rd_http_start(struct rd_service *svc,
+                             const struct rd_http_options *opt,
+                             struct rd_http **out, struct rd_error *err);
+
+/* The port actually bound (useful with port 0). */
+unsigned rd_http_port(const struct rd_http *h);
+
+/* Stops accepting, finishes requests in flight, frees. Accepts NULL. */
+void rd_http_stop(struct rd_http *h);
+
+#endif

@@ -1,0 +1,281 @@
+/* service/service.h - the use cases, shared by HTTP, jobs and the CLI.
+ *
+ * Every call takes the acting principal, checks what that principal may do
+ * (role and department scope), runs the domain core, and writes the state
+ * change with its timeline event in one store transaction. Results come from
+ * the caller's arena. The service is thread-safe; create one per process.
+ */
+#ifndef RD_SERVICE_SERVICE_H
+#define RD_SERVICE_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/action.h"
+#include "core/complaint.h"
+#include "core/event.h"
+#include "core/org.h"
+#include "core/policy.h"
+#include "store/store.h"
+#include "util/status.h"
+
+struct rd_arena;
+struct rd_service;
+
+struct rd_service_config {
+  const char *timezone;          /* display zone and complaint-number dates; default Asia/Shanghai */
+  const char *number_prefix;     /* default "TS" */
+  size_t attachment_max_bytes;   /* default 10 MiB */
+  int session_ttl_s;             /* default 12 h */
+};
+
+/* Who is acting. Filled by authentication; user_id 0 is the system itself
+ * (the CLI and demo loader), which may do anything. */
+struct rd_principal {
+  int64_t user_id;
+  const char *username;
+  const char *display_name;
+  enum rd_role role;
+  int64_t department_id;
+  const char *locale;
+};
+
+/* The system principal: admin rights, user id 0. */
+extern const struct rd_principal RD_PRINCIPAL_SYSTEM;
+
+typedef int64_t (*rd_clock_fn)(void *ctx);
+
+/* A service over st (borrowed; must outlive the service). cfg may be NULL for
+ * the defaults; its strings are copied. Settings stored in the database
+ * ("timezone", "number_prefix") override cfg. */
+struct rd_service *rd_service_new(struct rd_store *st,
+                                  const struct rd_service_config *cfg);
+void rd_service_free(struct rd_service *svc);
+
+/* Replaces the wall clock (for the demo loader and tests). NULL restores it. */
+void rd_service_set_clock(struct rd_service *svc, rd_clock_fn fn, void *ctx);
+int64_t rd_service_now(struct rd_service *svc);
+const char *rd_service_timezone(struct rd_service *svc);
+struct rd_store *rd_service_store(struct rd_service *svc);
+
+/* ---- authentication ------------------------------------------------------ */
+
+/* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES bytes). */
+enum rd_status rd_service_password_hash(const char *password, char *out,
+                                        size_t out_len, struct rd_error *err);
+
+struct rd_login {
+  const char *session_token;  /* secret for the cookie: 64 hex chars */
+  const char *csrf_token;     /* 64 hex chars */
+  int64_t expires_at;
+  struct rd_user user;
+};
+
+/* Checks username and password (argon2id) and opens a session.
+ * RD_E_UNAUTHORIZED for a wrong name or password (same answer for both). */
+enum rd_status rd_service_login(struct rd_service *svc, const char *username,
+                                const char *password, struct rd_arena *a,
+                                struct rd_login *out, struct rd_error *err);
+
+/* Ends the session; RD_OK even when it did not exist. */
+enum rd_status rd_service_logout(struct rd_service *svc,
+                                 const char *session_token,
+                                 struct rd_error *err);
+
+/* Resolves a session token to its principal and CSRF token.
+ * RD_E_UNAUTHORIZED when unknown, expired, or the user is inactive. */
+enum rd_status rd_service_session_principal(struct rd_service *svc,
+                                            const char *session_token,
+                                            struct rd_arena *a,
+                                            struct rd_principal *out,
+                                            const char **csrf_token,
+                                            struct rd_error *err);
+
+/* Resolves a bearer API token. RD_E_UNAUTHORIZED when unknown or revoked. */
+enum rd_status rd_service_token_principal(struct rd_service *svc,
+                                          const char *token, struct rd_arena *a,
+                                          struct rd_principal *out,
+                                          struct rd_error *err);
+
+/* Creates an API token for the caller (or, for admins, for user_id); the
+ * plain secret is returned once in *secret and only its hash is stored. */
+enum rd_status rd_service_token_create(struct rd_service *svc,
+                                       const struct rd_principal *who,
+                                       int64_t user_id, const char *name,
+                                       struct rd_arena *a,
+                                       struct rd_api_token *out,
+                                       const char **secret,
+                                       struct rd_error *err);
+
+/* ---- complaints ----------------------------------------------------------- */
+
+/* A complaint with what a client needs to show it. */
+struct rd_complaint_view {
+  struct rd_complaint c;
+  bool pii_masked;            /* phone/email/refs were masked for this role */
+  unsigned allowed_actions;   /* bit per rd_action_kind the principal may take now */
+};
+
+/* Registers a complaint (status registered) for the customer in in->customer,
+ * creating or refreshing the customer record. With idem_key (may be NULL):
+ * the same principal, key and body_sha256 return the first complaint again
+ * with *replayed = true; the same key with another body is RD_E_DUPLICATE. */
+enum rd_status rd_service_complaint_register(struct rd_service *svc,
+                                             const struct rd_principal *who,
+                                             const struct rd_complaint *in,
+                                             const char *idem_key,
+                                             const char *body_sha256,
+                                             struct rd_arena *a,
+                                             struct rd_complaint_view *out,
+                                             bool *replayed,
+                                             struct rd_error *err);
+
+/* By numeric id or number. RD_E_NOT_FOUND also when the principal may not
+ * see it (another department's), so existence does not leak. */
+enum rd_status rd_service_complaint_get(struct rd_service *svc,
+                                        const struct rd_principal *who,
+                                        const char *id_or_number,
+                                        struct rd_arena *a,
+                                        struct rd_complaint_view *out,
+                                        struct rd_error *err);
+
+/* Lists with f; the department scope is imposed for departmental roles. */
+enum rd_status rd_service_complaint_list(struct rd_service *svc,
+                                         const struct rd_principal *who,
+                                         const struct rd_complaint_filter *f,
+                                         struct rd_arena *a,
+                                         struct rd_complaint_view **items,
+                                         size_t *n, const char **next_cursor,
+                                         struct rd_error *err);
+
+/* Descriptive fields a PATCH may change. */
+enum rd_patch_field {
+  RD_P_SUBJECT      = 1u << 0,
+  RD_P_DEMANDS      = 1u << 1,
+  RD_P_RESTATEMENT  = 1u << 2,
+  RD_P_CONFIRMED    = 1u << 3,   /* restatement_confirmed */
+  RD_P_ANGER        = 1u << 4,
+  RD_P_CATEGORY     = 1u << 5,
+  RD_P_SEVERITY     = 1u << 6,
+  RD_P_SITE         = 1u << 7,
+  RD_P_EXTERNAL_REF = 1u << 8,
+  RD_P_TAGS         = 1u << 9,
+  RD_P_CUSTOMER_NAME  = 1u << 10,
+  RD_P_CUSTOMER_EMAIL = 1u << 11,
+  RD_P_CUSTOMER_REFS  = 1u << 12,
+  RD_P_RECEIVED_AT  = 1u << 13,
+};
+
+struct rd_complaint_patch {
+  unsigned fields;            /* RD_P_* present */
+  struct rd_complaint values; /* new values for the present fields */
+  const char *changes_json;   /* the request body, for the timeline */
+};
+
+/* Applies patch when expected_version matches (RD_E_CONFLICT otherwise);
+ * records an "edited" event listing old and new values. */
+enum rd_status rd_service_complaint_patch(struct rd_service *svc,
+                                          const struct rd_principal *who,
+                                          int64_t id,
+                                          const struct rd_complaint_patch *patch,
+                                          int expected_version,
+                                          struct rd_arena *a,
+                                          struct rd_complaint_view *out,
+                                          struct rd_error *err);
+
+/* Applies a workflow action. expected_version 0 means "no check". body_json
+ * (may be NULL) is stored as the event's details. Department scope: a
+ * departmental role may act only on its department's complaints (RD_E_NOT_FOUND
+ * otherwise). Refused actions write nothing. */
+enum rd_status rd_service_complaint_act(struct rd_service *svc,
+                                        const struct rd_principal *who,
+                                        int64_t id, struct rd_action *act,
+                                        int expected_version,
+                                        const char *body_json,
+                                        struct rd_arena *a,
+                                        struct rd_complaint_view *out,
+                                        struct rd_error *err);
+
+enum rd_status rd_service_event_list(struct rd_service *svc,
+                                     const struct rd_principal *who, int64_t id,
+                                     struct rd_arena *a, struct rd_event **out,
+                                     size_t *n, struct rd_error *err);
+
+/* Adds an internal note (any role that can see the complaint, except auditors). */
+enum rd_status rd_service_note_add(struct rd_service *svc,
+                                   const struct rd_principal *who, int64_t id,
+                                   const char *note, struct rd_arena *a,
+                                   struct rd_event *out, struct rd_error *err);
+
+/* Stores an attachment (RD_E_TOO_LARGE above the limit, RD_E_INVALID for a
+ * missing filename or content type) and records it on the timeline. */
+enum rd_status rd_service_attachment_add(struct rd_service *svc,
+                                         const struct rd_principal *who,
+                                         int64_t id, const char *filename,
+                                         const char *content_type,
+                                         const void *data, size_t len,
+                                         struct rd_arena *a,
+                                         struct rd_attachment *out,
+                                         struct rd_error *err);
+enum rd_status rd_service_attachment_list(struct rd_service *svc,
+                                          const struct rd_principal *who,
+                                          int64_t id, struct rd_arena *a,
+                                          struct rd_attachment **out, size_t *n,
+                                          struct rd_error *err);
+/* The attachment and its content (scope checked through its complaint). */
+enum rd_status rd_service_attachment_get(struct rd_service *svc,
+                                         const struct rd_principal *who,
+                                         int64_t attachment_id,
+                                         struct rd_arena *a,
+                                         struct rd_attachment *out,
+                                         const void **data, size_t *len,
+                                         struct rd_error *err);
+
+/* The customer with this phone and the principal-visible complaints of it
+ * (newest first, at most 50), for intake's repeat-customer lookup. */
+enum rd_status rd_service_customer_lookup(struct rd_service *svc,
+                                          const struct rd_principal *who,
+                                          const char *phone, struct rd_arena *a,
+                                          struct rd_customer *out,
+                                          struct rd_complaint_view **complaints,
+                                          size_t *n, struct rd_error *err);
+
+/* ---- organisation (reads: any signed-in user; writes: admin) --------------- */
+
+/* Save = create when ->id == 0, else replace. Validation names the field. */
+enum rd_status rd_service_department_save(struct rd_service *svc,
+                                          const struct rd_principal *who,
+                                          struct rd_department *d,
+                                          struct rd_error *err);
+enum rd_status rd_service_site_save(struct rd_service *svc,
+                                    const struct rd_principal *who,
+                                    struct rd_site *s, struct rd_error *err);
+/* Level follows the parent chain; more than 4 levels is RD_E_INVALID
+ * naming "parent_id"; a cycle likewise. */
+enum rd_status rd_service_category_save(struct rd_service *svc,
+                                        const struct rd_principal *who,
+                                        struct rd_category *c,
+                                        struct rd_error *err);
+/* password (may be NULL on update to keep the old one) is hashed here. */
+enum rd_status rd_service_user_save(struct rd_service *svc,
+                                    const struct rd_principal *who,
+                                    struct rd_user *u, const char *password,
+                                    struct rd_error *err);
+enum rd_status rd_service_policy_save(struct rd_service *svc,
+                                      const struct rd_principal *who,
+                                      struct rd_sla_policy *p,
+                                      struct rd_error *err);
+
+/* ---- reports and health --------------------------------------------------- */
+
+/* Analysts, approvers, agents, auditors and admins see everything; managers
+ * and handlers their department. */
+enum rd_status rd_service_report_summary(struct rd_service *svc,
+                                         const struct rd_principal *who,
+                                         struct rd_report_query *q,
+                                         struct rd_arena *a,
+                                         struct rd_report_row **rows, size_t *n,
+                                         struct rd_error *err);
+
+#endif

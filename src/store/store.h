@@ -1,0 +1,353 @@
+/* store/store.h - the port: everything the service needs from storage.
+ *
+ * Backends (store/sqlite, later store/pg) implement it behind store_int.h;
+ * nothing above this line knows SQL. Writes happen only inside
+ * rd_store_write(), which runs a callback in a transaction and returns once
+ * that transaction is durable; concurrent writes are group-committed. Reads
+ * are safe from any thread. Results are allocated from the caller's arena.
+ */
+#ifndef RD_STORE_STORE_H
+#define RD_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/complaint.h"
+#include "core/event.h"
+#include "core/org.h"
+#include "core/policy.h"
+#include "util/status.h"
+
+struct rd_arena;
+struct rd_store;
+struct rd_tx;
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+/* Opens the store named by uri: a file path (SQLite) or postgresql://...
+ * Does not create the schema (see rd_store_migrate). *out is owned by the
+ * caller and released with rd_store_close(). RD_E_UNAVAILABLE when it cannot
+ * be opened; RD_E_INVALID for an unsupported uri. */
+enum rd_status rd_store_open(const char *uri, struct rd_store **out,
+                             struct rd_error *err);
+
+/* Waits for pending writes, then closes. Accepts NULL. */
+void rd_store_close(struct rd_store *st);
+
+/* Applies the numbered migrations not yet applied; *applied (may be NULL)
+ * gets how many ran. A new and an upgraded database end in the same schema. */
+enum rd_status rd_store_migrate(struct rd_store *st, int *applied,
+                                struct rd_error *err);
+
+/* Highest applied migration number (0 on an empty database). */
+enum rd_status rd_store_schema_version(struct rd_store *st, int *out,
+                                       struct rd_error *err);
+
+/* RD_OK when the database answers a trivial query. */
+enum rd_status rd_store_ping(struct rd_store *st, struct rd_error *err);
+
+/* ---- writing ------------------------------------------------------------ */
+
+typedef enum rd_status (*rd_store_write_fn)(struct rd_tx *tx, void *ctx,
+                                            struct rd_error *err);
+
+/* Runs fn(tx, ctx, err) inside a write transaction and returns when it is
+ * committed durably (fsync'd; survives power loss). If fn fails, everything it
+ * wrote is rolled back and its status returned. Concurrent callers are
+ * committed together (one transaction, one fsync), each fn isolated in its
+ * own savepoint, so one caller's failure never undoes another's work. fn may
+ * run on another thread while the caller waits: it must touch only ctx and tx. */
+enum rd_status rd_store_write(struct rd_store *st, rd_store_write_fn fn,
+                              void *ctx, struct rd_error *err);
+
+/* ---- inside a write transaction ----------------------------------------- */
+
+/* Allocates the next complaint number for a prefix such as "TS20261120":
+ * returns "TS20261120-000001", then -000002, ... never reused. */
+enum rd_status rd_tx_next_number(struct rd_tx *tx, const char *day_prefix,
+                                 struct rd_arena *a, const char **number,
+                                 struct rd_error *err);
+
+/* Finds the customer by phone (when cu->phone is set) and refreshes its name,
+ * email and refs from cu when given; otherwise creates one. Sets cu->id. */
+enum rd_status rd_tx_customer_upsert(struct rd_tx *tx, struct rd_customer *cu,
+                                     int64_t now, struct rd_error *err);
+
+/* Inserts c (number, customer.id already set); sets c->id, c->version = 1,
+ * c->updated_at = c->registered_at. Indexes its text for search. */
+enum rd_status rd_tx_complaint_insert(struct rd_tx *tx, struct rd_complaint *c,
+                                      struct rd_error *err);
+
+/* Reads complaint id (with its customer) inside the transaction.
+ * RD_E_NOT_FOUND when absent. */
+enum rd_status rd_tx_complaint_get(struct rd_tx *tx, int64_t id,
+                                   struct rd_arena *a, struct rd_complaint *out,
+                                   struct rd_error *err);
+
+/* Same by number ("TS20261120-000001"). */
+enum rd_status rd_tx_complaint_get_by_number(struct rd_tx *tx, const char *number,
+                                             struct rd_arena *a,
+                                             struct rd_complaint *out,
+                                             struct rd_error *err);
+
+/* Writes every mutable field of c if the stored version equals c->version,
+ * then sets c->version += 1 and c->updated_at = now. RD_E_CONFLICT when the
+ * stored version differs. Re-indexes the text for search. */
+enum rd_status rd_tx_complaint_update(struct rd_tx *tx, struct rd_complaint *c,
+                                      int64_t now, struct rd_error *err);
+
+/* Appends ev to the timeline; sets ev->id. */
+enum rd_status rd_tx_event_append(struct rd_tx *tx, struct rd_event *ev,
+                                  struct rd_error *err);
+
+/* An idempotency record: a create already done under (user, key). */
+struct rd_idempotency {
+  int64_t complaint_id;
+  char body_sha256[65];
+  int64_t created_at;
+};
+
+/* Looks up (user_id, key); *found says whether there is one. */
+enum rd_status rd_tx_idempotency_get(struct rd_tx *tx, int64_t user_id,
+                                     const char *key, struct rd_idempotency *out,
+                                     bool *found, struct rd_error *err);
+
+enum rd_status rd_tx_idempotency_put(struct rd_tx *tx, int64_t user_id,
+                                     const char *key,
+                                     const struct rd_idempotency *rec,
+                                     struct rd_error *err);
+
+/* Stores the content under its SHA-256 (no-op when already there) and the
+ * attachment row; sets att->id. */
+enum rd_status rd_tx_attachment_add(struct rd_tx *tx, struct rd_attachment *att,
+                                    const void *data, size_t len,
+                                    struct rd_error *err);
+
+/* Organisation writes. Insert sets ->id; update writes every field of the
+ * record with that id (RD_E_NOT_FOUND when absent). A unique code, username
+ * or name among siblings already taken gives RD_E_DUPLICATE naming the field. */
+enum rd_status rd_tx_department_save(struct rd_tx *tx, struct rd_department *d,
+                                     struct rd_error *err);
+enum rd_status rd_tx_site_save(struct rd_tx *tx, struct rd_site *s,
+                               struct rd_error *err);
+enum rd_status rd_tx_category_save(struct rd_tx *tx, struct rd_category *c,
+                                   struct rd_error *err);
+enum rd_status rd_tx_user_save(struct rd_tx *tx, struct rd_user *u,
+                               struct rd_error *err);
+/* Saves p (insert when p->id == 0). match arrays and approval are stored as
+ * given; clocks_json verbatim. */
+enum rd_status rd_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
+                                 struct rd_error *err);
+
+/* Reads inside the transaction, for checks that must see its own writes. */
+enum rd_status rd_tx_category_get(struct rd_tx *tx, int64_t id,
+                                  struct rd_arena *a, struct rd_category *out,
+                                  struct rd_error *err);
+
+/* Sessions and API tokens are stored by SHA-256 of the secret only. */
+struct rd_session {
+  char token_sha256[65];
+  int64_t user_id;
+  const char *csrf_token;
+  int64_t created_at, expires_at;
+};
+
+struct rd_api_token {
+  int64_t id;
+  int64_t user_id;
+  const char *name;
+  char token_sha256[65];
+  int64_t created_at;
+  int64_t expires_at;     /* 0 = never */
+  bool revoked;
+};
+
+enum rd_status rd_tx_session_put(struct rd_tx *tx, const struct rd_session *s,
+                                 struct rd_error *err);
+/* Deletes the session; RD_OK also when it did not exist. */
+enum rd_status rd_tx_session_delete(struct rd_tx *tx, const char *token_sha256,
+                                    struct rd_error *err);
+/* Deletes sessions that expired before now. */
+enum rd_status rd_tx_session_purge(struct rd_tx *tx, int64_t now,
+                                   struct rd_error *err);
+enum rd_status rd_tx_token_save(struct rd_tx *tx, struct rd_api_token *t,
+                                struct rd_error *err);
+
+/* Key/value settings (time zone, number prefix, ...). */
+enum rd_status rd_tx_setting_put(struct rd_tx *tx, const char *key,
+                                 const char *value, struct rd_error *err);
+
+/* ---- reading (any thread) ----------------------------------------------- */
+
+enum rd_status rd_store_complaint_get(struct rd_store *st, int64_t id,
+                                      struct rd_arena *a,
+                                      struct rd_complaint *out,
+                                      struct rd_error *err);
+enum rd_status rd_store_complaint_get_by_number(struct rd_store *st,
+                                                const char *number,
+                                                struct rd_arena *a,
+                                                struct rd_complaint *out,
+                                                struct rd_error *err);
+
+enum rd_sort { RD_SORT_RECEIVED_DESC, RD_SORT_RECEIVED_ASC, RD_SORT_DUE };
+
+struct rd_complaint_filter {
+  unsigned status_mask;       /* bit per rd_state; 0 = any */
+  unsigned severity_mask;     /* bit n = severity n; 0 = any */
+  unsigned channel_mask;      /* bit per rd_channel; 0 = any */
+  int64_t department_id;      /* 0 = any */
+  int64_t category_id;        /* 0 = any (exact id) */
+  int64_t site_id;            /* 0 = any */
+  int64_t assignee_id;        /* 0 = any */
+  int64_t customer_id;        /* 0 = any */
+  const char *customer_phone; /* exact, NULL = any */
+  const char *q;              /* full-text query, NULL = none */
+  int64_t received_from;      /* inclusive, 0 = open */
+  int64_t received_to;        /* exclusive, 0 = open */
+  bool overdue;               /* only open ones with due_at < now */
+  int64_t now;
+  int64_t scope_department_id;/* set by the service for departmental roles */
+  enum rd_sort sort;
+  int limit;                  /* 1-500 */
+  const char *cursor;         /* from a previous page's next_cursor, or NULL */
+};
+
+struct rd_complaint_page {
+  struct rd_complaint *items;
+  size_t n;
+  const char *next_cursor;    /* NULL on the last page */
+};
+
+/* One page of complaints matching f, with customers. RD_E_INVALID naming
+ * "cursor" for a cursor this store did not issue, "q" for an unusable query. */
+enum rd_status rd_store_complaint_list(struct rd_store *st,
+                                       const struct rd_complaint_filter *f,
+                                       struct rd_arena *a,
+                                       struct rd_complaint_page *out,
+                                       struct rd_error *err);
+
+/* The timeline of a complaint, oldest first, with actor names. */
+enum rd_status rd_store_event_list(struct rd_store *st, int64_t complaint_id,
+                                   struct rd_arena *a, struct rd_event **out,
+                                   size_t *n, struct rd_error *err);
+
+enum rd_status rd_store_attachment_list(struct rd_store *st,
+                                        int64_t complaint_id, struct rd_arena *a,
+                                        struct rd_attachment **out, size_t *n,
+                                        struct rd_error *err);
+enum rd_status rd_store_attachment_get(struct rd_store *st, int64_t id,
+                                       struct rd_arena *a,
+                                       struct rd_attachment *out,
+                                       struct rd_error *err);
+/* The content of a blob, in the arena. */
+enum rd_status rd_store_blob_get(struct rd_store *st, const char *sha256,
+                                 struct rd_arena *a, const void **data,
+                                 size_t *len, struct rd_error *err);
+
+enum rd_status rd_store_customer_get(struct rd_store *st, int64_t id,
+                                     struct rd_arena *a, struct rd_customer *out,
+                                     struct rd_error *err);
+/* The customer with this exact phone; RD_E_NOT_FOUND when none. */
+enum rd_status rd_store_customer_by_phone(struct rd_store *st, const char *phone,
+                                          struct rd_arena *a,
+                                          struct rd_customer *out,
+                                          struct rd_error *err);
+
+/* Organisation reads. Lists are ordered by id. */
+enum rd_status rd_store_department_get(struct rd_store *st, int64_t id,
+                                       struct rd_arena *a,
+                                       struct rd_department *out,
+                                       struct rd_error *err);
+enum rd_status rd_store_department_by_code(struct rd_store *st, const char *code,
+                                           struct rd_arena *a,
+                                           struct rd_department *out,
+                                           struct rd_error *err);
+enum rd_status rd_store_department_list(struct rd_store *st, struct rd_arena *a,
+                                        struct rd_department **out, size_t *n,
+                                        struct rd_error *err);
+enum rd_status rd_store_site_get(struct rd_store *st, int64_t id,
+                                 struct rd_arena *a, struct rd_site *out,
+                                 struct rd_error *err);
+enum rd_status rd_store_site_list(struct rd_store *st, struct rd_arena *a,
+                                  struct rd_site **out, size_t *n,
+                                  struct rd_error *err);
+enum rd_status rd_store_category_get(struct rd_store *st, int64_t id,
+                                     struct rd_arena *a, struct rd_category *out,
+                                     struct rd_error *err);
+enum rd_status rd_store_category_list(struct rd_store *st, struct rd_arena *a,
+                                      struct rd_category **out, size_t *n,
+                                      struct rd_error *err);
+enum rd_status rd_store_user_get(struct rd_store *st, int64_t id,
+                                 struct rd_arena *a, struct rd_user *out,
+                                 struct rd_error *err);
+enum rd_status rd_store_user_by_name(struct rd_store *st, const char *username,
+                                     struct rd_arena *a, struct rd_user *out,
+                                     struct rd_error *err);
+enum rd_status rd_store_user_list(struct rd_store *st, struct rd_arena *a,
+                                  struct rd_user **out, size_t *n,
+                                  struct rd_error *err);
+enum rd_status rd_store_policy_get(struct rd_store *st, int64_t id,
+                                   struct rd_arena *a,
+                                   struct rd_sla_policy *out,
+                                   struct rd_error *err);
+/* Ordered by priority, then id. */
+enum rd_status rd_store_policy_list(struct rd_store *st, struct rd_arena *a,
+                                    struct rd_sla_policy **out, size_t *n,
+                                    struct rd_error *err);
+
+/* RD_E_NOT_FOUND when no such (unexpired or not) session. */
+enum rd_status rd_store_session_get(struct rd_store *st,
+                                    const char *token_sha256, struct rd_arena *a,
+                                    struct rd_session *out,
+                                    struct rd_error *err);
+enum rd_status rd_store_token_get(struct rd_store *st, const char *token_sha256,
+                                  struct rd_arena *a, struct rd_api_token *out,
+                                  struct rd_error *err);
+enum rd_status rd_store_token_list(struct rd_store *st, int64_t user_id,
+                                   struct rd_arena *a, struct rd_api_token **out,
+                                   size_t *n, struct rd_error *err);
+
+/* The value of a setting, or NULL in *value when unset. */
+enum rd_status rd_store_setting_get(struct rd_store *st, const char *key,
+                                    struct rd_arena *a, const char **value,
+                                    struct rd_error *err);
+
+/* ---- reports ------------------------------------------------------------ */
+
+enum rd_group_by {
+  RD_GROUP_CATEGORY, RD_GROUP_DEPARTMENT, RD_GROUP_SITE,
+  RD_GROUP_CHANNEL, RD_GROUP_SEVERITY, RD_GROUP_MONTH
+};
+
+struct rd_report_query {
+  int64_t from, to;           /* received_at in [from, to); 0 = open */
+  enum rd_group_by group_by;
+  int tz_offset_s;            /* for month grouping: local = utc + offset */
+  int64_t scope_department_id;/* 0 = all */
+};
+
+struct rd_report_row {
+  const char *key;            /* id, code or "2026-11"; "" for none */
+  const char *label;          /* department/site/category name, or the key */
+  int64_t total, open, closed;     /* closed = closed + withdrawn + merged */
+  int64_t resolved;                /* ever reached resolved */
+  int64_t followed_up, satisfied;  /* follow-ups that reached the customer */
+  int64_t reopened;                /* complaints with reopen_count > 0 */
+  double handling_median_s;        /* received -> resolved; 0 when none */
+  double handling_p90_s;
+};
+
+/* One row per group value, ordered by key; plus a row with key "total" last. */
+enum rd_status rd_store_report_summary(struct rd_store *st,
+                                       const struct rd_report_query *q,
+                                       struct rd_arena *a,
+                                       struct rd_report_row **out, size_t *n,
+                                       struct rd_error *err);
+
+/* Count of complaints in each state, for /metrics. */
+enum rd_status rd_store_count_by_status(struct rd_store *st,
+                                        int64_t counts[RD_STATE_COUNT],
+                                        struct rd_error *err);
+
+#endif
