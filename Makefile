@@ -18,8 +18,12 @@ UNIT_SRC  := $(shell find tests/unit -name 'test_*.c' | sort)
 STORE_SRC := $(shell find tests/store -name 'test_*.c' | sort)
 TEST_SRC  := $(UNIT_SRC) $(STORE_SRC)
 
-OBJ       := $(LIB_SRC:%.c=build/%.o)
-OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o)
+# SQLite migrations embedded into the binary by scripts/embed.sh.
+MIGRATIONS:= $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+GEN_SRC   := build/gen/sqlite_migrations.c
+
+OBJ       := $(LIB_SRC:%.c=build/%.o) build/gen/sqlite_migrations.o
+OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) build/asan/gen/sqlite_migrations.o
 TESTS     := $(TEST_SRC:%.c=build/%)
 TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
 
@@ -35,6 +39,17 @@ build/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
+
+$(GEN_SRC): $(MIGRATIONS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+build/gen/sqlite_migrations.o: $(GEN_SRC)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/gen/sqlite_migrations.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
 

@@ -1,0 +1,447 @@
+/* store/sqlite/sqlite_int.h - private to the SQLite backend.
+ *
+ * One writer connection (owned by the writer thread, group commit) and a pool
+ * of read connections. Every SQL text is a named statement (enum rd_sqlite_stmt,
+ * texts in statements.c) prepared once per connection on first use and kept.
+ * Strings read from rows are copied into the caller's arena.
+ */
+#ifndef RD_STORE_SQLITE_SQLITE_INT_H
+#define RD_STORE_SQLITE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store_int.h"
+
+struct rd_arena;
+
+/* One embedded migration (build/gen/sqlite_migrations.c, by scripts/embed.sh). */
+struct rd_sqlite_migration {
+  int number;
+  const char *name;
+  const char *sql;
+};
+extern const struct rd_sqlite_migration rd_sqlite_migrations[];
+extern const size_t rd_sqlite_migrations_count;
+
+/* The named statements; texts in statements.c. */
+#define RD_SQLITE_STMT_TABLE(X)                                         \
+  X(SQ_BEGIN_IMMEDIATE) X(SQ_COMMIT) X(SQ_ROLLBACK)                     \
+  X(SQ_SAVEPOINT) X(SQ_RELEASE) X(SQ_ROLLBACK_TO)                       \
+  X(SQ_BEGIN_READ)                                                      \
+  X(SQ_PING) X(SQ_SCHEMA_VERSION) X(SQ_MIGRATION_RECORD)                \
+  X(SQ_NUMBER_NEXT)                                                     \
+  X(SQ_CUSTOMER_BY_PHONE) X(SQ_CUSTOMER_GET) X(SQ_CUSTOMER_INSERT)      \
+  X(SQ_CUSTOMER_REFRESH)                                                \
+  X(SQ_COMPLAINT_INSERT) X(SQ_COMPLAINT_UPDATE) X(SQ_COMPLAINT_VERSION) \
+  X(SQ_COMPLAINT_GET) X(SQ_COMPLAINT_GET_BY_NUMBER)                     \
+  X(SQ_EVENT_INSERT) X(SQ_EVENT_LIST)                                   \
+  X(SQ_IDEM_GET) X(SQ_IDEM_PUT)                                         \
+  X(SQ_BLOB_PUT) X(SQ_BLOB_GET) X(SQ_ATTACHMENT_INSERT)                 \
+  X(SQ_ATTACHMENT_GET) X(SQ_ATTACHMENT_LIST)                            \
+  X(SQ_DEPARTMENT_INSERT) X(SQ_DEPARTMENT_UPDATE) X(SQ_DEPARTMENT_GET)  \
+  X(SQ_DEPARTMENT_BY_CODE) X(SQ_DEPARTMENT_LIST)                        \
+  X(SQ_SITE_INSERT) X(SQ_SITE_UPDATE) X(SQ_SITE_GET) X(SQ_SITE_LIST)    \
+  X(SQ_CATEGORY_INSERT) X(SQ_CATEGORY_UPDATE) X(SQ_CATEGORY_GET)        \
+  X(SQ_CATEGORY_LIST)                                                   \
+  X(SQ_USER_INSERT) X(SQ_USER_UPDATE) X(SQ_USER_GET) X(SQ_USER_BY_NAME) \
+  X(SQ_USER_LIST)                                                       \
+  X(SQ_POLICY_INSERT) X(SQ_POLICY_UPDATE) X(SQ_POLICY_GET)              \
+  X(SQ_POLICY_LIST)                                                     \
+  X(SQ_SESSION_PUT) X(SQ_SESSION_GET) X(SQ_SESSION_DELETE)              \
+  X(SQ_SESSION_PURGE)                                                   \
+  X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
+  X(SQ_SETTING_PUT) X(SQ_SETTING_GET)                                   \
+  X(SQ_COUNT_BY_STATUS) X(SQ_FTS_COUNT) X(SQ_OVERDUE_COUNT)              \
+  X(SQ_REPORT_CATEGORY) X(SQ_REPORT_DEPARTMENT) X(SQ_REPORT_SITE)       \
+  X(SQ_REPORT_CHANNEL) X(SQ_REPORT_SEVERITY) X(SQ_REPORT_MONTH)         \
+  X(SQ_DURATIONS_CATEGORY) X(SQ_DURATIONS_DEPARTMENT)                   \
+  X(SQ_DURATIONS_SITE) X(SQ_DURATIONS_CHANNEL)                          \
+  X(SQ_DURATIONS_SEVERITY) X(SQ_DURATIONS_MONTH)
+
+enum rd_sqlite_stmt {
+#define RD_X(name) name,
+  RD_SQLITE_STMT_TABLE(RD_X)
+#undef RD_X
+  SQ_STMT_COUNT
+};
+
+extern const char *const rd_sqlite_sql[SQ_STMT_COUNT];
+
+/* The columns of struct rd_complaint: X(column, kind, member). Kinds:
+ * I integer, ID id or instant (0 <-> NULL), T text, B bool, CH channel name,
+ * VAL validity name, PK plan kind name (NULL without a plan). One table
+ * drives the INSERT, UPDATE and SELECT texts, the binding and the reading, so
+ * they cannot disagree. FIXED columns are written once, at insert. */
+#define RD_SQLITE_COMPLAINT_FIXED(X)                                    \
+  X(number,                   T,   number)                              \
+  X(registered_at,            I,   registered_at)                       \
+  X(registered_by,            ID,  registered_by)
+
+#define RD_SQLITE_COMPLAINT_MUTABLE(X)                                  \
+  X(status,                   I,   status)                              \
+  X(channel,                  CH,  channel)                             \
+  X(external_ref,             T,   external_ref)                        \
+  X(received_at,              I,   received_at)                         \
+  X(customer_id,              ID,  customer.id)                         \
+  X(subject,                  T,   subject)                             \
+  X(content,                  T,   content)                             \
+  X(demands,                  T,   demands)                             \
+  X(restatement,              T,   restatement)                         \
+  X(restatement_confirmed,    B,   restatement_confirmed)               \
+  X(confirmed_at,             ID,  confirmed_at)                        \
+  X(anger,                    I,   anger)                               \
+  X(validity,                 VAL, validity)                            \
+  X(invalid_reason,           T,   invalid_reason)                      \
+  X(transfer_to_party,        T,   transfer.to_party)                   \
+  X(transfer_contact_person,  T,   transfer.contact_person)             \
+  X(transfer_contact_phone,   T,   transfer.contact_phone)              \
+  X(transfer_contact_address, T,   transfer.contact_address)            \
+  X(category_id,              ID,  category_id)                         \
+  X(severity,                 I,   severity)                            \
+  X(site_id,                  ID,  site_id)                             \
+  X(department_id,            ID,  department_id)                       \
+  X(assignee_id,              ID,  assignee_id)                         \
+  X(plan_present,             B,   plan.present)                        \
+  X(plan_kind,                PK,  plan.kind)                           \
+  X(plan_description,         T,   plan.description)                    \
+  X(plan_has_amount,          B,   plan.has_amount)                     \
+  X(plan_amount_fen,          I,   plan.amount_fen)                     \
+  X(plan_needs_approval,      B,   plan.needs_approval)                 \
+  X(reopen_count,             I,   reopen_count)                        \
+  X(followup_attempts,        I,   followup_attempts)                   \
+  X(satisfaction_score,       I,   satisfaction_score)                  \
+  X(satisfied,                I,   satisfied)                           \
+  X(merged_into,              ID,  merged_into)                         \
+  X(close_reason,             T,   close_reason)                        \
+  X(tags_json,                T,   tags_json)                           \
+  X(first_contact_at,         ID,  first_contact_at)                    \
+  X(resolved_at,              ID,  resolved_at)                         \
+  X(closed_at,                ID,  closed_at)                           \
+  X(due_at,                   ID,  due_at)
+
+/* The SELECT list of a complaint row joined with its customer (alias c, cu),
+ * in the order rd_sqlite_complaint_read() expects. */
+extern const char rd_sqlite_complaint_cols[];
+
+/* Prepared statements for list queries, whose WHERE depends on the filter:
+ * cached per connection by SQL text. */
+enum { RD_SQLITE_LIST_CACHE = 32 };
+
+struct rd_sqlite_conn {
+  sqlite3 *db;
+  sqlite3_stmt *stmt[SQ_STMT_COUNT];
+  struct {
+    uint64_t hash;
+    char *sql;
+    sqlite3_stmt *st;
+  } lists[RD_SQLITE_LIST_CACHE];
+  unsigned list_evict;              /* round-robin victim when full */
+  struct rd_sqlite_conn *next_idle; /* read pool link */
+};
+
+struct rd_sqlite_job;
+
+struct rd_sqlite {
+  char *path;
+
+  /* The writer: one connection, used by the writer thread for batches and by
+   * rd_store_migrate; wlock serialises the two. */
+  struct rd_sqlite_conn *writer;
+  pthread_mutex_t wlock;
+  pthread_t thread;
+  bool thread_started;
+
+  /* The write queue (group commit). */
+  pthread_mutex_t qlock;
+  pthread_cond_t qcond;     /* the writer waits for work */
+  pthread_cond_t done_cond; /* callers wait for their job */
+  struct rd_sqlite_job *head, *tail;
+  bool closing;
+
+  /* The read pool. */
+  pthread_mutex_t plock;
+  pthread_cond_t pcond;
+  struct rd_sqlite_conn *idle;
+  int readers_open, readers_max;
+};
+
+/* ---- connections (conn.c) ------------------------------------------------ */
+
+/* Opens a connection to path with the backend's PRAGMAs and tokenizer.
+ * RD_E_UNAVAILABLE when the file cannot be opened. */
+enum rd_status rd_sqlite_conn_open(const char *path, bool writer,
+                                   struct rd_sqlite_conn **out,
+                                   struct rd_error *err);
+void rd_sqlite_conn_close(struct rd_sqlite_conn *c);
+
+/* The prepared statement id on c, reset and unbound, ready to bind.
+ * NULL (err filled) when it cannot be prepared (e.g. no schema yet). */
+sqlite3_stmt *rd_sqlite_stmt(struct rd_sqlite_conn *c, enum rd_sqlite_stmt id,
+                             struct rd_error *err);
+
+/* The cached statement for sql (prepared on first use), reset and unbound. */
+sqlite3_stmt *rd_sqlite_stmt_text(struct rd_sqlite_conn *c, const char *sql,
+                                  struct rd_error *err);
+
+/* Resets st after use (keeps it prepared); accepts NULL. */
+void rd_sqlite_done(sqlite3_stmt *st);
+
+/* Turns an SQLite result code into a status: UNIQUE -> RD_E_DUPLICATE naming
+ * the column, other constraints -> RD_E_INVALID, BUSY/IO/FULL ->
+ * RD_E_UNAVAILABLE, anything else RD_E_INTERNAL. `what` names the operation. */
+enum rd_status rd_sqlite_fail(sqlite3 *db, int rc, const char *what,
+                              struct rd_error *err);
+
+/* Runs a statement that returns no rows; RD_OK on SQLITE_DONE. */
+enum rd_status rd_sqlite_exec(struct rd_sqlite_conn *c, enum rd_sqlite_stmt id,
+                              struct rd_error *err);
+
+/* Bind helpers: NULL text and zero ids / instants become SQL NULL. */
+int rd_sqlite_bind_text(sqlite3_stmt *st, int i, const char *s);
+int rd_sqlite_bind_id(sqlite3_stmt *st, int i, int64_t v);
+
+/* Column text copied into a (NULL for SQL NULL). */
+const char *rd_sqlite_col_text(sqlite3_stmt *st, int i, struct rd_arena *a);
+
+/* Read pool: a connection for this thread's exclusive use until release. */
+enum rd_status rd_sqlite_reader_acquire(struct rd_store *st,
+                                        struct rd_sqlite_conn **out,
+                                        struct rd_error *err);
+void rd_sqlite_reader_release(struct rd_store *st, struct rd_sqlite_conn *c);
+
+/* Generic reads. fn copies the current row into *out (zeroed for lists).
+ * _one: RD_E_NOT_FOUND ("no such <what>") without a row; the key is key_t
+ * when not NULL, else key_i. _all: every row, into an arena array; key_i is
+ * bound as ?1 unless RD_SQLITE_NO_KEY. read_ variants take a pooled reader. */
+typedef void (*rd_sqlite_row_fn)(sqlite3_stmt *s, struct rd_arena *a, void *out);
+#define RD_SQLITE_NO_KEY INT64_MIN
+enum rd_status rd_sqlite_one(struct rd_sqlite_conn *c, enum rd_sqlite_stmt id,
+                             int64_t key_i, const char *key_t,
+                             rd_sqlite_row_fn fn, struct rd_arena *a,
+                             void *out, const char *what, struct rd_error *err);
+enum rd_status rd_sqlite_all(struct rd_sqlite_conn *c, enum rd_sqlite_stmt id,
+                             int64_t key_i, rd_sqlite_row_fn fn, size_t size,
+                             struct rd_arena *a, void **out, size_t *n,
+                             struct rd_error *err);
+enum rd_status rd_sqlite_read_one(struct rd_store *st, enum rd_sqlite_stmt id,
+                                  int64_t key_i, const char *key_t,
+                                  rd_sqlite_row_fn fn, struct rd_arena *a,
+                                  void *out, const char *what,
+                                  struct rd_error *err);
+enum rd_status rd_sqlite_read_all(struct rd_store *st, enum rd_sqlite_stmt id,
+                                  int64_t key_i, rd_sqlite_row_fn fn,
+                                  size_t size, struct rd_arena *a, void **out,
+                                  size_t *n, struct rd_error *err);
+
+/* sort=due key of c: its due_at while open and set, else INT64_MAX. */
+int64_t rd_sqlite_due_key(const struct rd_complaint *c);
+
+/* ---- the tokenizer (tokenizer.c) ------------------------------------------ */
+
+/* Registers the "redress" FTS5 tokenizer on db. */
+int rd_sqlite_tokenizer_register(sqlite3 *db);
+
+/* Tokenizes text as a query would and returns how many tokens it gives. */
+int rd_sqlite_tokenizer_count(const char *text, int len);
+
+/* ---- backend entries (one file per area) ---------------------------------- */
+
+/* backend.c */
+enum rd_status rd_sqlite_open(struct rd_store *st, const char *uri,
+                              struct rd_error *err);
+void rd_sqlite_close(struct rd_store *st);
+enum rd_status rd_sqlite_migrate(struct rd_store *st, int *applied,
+                                 struct rd_error *err);
+enum rd_status rd_sqlite_schema_version(struct rd_store *st, int *out,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_ping(struct rd_store *st, struct rd_error *err);
+enum rd_status rd_sqlite_write(struct rd_store *st, rd_store_write_fn fn,
+                               void *ctx, struct rd_error *err);
+
+/* complaints.c */
+enum rd_status rd_sqlite_complaint_read(sqlite3_stmt *s, int col,
+                                        struct rd_arena *a,
+                                        struct rd_complaint *out);
+enum rd_status rd_sqlite_tx_next_number(struct rd_tx *tx, const char *day_prefix,
+                                        struct rd_arena *a, const char **number,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_tx_customer_upsert(struct rd_tx *tx,
+                                            struct rd_customer *cu, int64_t now,
+                                            struct rd_error *err);
+enum rd_status rd_sqlite_tx_complaint_insert(struct rd_tx *tx,
+                                             struct rd_complaint *c,
+                                             struct rd_error *err);
+enum rd_status rd_sqlite_tx_complaint_get(struct rd_tx *tx, int64_t id,
+                                          struct rd_arena *a,
+                                          struct rd_complaint *out,
+                                          struct rd_error *err);
+enum rd_status rd_sqlite_tx_complaint_get_by_number(struct rd_tx *tx,
+                                                    const char *number,
+                                                    struct rd_arena *a,
+                                                    struct rd_complaint *out,
+                                                    struct rd_error *err);
+enum rd_status rd_sqlite_tx_complaint_update(struct rd_tx *tx,
+                                             struct rd_complaint *c,
+                                             int64_t now, struct rd_error *err);
+enum rd_status rd_sqlite_tx_event_append(struct rd_tx *tx, struct rd_event *ev,
+                                         struct rd_error *err);
+enum rd_status rd_sqlite_tx_idempotency_get(struct rd_tx *tx, int64_t user_id,
+                                            const char *key,
+                                            struct rd_idempotency *out,
+                                            bool *found, struct rd_error *err);
+enum rd_status rd_sqlite_tx_idempotency_put(struct rd_tx *tx, int64_t user_id,
+                                            const char *key,
+                                            const struct rd_idempotency *rec,
+                                            struct rd_error *err);
+enum rd_status rd_sqlite_tx_attachment_add(struct rd_tx *tx,
+                                           struct rd_attachment *att,
+                                           const void *data, size_t len,
+                                           struct rd_error *err);
+enum rd_status rd_sqlite_complaint_get(struct rd_store *st, int64_t id,
+                                       struct rd_arena *a,
+                                       struct rd_complaint *out,
+                                       struct rd_error *err);
+enum rd_status rd_sqlite_complaint_get_by_number(struct rd_store *st,
+                                                 const char *number,
+                                                 struct rd_arena *a,
+                                                 struct rd_complaint *out,
+                                                 struct rd_error *err);
+enum rd_status rd_sqlite_event_list(struct rd_store *st, int64_t complaint_id,
+                                    struct rd_arena *a, struct rd_event **out,
+                                    size_t *n, struct rd_error *err);
+enum rd_status rd_sqlite_attachment_list(struct rd_store *st,
+                                         int64_t complaint_id,
+                                         struct rd_arena *a,
+                                         struct rd_attachment **out, size_t *n,
+                                         struct rd_error *err);
+enum rd_status rd_sqlite_attachment_get(struct rd_store *st, int64_t id,
+                                        struct rd_arena *a,
+                                        struct rd_attachment *out,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_blob_get(struct rd_store *st, const char *sha256,
+                                  struct rd_arena *a, const void **data,
+                                  size_t *len, struct rd_error *err);
+enum rd_status rd_sqlite_customer_get(struct rd_store *st, int64_t id,
+                                      struct rd_arena *a,
+                                      struct rd_customer *out,
+                                      struct rd_error *err);
+enum rd_status rd_sqlite_customer_by_phone(struct rd_store *st,
+                                           const char *phone,
+                                           struct rd_arena *a,
+                                           struct rd_customer *out,
+                                           struct rd_error *err);
+
+/* list.c */
+enum rd_status rd_sqlite_complaint_list(struct rd_store *st,
+                                        const struct rd_complaint_filter *f,
+                                        struct rd_arena *a,
+                                        struct rd_complaint_page *out,
+                                        struct rd_error *err);
+
+/* org.c */
+enum rd_status rd_sqlite_tx_department_save(struct rd_tx *tx,
+                                            struct rd_department *d,
+                                            struct rd_error *err);
+enum rd_status rd_sqlite_tx_site_save(struct rd_tx *tx, struct rd_site *s,
+                                      struct rd_error *err);
+enum rd_status rd_sqlite_tx_category_save(struct rd_tx *tx,
+                                          struct rd_category *c,
+                                          struct rd_error *err);
+enum rd_status rd_sqlite_tx_user_save(struct rd_tx *tx, struct rd_user *u,
+                                      struct rd_error *err);
+enum rd_status rd_sqlite_tx_policy_save(struct rd_tx *tx,
+                                        struct rd_sla_policy *p,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_tx_category_get(struct rd_tx *tx, int64_t id,
+                                         struct rd_arena *a,
+                                         struct rd_category *out,
+                                         struct rd_error *err);
+enum rd_status rd_sqlite_tx_session_put(struct rd_tx *tx,
+                                        const struct rd_session *s,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_tx_session_delete(struct rd_tx *tx,
+                                           const char *token_sha256,
+                                           struct rd_error *err);
+enum rd_status rd_sqlite_tx_session_purge(struct rd_tx *tx, int64_t now,
+                                          struct rd_error *err);
+enum rd_status rd_sqlite_tx_token_save(struct rd_tx *tx,
+                                       struct rd_api_token *t,
+                                       struct rd_error *err);
+enum rd_status rd_sqlite_tx_setting_put(struct rd_tx *tx, const char *key,
+                                        const char *value,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_department_get(struct rd_store *st, int64_t id,
+                                        struct rd_arena *a,
+                                        struct rd_department *out,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_department_by_code(struct rd_store *st,
+                                            const char *code,
+                                            struct rd_arena *a,
+                                            struct rd_department *out,
+                                            struct rd_error *err);
+enum rd_status rd_sqlite_department_list(struct rd_store *st,
+                                         struct rd_arena *a,
+                                         struct rd_department **out, size_t *n,
+                                         struct rd_error *err);
+enum rd_status rd_sqlite_site_get(struct rd_store *st, int64_t id,
+                                  struct rd_arena *a, struct rd_site *out,
+                                  struct rd_error *err);
+enum rd_status rd_sqlite_site_list(struct rd_store *st, struct rd_arena *a,
+                                   struct rd_site **out, size_t *n,
+                                   struct rd_error *err);
+enum rd_status rd_sqlite_category_get(struct rd_store *st, int64_t id,
+                                      struct rd_arena *a,
+                                      struct rd_category *out,
+                                      struct rd_error *err);
+enum rd_status rd_sqlite_category_list(struct rd_store *st, struct rd_arena *a,
+                                       struct rd_category **out, size_t *n,
+                                       struct rd_error *err);
+enum rd_status rd_sqlite_user_get(struct rd_store *st, int64_t id,
+                                  struct rd_arena *a, struct rd_user *out,
+                                  struct rd_error *err);
+enum rd_status rd_sqlite_user_by_name(struct rd_store *st, const char *username,
+                                      struct rd_arena *a, struct rd_user *out,
+                                      struct rd_error *err);
+enum rd_status rd_sqlite_user_list(struct rd_store *st, struct rd_arena *a,
+                                   struct rd_user **out, size_t *n,
+                                   struct rd_error *err);
+enum rd_status rd_sqlite_policy_get(struct rd_store *st, int64_t id,
+                                    struct rd_arena *a,
+                                    struct rd_sla_policy *out,
+                                    struct rd_error *err);
+enum rd_status rd_sqlite_policy_list(struct rd_store *st, struct rd_arena *a,
+                                     struct rd_sla_policy **out, size_t *n,
+                                     struct rd_error *err);
+enum rd_status rd_sqlite_session_get(struct rd_store *st,
+                                     const char *token_sha256,
+                                     struct rd_arena *a,
+                                     struct rd_session *out,
+                                     struct rd_error *err);
+enum rd_status rd_sqlite_token_get(struct rd_store *st,
+                                   const char *token_sha256,
+                                   struct rd_arena *a,
+                                   struct rd_api_token *out,
+                                   struct rd_error *err);
+enum rd_status rd_sqlite_token_list(struct rd_store *st, int64_t user_id,
+                                    struct rd_arena *a,
+                                    struct rd_api_token **out, size_t *n,
+                                    struct rd_error *err);
+enum rd_status rd_sqlite_setting_get(struct rd_store *st, const char *key,
+                                     struct rd_arena *a, const char **value,
+                                     struct rd_error *err);
+
+/* report.c */
+enum rd_status rd_sqlite_report_summary(struct rd_store *st,
+                                        const struct rd_report_query *q,
+                                        struct rd_arena *a,
+                                        struct rd_report_row **out, size_t *n,
+                                        struct rd_error *err);
+enum rd_status rd_sqlite_count_by_status(struct rd_store *st,
+                                         int64_t counts[RD_STATE_COUNT],
+                                         struct rd_error *err);
+
+#endif

@@ -1,0 +1,243 @@
+/* store/sqlite/statements.c - every SQL text of the SQLite backend, by name.
+ *
+ * Designated initialisers tie each text to its enum rd_sqlite_stmt name;
+ * rd_sqlite_open() refuses to start if one is missing. Complaint texts are
+ * generated from RD_SQLITE_COMPLAINT_* so columns and binds stay in step.
+ */
+#include "store/sqlite/sqlite_int.h"
+
+#define COL(col, kind, member)   #col ", "
+#define QMARK(col, kind, member) "?, "
+#define SET(col, kind, member)   #col " = ?, "
+#define SEL(col, kind, member)   "c." #col ", "
+
+/* Columns read by rd_sqlite_complaint_read(), joined with the customer. */
+#define COMPLAINT_COLS                                                   \
+  RD_SQLITE_COMPLAINT_FIXED(SEL) RD_SQLITE_COMPLAINT_MUTABLE(SEL)        \
+  "c.id, c.version, c.updated_at, cu.name, cu.phone, cu.email, cu.refs_json"
+
+#define COMPLAINT_FROM " FROM complaints c JOIN customers cu ON cu.id = c.customer_id "
+
+const char rd_sqlite_complaint_cols[] = COMPLAINT_COLS;
+
+#define CUSTOMER_COLS "id, name, phone, email, refs_json"
+
+/* Reports: one text per grouping. ?1 from, ?2 to (exclusive), ?3 department
+ * scope (0 = all), ?4 tz offset for months, ?5..?7 the closed states (texts
+ * that do not use a parameter simply ignore its bind). The key expression is
+ * the same in the counts and the durations, which are matched by it. */
+#define REPORT_WHERE                                                     \
+  " WHERE c.received_at >= ?1 AND c.received_at < ?2"                    \
+  " AND (?3 = 0 OR c.department_id = ?3)"
+#define REPORT(key, label, join, group)                                  \
+  "SELECT " key ", " label ", count(*),"                                 \
+  " sum(c.status IN (?5, ?6, ?7)), sum(c.resolved_at IS NOT NULL),"      \
+  " sum(c.satisfied >= 0), sum(c.satisfied = 1), sum(c.reopen_count > 0)"\
+  " FROM complaints c " join REPORT_WHERE " GROUP BY " group
+#define DURATIONS(key, join)                                             \
+  "SELECT " key ", c.resolved_at - c.received_at FROM complaints c " join \
+  REPORT_WHERE " AND c.resolved_at IS NOT NULL ORDER BY 1, 2"
+
+#define K_CATEGORY "CAST(c.category_id AS TEXT)"
+#define J_CATEGORY "LEFT JOIN categories g ON g.id = c.category_id"
+#define K_DEPARTMENT "g.code"
+#define J_DEPARTMENT "LEFT JOIN departments g ON g.id = c.department_id"
+#define K_SITE "g.code"
+#define J_SITE "LEFT JOIN sites g ON g.id = c.site_id"
+#define K_SEVERITY "CASE WHEN c.severity > 0 THEN CAST(c.severity AS TEXT) END"
+#define K_MONTH "strftime('%Y-%m', c.received_at + ?4, 'unixepoch')"
+
+const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
+  [SQ_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+  [SQ_COMMIT] = "COMMIT",
+  [SQ_ROLLBACK] = "ROLLBACK",
+  [SQ_SAVEPOINT] = "SAVEPOINT job",
+  [SQ_RELEASE] = "RELEASE job",
+  [SQ_ROLLBACK_TO] = "ROLLBACK TO job",
+  [SQ_BEGIN_READ] = "BEGIN DEFERRED",
+  [SQ_PING] = "SELECT 1",
+  [SQ_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
+  [SQ_MIGRATION_RECORD] =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+
+  [SQ_NUMBER_NEXT] =
+    "INSERT INTO number_sequences (day_prefix, last) VALUES (?, 1)"
+    " ON CONFLICT (day_prefix) DO UPDATE SET last = last + 1 RETURNING last",
+
+  [SQ_CUSTOMER_BY_PHONE] = "SELECT " CUSTOMER_COLS " FROM customers WHERE phone = ?",
+  [SQ_CUSTOMER_GET] = "SELECT " CUSTOMER_COLS " FROM customers WHERE id = ?",
+  [SQ_CUSTOMER_INSERT] =
+    "INSERT INTO customers (name, phone, email, refs_json, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+  [SQ_CUSTOMER_REFRESH] =
+    "UPDATE customers SET name = coalesce(?1, name), email = coalesce(?2, email),"
+    " refs_json = coalesce(?3, refs_json), updated_at = ?4 WHERE id = ?5",
+
+  [SQ_COMPLAINT_INSERT] =
+    "INSERT INTO complaints ("
+    RD_SQLITE_COMPLAINT_FIXED(COL) RD_SQLITE_COMPLAINT_MUTABLE(COL)
+    "version, updated_at, due_key, cust_name, cust_phone) VALUES ("
+    RD_SQLITE_COMPLAINT_FIXED(QMARK) RD_SQLITE_COMPLAINT_MUTABLE(QMARK)
+    "1, ?, ?, (SELECT name FROM customers WHERE id = ?),"
+    " (SELECT phone FROM customers WHERE id = ?))",
+  [SQ_COMPLAINT_UPDATE] =
+    "UPDATE complaints SET " RD_SQLITE_COMPLAINT_MUTABLE(SET)
+    "version = version + 1, updated_at = ?, due_key = ?,"
+    " cust_name = (SELECT name FROM customers WHERE id = ?),"
+    " cust_phone = (SELECT phone FROM customers WHERE id = ?)"
+    " WHERE id = ? AND version = ?",
+  [SQ_COMPLAINT_VERSION] = "SELECT version FROM complaints WHERE id = ?",
+  [SQ_COMPLAINT_GET] = "SELECT " COMPLAINT_COLS COMPLAINT_FROM "WHERE c.id = ?",
+  [SQ_COMPLAINT_GET_BY_NUMBER] =
+    "SELECT " COMPLAINT_COLS COMPLAINT_FROM "WHERE c.number = ?",
+
+  [SQ_EVENT_INSERT] =
+    "INSERT INTO complaint_events (complaint_id, at, actor_id, type, from_status,"
+    " to_status, note, data_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  [SQ_EVENT_LIST] =
+    "SELECT e.id, e.complaint_id, e.at, e.actor_id, u.display_name, e.type,"
+    " e.from_status, e.to_status, e.note, e.data_json"
+    " FROM complaint_events e LEFT JOIN users u ON u.id = e.actor_id"
+    " WHERE e.complaint_id = ? ORDER BY e.id",
+
+  [SQ_IDEM_GET] =
+    "SELECT complaint_id, body_sha256, created_at FROM idempotency_keys"
+    " WHERE user_id = ? AND key = ?",
+  [SQ_IDEM_PUT] =
+    "INSERT INTO idempotency_keys (user_id, key, body_sha256, complaint_id,"
+    " created_at) VALUES (?, ?, ?, ?, ?)",
+
+  [SQ_BLOB_PUT] =
+    "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?)"
+    " ON CONFLICT (sha256) DO NOTHING",
+  [SQ_BLOB_GET] = "SELECT data FROM blobs WHERE sha256 = ?",
+  [SQ_ATTACHMENT_INSERT] =
+    "INSERT INTO attachments (complaint_id, sha256, size, content_type, filename,"
+    " uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  [SQ_ATTACHMENT_GET] =
+    "SELECT id, complaint_id, sha256, size, content_type, filename, uploaded_by,"
+    " uploaded_at FROM attachments WHERE id = ?",
+  [SQ_ATTACHMENT_LIST] =
+    "SELECT id, complaint_id, sha256, size, content_type, filename, uploaded_by,"
+    " uploaded_at FROM attachments WHERE complaint_id = ? ORDER BY id",
+
+  [SQ_DEPARTMENT_INSERT] =
+    "INSERT INTO departments (code, name, active) VALUES (?1, ?2, ?3)",
+  [SQ_DEPARTMENT_UPDATE] =
+    "UPDATE departments SET code = ?1, name = ?2, active = ?3 WHERE id = ?4",
+  [SQ_DEPARTMENT_GET] = "SELECT id, code, name, active FROM departments WHERE id = ?",
+  [SQ_DEPARTMENT_BY_CODE] =
+    "SELECT id, code, name, active FROM departments WHERE code = ?",
+  [SQ_DEPARTMENT_LIST] = "SELECT id, code, name, active FROM departments ORDER BY id",
+
+  [SQ_SITE_INSERT] =
+    "INSERT INTO sites (code, name, calendar_id, active) VALUES (?1, ?2, ?3, ?4)",
+  [SQ_SITE_UPDATE] =
+    "UPDATE sites SET code = ?1, name = ?2, calendar_id = ?3, active = ?4"
+    " WHERE id = ?5",
+  [SQ_SITE_GET] =
+    "SELECT id, code, name, calendar_id, active FROM sites WHERE id = ?",
+  [SQ_SITE_LIST] =
+    "SELECT id, code, name, calendar_id, active FROM sites ORDER BY id",
+
+  [SQ_CATEGORY_INSERT] =
+    "INSERT INTO categories (parent_id, level, name, active) VALUES (?1, ?2, ?3, ?4)",
+  [SQ_CATEGORY_UPDATE] =
+    "UPDATE categories SET parent_id = ?1, level = ?2, name = ?3, active = ?4"
+    " WHERE id = ?5",
+  [SQ_CATEGORY_GET] =
+    "SELECT id, parent_id, level, name, active FROM categories WHERE id = ?",
+  [SQ_CATEGORY_LIST] =
+    "SELECT id, parent_id, level, name, active FROM categories ORDER BY id",
+
+  /* A NULL password_hash on update keeps the stored one: editing a user
+   * must not silently lock them out. */
+  [SQ_USER_INSERT] =
+    "INSERT INTO users (username, display_name, role, department_id, locale,"
+    " active, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [SQ_USER_UPDATE] =
+    "UPDATE users SET username = ?1, display_name = ?2, role = ?3,"
+    " department_id = ?4, locale = ?5, active = ?6,"
+    " password_hash = coalesce(?7, password_hash) WHERE id = ?9",
+  [SQ_USER_GET] =
+    "SELECT id, username, display_name, role, department_id, locale, active,"
+    " password_hash, created_at FROM users WHERE id = ?",
+  [SQ_USER_BY_NAME] =
+    "SELECT id, username, display_name, role, department_id, locale, active,"
+    " password_hash, created_at FROM users WHERE username = ?",
+  [SQ_USER_LIST] =
+    "SELECT id, username, display_name, role, department_id, locale, active,"
+    " password_hash, created_at FROM users ORDER BY id",
+
+  [SQ_POLICY_INSERT] =
+    "INSERT INTO sla_policies (name, priority, match_severity_mask, match_channels,"
+    " match_category_ids, match_site_ids, calendar_id, approval_always,"
+    " approval_severity_at_least, approval_has_amount_over,"
+    " approval_amount_over_fen, clocks_json)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+  [SQ_POLICY_UPDATE] =
+    "UPDATE sla_policies SET name = ?1, priority = ?2, match_severity_mask = ?3,"
+    " match_channels = ?4, match_category_ids = ?5, match_site_ids = ?6,"
+    " calendar_id = ?7, approval_always = ?8, approval_severity_at_least = ?9,"
+    " approval_has_amount_over = ?10, approval_amount_over_fen = ?11,"
+    " clocks_json = ?12 WHERE id = ?13",
+  [SQ_POLICY_GET] =
+    "SELECT id, name, priority, match_severity_mask, match_channels,"
+    " match_category_ids, match_site_ids, calendar_id, approval_always,"
+    " approval_severity_at_least, approval_has_amount_over,"
+    " approval_amount_over_fen, clocks_json FROM sla_policies WHERE id = ?",
+  [SQ_POLICY_LIST] =
+    "SELECT id, name, priority, match_severity_mask, match_channels,"
+    " match_category_ids, match_site_ids, calendar_id, approval_always,"
+    " approval_severity_at_least, approval_has_amount_over,"
+    " approval_amount_over_fen, clocks_json FROM sla_policies"
+    " ORDER BY priority, id",
+
+  [SQ_SESSION_PUT] =
+    "INSERT OR REPLACE INTO sessions (token_sha256, user_id, csrf_token,"
+    " created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+  [SQ_SESSION_GET] =
+    "SELECT token_sha256, user_id, csrf_token, created_at, expires_at"
+    " FROM sessions WHERE token_sha256 = ?",
+  [SQ_SESSION_DELETE] = "DELETE FROM sessions WHERE token_sha256 = ?",
+  [SQ_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < ?",
+
+  [SQ_TOKEN_INSERT] =
+    "INSERT INTO api_tokens (user_id, name, token_sha256, created_at, expires_at,"
+    " revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [SQ_TOKEN_UPDATE] =
+    "UPDATE api_tokens SET user_id = ?1, name = ?2, token_sha256 = ?3,"
+    " created_at = ?4, expires_at = ?5, revoked = ?6 WHERE id = ?7",
+  [SQ_TOKEN_GET] =
+    "SELECT id, user_id, name, token_sha256, created_at, expires_at, revoked"
+    " FROM api_tokens WHERE token_sha256 = ?",
+  [SQ_TOKEN_LIST] =
+    "SELECT id, user_id, name, token_sha256, created_at, expires_at, revoked"
+    " FROM api_tokens WHERE user_id = ? ORDER BY id",
+
+  [SQ_SETTING_PUT] =
+    "INSERT INTO settings (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  [SQ_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
+
+  [SQ_FTS_COUNT] =
+    "SELECT count(*) FROM (SELECT rowid FROM complaints_fts"
+    " WHERE complaints_fts MATCH ?1 LIMIT ?2)",
+  [SQ_OVERDUE_COUNT] =
+    "SELECT count(*) FROM (SELECT 1 FROM complaints WHERE due_key < ?1 LIMIT ?2)",
+  [SQ_COUNT_BY_STATUS] = "SELECT status, count(*) FROM complaints GROUP BY status",
+
+  [SQ_REPORT_CATEGORY] = REPORT(K_CATEGORY, "g.name", J_CATEGORY, "c.category_id"),
+  [SQ_REPORT_DEPARTMENT] =
+    REPORT(K_DEPARTMENT, "g.name", J_DEPARTMENT, "c.department_id"),
+  [SQ_REPORT_SITE] = REPORT(K_SITE, "g.name", J_SITE, "c.site_id"),
+  [SQ_REPORT_CHANNEL] = REPORT("c.channel", "c.channel", "", "c.channel"),
+  [SQ_REPORT_SEVERITY] = REPORT(K_SEVERITY, K_SEVERITY, "", "c.severity"),
+  [SQ_REPORT_MONTH] = REPORT(K_MONTH, K_MONTH, "", "1"),
+  [SQ_DURATIONS_CATEGORY] = DURATIONS(K_CATEGORY, J_CATEGORY),
+  [SQ_DURATIONS_DEPARTMENT] = DURATIONS(K_DEPARTMENT, J_DEPARTMENT),
+  [SQ_DURATIONS_SITE] = DURATIONS(K_SITE, J_SITE),
+  [SQ_DURATIONS_CHANNEL] = DURATIONS("c.channel", ""),
+  [SQ_DURATIONS_SEVERITY] = DURATIONS(K_SEVERITY, ""),
+  [SQ_DURATIONS_MONTH] = DURATIONS(K_MONTH, ""),
+};

@@ -1,0 +1,322 @@
+/* store/store.c - the port's front door: picks a backend by uri, then dispatches.
+ *
+ * Every rd_store_* / rd_tx_* function is one line through the backend's const
+ * table (store_int.h); the behaviour lives in the backends.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+#include "util/mem.h"
+
+/* uri prefixes of backends that exist in the design but not in this build. */
+static const char *const unbuilt_prefixes[] = {
+  "postgresql://", "postgres://",
+};
+
+enum rd_status
+rd_store_open(const char *uri, struct rd_store **out, struct rd_error *err)
+{
+  struct rd_store *st;
+  enum rd_status rc;
+
+  *out = NULL;
+  if (uri == NULL || uri[0] == '\0')
+    return rd_error_set(err, RD_E_INVALID, "db", "no database given");
+  for (size_t i = 0; i < sizeof unbuilt_prefixes / sizeof *unbuilt_prefixes; i++)
+    if (strncmp(uri, unbuilt_prefixes[i], strlen(unbuilt_prefixes[i])) == 0)
+      return rd_error_set(err, RD_E_INVALID, "db",
+                          "PostgreSQL backend not built yet");
+
+  st = rd_xcalloc(1, sizeof *st);
+  st->be = &rd_store_sqlite_backend;   /* anything else is a file path */
+  rc = st->be->open(st, uri, err);
+  if (rc != RD_OK) {
+    free(st);
+    return rc;
+  }
+  *out = st;
+  return RD_OK;
+}
+
+void
+rd_store_close(struct rd_store *st)
+{
+  if (st == NULL)
+    return;
+  st->be->close(st);
+  free(st);
+}
+
+enum rd_status
+rd_store_migrate(struct rd_store *st, int *applied, struct rd_error *err)
+{ return st->be->migrate(st, applied, err); }
+
+enum rd_status
+rd_store_schema_version(struct rd_store *st, int *out, struct rd_error *err)
+{ return st->be->schema_version(st, out, err); }
+
+enum rd_status
+rd_store_ping(struct rd_store *st, struct rd_error *err)
+{ return st->be->ping(st, err); }
+
+enum rd_status
+rd_store_write(struct rd_store *st, rd_store_write_fn fn, void *ctx,
+               struct rd_error *err)
+{ return st->be->write(st, fn, ctx, err); }
+
+/* ---- inside a write transaction ----------------------------------------- */
+
+enum rd_status
+rd_tx_next_number(struct rd_tx *tx, const char *day_prefix, struct rd_arena *a,
+                  const char **number, struct rd_error *err)
+{ return tx->st->be->tx_next_number(tx, day_prefix, a, number, err); }
+
+enum rd_status
+rd_tx_customer_upsert(struct rd_tx *tx, struct rd_customer *cu, int64_t now,
+                      struct rd_error *err)
+{ return tx->st->be->tx_customer_upsert(tx, cu, now, err); }
+
+enum rd_status
+rd_tx_complaint_insert(struct rd_tx *tx, struct rd_complaint *c,
+                       struct rd_error *err)
+{ return tx->st->be->tx_complaint_insert(tx, c, err); }
+
+enum rd_status
+rd_tx_complaint_get(struct rd_tx *tx, int64_t id, struct rd_arena *a,
+                    struct rd_complaint *out, struct rd_error *err)
+{ return tx->st->be->tx_complaint_get(tx, id, a, out, err); }
+
+enum rd_status
+rd_tx_complaint_get_by_number(struct rd_tx *tx, const char *number,
+                              struct rd_arena *a, struct rd_complaint *out,
+                              struct rd_error *err)
+{ return tx->st->be->tx_complaint_get_by_number(tx, number, a, out, err); }
+
+enum rd_status
+rd_tx_complaint_update(struct rd_tx *tx, struct rd_complaint *c, int64_t now,
+                       struct rd_error *err)
+{ return tx->st->be->tx_complaint_update(tx, c, now, err); }
+
+enum rd_status
+rd_tx_event_append(struct rd_tx *tx, struct rd_event *ev, struct rd_error *err)
+{ return tx->st->be->tx_event_append(tx, ev, err); }
+
+enum rd_status
+rd_tx_idempotency_get(struct rd_tx *tx, int64_t user_id, const char *key,
+                      struct rd_idempotency *out, bool *found,
+                      struct rd_error *err)
+{ return tx->st->be->tx_idempotency_get(tx, user_id, key, out, found, err); }
+
+enum rd_status
+rd_tx_idempotency_put(struct rd_tx *tx, int64_t user_id, const char *key,
+                      const struct rd_idempotency *rec, struct rd_error *err)
+{ return tx->st->be->tx_idempotency_put(tx, user_id, key, rec, err); }
+
+enum rd_status
+rd_tx_attachment_add(struct rd_tx *tx, struct rd_attachment *att,
+                     const void *data, size_t len, struct rd_error *err)
+{ return tx->st->be->tx_attachment_add(tx, att, data, len, err); }
+
+enum rd_status
+rd_tx_department_save(struct rd_tx *tx, struct rd_department *d,
+                      struct rd_error *err)
+{ return tx->st->be->tx_department_save(tx, d, err); }
+
+enum rd_status
+rd_tx_site_save(struct rd_tx *tx, struct rd_site *s, struct rd_error *err)
+{ return tx->st->be->tx_site_save(tx, s, err); }
+
+enum rd_status
+rd_tx_category_save(struct rd_tx *tx, struct rd_category *c,
+                    struct rd_error *err)
+{ return tx->st->be->tx_category_save(tx, c, err); }
+
+enum rd_status
+rd_tx_user_save(struct rd_tx *tx, struct rd_user *u, struct rd_error *err)
+{ return tx->st->be->tx_user_save(tx, u, err); }
+
+enum rd_status
+rd_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
+                  struct rd_error *err)
+{ return tx->st->be->tx_policy_save(tx, p, err); }
+
+enum rd_status
+rd_tx_category_get(struct rd_tx *tx, int64_t id, struct rd_arena *a,
+                   struct rd_category *out, struct rd_error *err)
+{ return tx->st->be->tx_category_get(tx, id, a, out, err); }
+
+enum rd_status
+rd_tx_session_put(struct rd_tx *tx, const struct rd_session *s,
+                  struct rd_error *err)
+{ return tx->st->be->tx_session_put(tx, s, err); }
+
+enum rd_status
+rd_tx_session_delete(struct rd_tx *tx, const char *token_sha256,
+                     struct rd_error *err)
+{ return tx->st->be->tx_session_delete(tx, token_sha256, err); }
+
+enum rd_status
+rd_tx_session_purge(struct rd_tx *tx, int64_t now, struct rd_error *err)
+{ return tx->st->be->tx_session_purge(tx, now, err); }
+
+enum rd_status
+rd_tx_token_save(struct rd_tx *tx, struct rd_api_token *t, struct rd_error *err)
+{ return tx->st->be->tx_token_save(tx, t, err); }
+
+enum rd_status
+rd_tx_setting_put(struct rd_tx *tx, const char *key, const char *value,
+                  struct rd_error *err)
+{ return tx->st->be->tx_setting_put(tx, key, value, err); }
+
+/* ---- reading ------------------------------------------------------------ */
+
+enum rd_status
+rd_store_complaint_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                       struct rd_complaint *out, struct rd_error *err)
+{ return st->be->complaint_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_complaint_get_by_number(struct rd_store *st, const char *number,
+                                 struct rd_arena *a, struct rd_complaint *out,
+                                 struct rd_error *err)
+{ return st->be->complaint_get_by_number(st, number, a, out, err); }
+
+enum rd_status
+rd_store_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
+                        struct rd_arena *a, struct rd_complaint_page *out,
+                        struct rd_error *err)
+{ return st->be->complaint_list(st, f, a, out, err); }
+
+enum rd_status
+rd_store_event_list(struct rd_store *st, int64_t complaint_id,
+                    struct rd_arena *a, struct rd_event **out, size_t *n,
+                    struct rd_error *err)
+{ return st->be->event_list(st, complaint_id, a, out, n, err); }
+
+enum rd_status
+rd_store_attachment_list(struct rd_store *st, int64_t complaint_id,
+                         struct rd_arena *a, struct rd_attachment **out,
+                         size_t *n, struct rd_error *err)
+{ return st->be->attachment_list(st, complaint_id, a, out, n, err); }
+
+enum rd_status
+rd_store_attachment_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                        struct rd_attachment *out, struct rd_error *err)
+{ return st->be->attachment_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_blob_get(struct rd_store *st, const char *sha256, struct rd_arena *a,
+                  const void **data, size_t *len, struct rd_error *err)
+{ return st->be->blob_get(st, sha256, a, data, len, err); }
+
+enum rd_status
+rd_store_customer_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                      struct rd_customer *out, struct rd_error *err)
+{ return st->be->customer_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_customer_by_phone(struct rd_store *st, const char *phone,
+                           struct rd_arena *a, struct rd_customer *out,
+                           struct rd_error *err)
+{ return st->be->customer_by_phone(st, phone, a, out, err); }
+
+enum rd_status
+rd_store_department_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                        struct rd_department *out, struct rd_error *err)
+{ return st->be->department_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_department_by_code(struct rd_store *st, const char *code,
+                            struct rd_arena *a, struct rd_department *out,
+                            struct rd_error *err)
+{ return st->be->department_by_code(st, code, a, out, err); }
+
+enum rd_status
+rd_store_department_list(struct rd_store *st, struct rd_arena *a,
+                         struct rd_department **out, size_t *n,
+                         struct rd_error *err)
+{ return st->be->department_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_site_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                  struct rd_site *out, struct rd_error *err)
+{ return st->be->site_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_site_list(struct rd_store *st, struct rd_arena *a,
+                   struct rd_site **out, size_t *n, struct rd_error *err)
+{ return st->be->site_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_category_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                      struct rd_category *out, struct rd_error *err)
+{ return st->be->category_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_category_list(struct rd_store *st, struct rd_arena *a,
+                       struct rd_category **out, size_t *n,
+                       struct rd_error *err)
+{ return st->be->category_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_user_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                  struct rd_user *out, struct rd_error *err)
+{ return st->be->user_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_user_by_name(struct rd_store *st, const char *username,
+                      struct rd_arena *a, struct rd_user *out,
+                      struct rd_error *err)
+{ return st->be->user_by_name(st, username, a, out, err); }
+
+enum rd_status
+rd_store_user_list(struct rd_store *st, struct rd_arena *a,
+                   struct rd_user **out, size_t *n, struct rd_error *err)
+{ return st->be->user_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_policy_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                    struct rd_sla_policy *out, struct rd_error *err)
+{ return st->be->policy_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_policy_list(struct rd_store *st, struct rd_arena *a,
+                     struct rd_sla_policy **out, size_t *n,
+                     struct rd_error *err)
+{ return st->be->policy_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_session_get(struct rd_store *st, const char *token_sha256,
+                     struct rd_arena *a, struct rd_session *out,
+                     struct rd_error *err)
+{ return st->be->session_get(st, token_sha256, a, out, err); }
+
+enum rd_status
+rd_store_token_get(struct rd_store *st, const char *token_sha256,
+                   struct rd_arena *a, struct rd_api_token *out,
+                   struct rd_error *err)
+{ return st->be->token_get(st, token_sha256, a, out, err); }
+
+enum rd_status
+rd_store_token_list(struct rd_store *st, int64_t user_id, struct rd_arena *a,
+                    struct rd_api_token **out, size_t *n, struct rd_error *err)
+{ return st->be->token_list(st, user_id, a, out, n, err); }
+
+enum rd_status
+rd_store_setting_get(struct rd_store *st, const char *key, struct rd_arena *a,
+                     const char **value, struct rd_error *err)
+{ return st->be->setting_get(st, key, a, value, err); }
+
+/* ---- reports ------------------------------------------------------------ */
+
+enum rd_status
+rd_store_report_summary(struct rd_store *st, const struct rd_report_query *q,
+                        struct rd_arena *a, struct rd_report_row **out,
+                        size_t *n, struct rd_error *err)
+{ return st->be->report_summary(st, q, a, out, n, err); }
+
+enum rd_status
+rd_store_count_by_status(struct rd_store *st, int64_t counts[RD_STATE_COUNT],
+                         struct rd_error *err)
+{ return st->be->count_by_status(st, counts, err); }

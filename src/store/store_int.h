@@ -1,0 +1,204 @@
+/* store/store_int.h - the backend contract behind store.h.
+ *
+ * A backend (store/sqlite, later store/pg) fills one const struct
+ * rd_store_backend; store.c picks it by uri and every rd_store_* / rd_tx_*
+ * call goes through that table, in the manner of Dovecot's lib-sql drivers.
+ * Each entry has exactly the contract of the store.h function of that name.
+ * Only src/store/ includes this header.
+ */
+#ifndef RD_STORE_STORE_INT_H
+#define RD_STORE_STORE_INT_H
+
+#include "store/store.h"
+
+/* An open store: which backend, and that backend's state (owned by it). */
+struct rd_store {
+  const struct rd_store_backend *be;
+  void *impl;
+};
+
+/* The transaction handed to an rd_store_write callback: the store and the
+ * backend's connection for this batch (owned by the backend). */
+struct rd_tx {
+  struct rd_store *st;
+  void *impl;
+};
+
+struct rd_store_backend {
+  const char *name;
+
+  /* lifecycle: open fills st->impl; close releases it (st->impl may be NULL) */
+  enum rd_status (*open)(struct rd_store *st, const char *uri,
+                         struct rd_error *err);
+  void (*close)(struct rd_store *st);
+  enum rd_status (*migrate)(struct rd_store *st, int *applied,
+                            struct rd_error *err);
+  enum rd_status (*schema_version)(struct rd_store *st, int *out,
+                                   struct rd_error *err);
+  enum rd_status (*ping)(struct rd_store *st, struct rd_error *err);
+  enum rd_status (*write)(struct rd_store *st, rd_store_write_fn fn,
+                          void *ctx, struct rd_error *err);
+
+  /* inside a write transaction */
+  enum rd_status (*tx_next_number)(struct rd_tx *tx, const char *day_prefix,
+                                   struct rd_arena *a, const char **number,
+                                   struct rd_error *err);
+  enum rd_status (*tx_customer_upsert)(struct rd_tx *tx,
+                                       struct rd_customer *cu, int64_t now,
+                                       struct rd_error *err);
+  enum rd_status (*tx_complaint_insert)(struct rd_tx *tx,
+                                        struct rd_complaint *c,
+                                        struct rd_error *err);
+  enum rd_status (*tx_complaint_get)(struct rd_tx *tx, int64_t id,
+                                     struct rd_arena *a,
+                                     struct rd_complaint *out,
+                                     struct rd_error *err);
+  enum rd_status (*tx_complaint_get_by_number)(struct rd_tx *tx,
+                                               const char *number,
+                                               struct rd_arena *a,
+                                               struct rd_complaint *out,
+                                               struct rd_error *err);
+  enum rd_status (*tx_complaint_update)(struct rd_tx *tx,
+                                        struct rd_complaint *c, int64_t now,
+                                        struct rd_error *err);
+  enum rd_status (*tx_event_append)(struct rd_tx *tx, struct rd_event *ev,
+                                    struct rd_error *err);
+  enum rd_status (*tx_idempotency_get)(struct rd_tx *tx, int64_t user_id,
+                                       const char *key,
+                                       struct rd_idempotency *out, bool *found,
+                                       struct rd_error *err);
+  enum rd_status (*tx_idempotency_put)(struct rd_tx *tx, int64_t user_id,
+                                       const char *key,
+                                       const struct rd_idempotency *rec,
+                                       struct rd_error *err);
+  enum rd_status (*tx_attachment_add)(struct rd_tx *tx,
+                                      struct rd_attachment *att,
+                                      const void *data, size_t len,
+                                      struct rd_error *err);
+  enum rd_status (*tx_department_save)(struct rd_tx *tx,
+                                       struct rd_department *d,
+                                       struct rd_error *err);
+  enum rd_status (*tx_site_save)(struct rd_tx *tx, struct rd_site *s,
+                                 struct rd_error *err);
+  enum rd_status (*tx_category_save)(struct rd_tx *tx, struct rd_category *c,
+                                     struct rd_error *err);
+  enum rd_status (*tx_user_save)(struct rd_tx *tx, struct rd_user *u,
+                                 struct rd_error *err);
+  enum rd_status (*tx_policy_save)(struct rd_tx *tx, struct rd_sla_policy *p,
+                                   struct rd_error *err);
+  enum rd_status (*tx_category_get)(struct rd_tx *tx, int64_t id,
+                                    struct rd_arena *a,
+                                    struct rd_category *out,
+                                    struct rd_error *err);
+  enum rd_status (*tx_session_put)(struct rd_tx *tx,
+                                   const struct rd_session *s,
+                                   struct rd_error *err);
+  enum rd_status (*tx_session_delete)(struct rd_tx *tx,
+                                      const char *token_sha256,
+                                      struct rd_error *err);
+  enum rd_status (*tx_session_purge)(struct rd_tx *tx, int64_t now,
+                                     struct rd_error *err);
+  enum rd_status (*tx_token_save)(struct rd_tx *tx, struct rd_api_token *t,
+                                  struct rd_error *err);
+  enum rd_status (*tx_setting_put)(struct rd_tx *tx, const char *key,
+                                   const char *value, struct rd_error *err);
+
+  /* reads, from any thread */
+  enum rd_status (*complaint_get)(struct rd_store *st, int64_t id,
+                                  struct rd_arena *a, struct rd_complaint *out,
+                                  struct rd_error *err);
+  enum rd_status (*complaint_get_by_number)(struct rd_store *st,
+                                            const char *number,
+                                            struct rd_arena *a,
+                                            struct rd_complaint *out,
+                                            struct rd_error *err);
+  enum rd_status (*complaint_list)(struct rd_store *st,
+                                   const struct rd_complaint_filter *f,
+                                   struct rd_arena *a,
+                                   struct rd_complaint_page *out,
+                                   struct rd_error *err);
+  enum rd_status (*event_list)(struct rd_store *st, int64_t complaint_id,
+                               struct rd_arena *a, struct rd_event **out,
+                               size_t *n, struct rd_error *err);
+  enum rd_status (*attachment_list)(struct rd_store *st, int64_t complaint_id,
+                                    struct rd_arena *a,
+                                    struct rd_attachment **out, size_t *n,
+                                    struct rd_error *err);
+  enum rd_status (*attachment_get)(struct rd_store *st, int64_t id,
+                                   struct rd_arena *a,
+                                   struct rd_attachment *out,
+                                   struct rd_error *err);
+  enum rd_status (*blob_get)(struct rd_store *st, const char *sha256,
+                             struct rd_arena *a, const void **data,
+                             size_t *len, struct rd_error *err);
+  enum rd_status (*customer_get)(struct rd_store *st, int64_t id,
+                                 struct rd_arena *a, struct rd_customer *out,
+                                 struct rd_error *err);
+  enum rd_status (*customer_by_phone)(struct rd_store *st, const char *phone,
+                                      struct rd_arena *a,
+                                      struct rd_customer *out,
+                                      struct rd_error *err);
+  enum rd_status (*department_get)(struct rd_store *st, int64_t id,
+                                   struct rd_arena *a,
+                                   struct rd_department *out,
+                                   struct rd_error *err);
+  enum rd_status (*department_by_code)(struct rd_store *st, const char *code,
+                                       struct rd_arena *a,
+                                       struct rd_department *out,
+                                       struct rd_error *err);
+  enum rd_status (*department_list)(struct rd_store *st, struct rd_arena *a,
+                                    struct rd_department **out, size_t *n,
+                                    struct rd_error *err);
+  enum rd_status (*site_get)(struct rd_store *st, int64_t id,
+                             struct rd_arena *a, struct rd_site *out,
+                             struct rd_error *err);
+  enum rd_status (*site_list)(struct rd_store *st, struct rd_arena *a,
+                              struct rd_site **out, size_t *n,
+                              struct rd_error *err);
+  enum rd_status (*category_get)(struct rd_store *st, int64_t id,
+                                 struct rd_arena *a, struct rd_category *out,
+                                 struct rd_error *err);
+  enum rd_status (*category_list)(struct rd_store *st, struct rd_arena *a,
+                                  struct rd_category **out, size_t *n,
+                                  struct rd_error *err);
+  enum rd_status (*user_get)(struct rd_store *st, int64_t id,
+                             struct rd_arena *a, struct rd_user *out,
+                             struct rd_error *err);
+  enum rd_status (*user_by_name)(struct rd_store *st, const char *username,
+                                 struct rd_arena *a, struct rd_user *out,
+                                 struct rd_error *err);
+  enum rd_status (*user_list)(struct rd_store *st, struct rd_arena *a,
+                              struct rd_user **out, size_t *n,
+                              struct rd_error *err);
+  enum rd_status (*policy_get)(struct rd_store *st, int64_t id,
+                               struct rd_arena *a, struct rd_sla_policy *out,
+                               struct rd_error *err);
+  enum rd_status (*policy_list)(struct rd_store *st, struct rd_arena *a,
+                                struct rd_sla_policy **out, size_t *n,
+                                struct rd_error *err);
+  enum rd_status (*session_get)(struct rd_store *st, const char *token_sha256,
+                                struct rd_arena *a, struct rd_session *out,
+                                struct rd_error *err);
+  enum rd_status (*token_get)(struct rd_store *st, const char *token_sha256,
+                              struct rd_arena *a, struct rd_api_token *out,
+                              struct rd_error *err);
+  enum rd_status (*token_list)(struct rd_store *st, int64_t user_id,
+                               struct rd_arena *a, struct rd_api_token **out,
+                               size_t *n, struct rd_error *err);
+  enum rd_status (*setting_get)(struct rd_store *st, const char *key,
+                                struct rd_arena *a, const char **value,
+                                struct rd_error *err);
+  enum rd_status (*report_summary)(struct rd_store *st,
+                                   const struct rd_report_query *q,
+                                   struct rd_arena *a,
+                                   struct rd_report_row **out, size_t *n,
+                                   struct rd_error *err);
+  enum rd_status (*count_by_status)(struct rd_store *st,
+                                    int64_t counts[RD_STATE_COUNT],
+                                    struct rd_error *err);
+};
+
+/* The backends built into this binary. */
+extern const struct rd_store_backend rd_store_sqlite_backend;
+
+#endif

@@ -1,0 +1,1364 @@
+/* tests/store/test_store.c - the storage port's contract, run against the
+ * SQLite backend on a temporary database file (a fresh one per test).
+ *
+ * Written against store.h only, except where a test must prove something
+ * the port cannot show (the append-only trigger, one blob per content): those
+ * open the file with sqlite3 directly.
+ */
+#include "testing.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+
+enum { T0 = 1795000000 }; /* 2026-11-18, an arbitrary "now" */
+
+struct fx {
+  char dir[64];
+  char path[96];
+  struct rd_store *st;
+  struct rd_arena *a;
+  int64_t dept[2];
+  int64_t cat;
+};
+
+/* ---- fixtures ---------------------------------------------------------------- */
+
+static enum rd_status
+org_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct fx *f = ctx;
+  struct rd_department d1 = { .code = "after_sales", .name = "售后服务部", .active = true };
+  struct rd_department d2 = { .code = "sales", .name = "销售部", .active = true };
+  struct rd_category cat = { .level = 1, .name = "服务态度", .active = true };
+  enum rd_status rc;
+
+  if ((rc = rd_tx_department_save(tx, &d1, err)) != RD_OK ||
+      (rc = rd_tx_department_save(tx, &d2, err)) != RD_OK ||
+      (rc = rd_tx_category_save(tx, &cat, err)) != RD_OK)
+    return rc;
+  f->dept[0] = d1.id;
+  f->dept[1] = d2.id;
+  f->cat = cat.id;
+  return RD_OK;
+}
+
+static int
+setup(void **state)
+{
+  struct fx *f = calloc(1, sizeof *f);
+  struct rd_error err = {0};
+  int applied = -1;
+
+  snprintf(f->dir, sizeof f->dir, "/tmp/rd_store_XXXXXX");
+  if (mkdtemp(f->dir) == NULL)
+    return -1;
+  snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+  if (rd_store_open(f->path, &f->st, &err) != RD_OK ||
+      rd_store_migrate(f->st, &applied, &err) != RD_OK || applied < 1) {
+    fprintf(stderr, "setup: %s\n", err.detail);
+    return -1;
+  }
+  if (rd_store_write(f->st, org_fn, f, &err) != RD_OK) {
+    fprintf(stderr, "setup org: %s\n", err.detail);
+    return -1;
+  }
+  f->a = rd_arena_new();
+  *state = f;
+  return 0;
+}
+
+static int
+teardown(void **state)
+{
+  struct fx *f = *state;
+  char cmd[160];
+
+  rd_store_close(f->st);
+  rd_arena_free(f->a);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+  if (system(cmd) != 0)
+    return -1;
+  free(f);
+  return 0;
+}
+
+/* ---- making complaints --------------------------------------------------------- */
+
+struct mk {
+  struct rd_complaint c;
+  const char *prefix;
+  struct rd_arena *a;
+  bool fail;            /* insert, then fail: everything must roll back */
+};
+
+static enum rd_status
+mk_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct mk *m = ctx;
+  struct rd_event ev = { .at = m->c.registered_at, .type = "registered",
+                         .from_status = -1, .to_status = RD_STATE_REGISTERED };
+  enum rd_status rc;
+
+  if ((rc = rd_tx_next_number(tx, m->prefix, m->a, &m->c.number, err)) != RD_OK ||
+      (rc = rd_tx_customer_upsert(tx, &m->c.customer, m->c.registered_at, err)) != RD_OK ||
+      (rc = rd_tx_complaint_insert(tx, &m->c, err)) != RD_OK)
+    return rc;
+  ev.complaint_id = m->c.id;
+  if ((rc = rd_tx_event_append(tx, &ev, err)) != RD_OK)
+    return rc;
+  if (m->fail)
+    return rd_error_set(err, RD_E_INVALID, "content", "failing on purpose");
+  return RD_OK;
+}
+
+static void
+mk_init(struct mk *m, struct rd_arena *a, const char *content, int64_t received)
+{
+  memset(m, 0, sizeof *m);
+  m->a = a;
+  m->prefix = "TS20261118";
+  m->c.status = RD_STATE_REGISTERED;
+  m->c.channel = RD_CHANNEL_PHONE;
+  m->c.received_at = received;
+  m->c.registered_at = received + 60;
+  m->c.content = content;
+  m->c.customer.name = "张三";
+  m->c.satisfied = -1;
+}
+
+/* Creates one complaint; returns its id. */
+static int64_t
+mk(struct fx *f, struct mk *m)
+{
+  struct rd_error err = {0};
+  enum rd_status rc = rd_store_write(f->st, mk_fn, m, &err);
+  if (rc != RD_OK)
+    fprintf(stderr, "mk: %s %s\n", err.field, err.detail);
+  assert_int_equal(rc, RD_OK);
+  assert_true(m->c.id > 0);
+  return m->c.id;
+}
+
+static int64_t
+mk_text(struct fx *f, const char *content, int64_t received)
+{
+  struct mk m;
+  mk_init(&m, f->a, content, received);
+  return mk(f, &m);
+}
+
+/* ---- lifecycle ---------------------------------------------------------------- */
+
+static void
+test_migrate_twice_is_noop(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  int applied = -1, version = -1;
+
+  assert_int_equal(rd_store_schema_version(f->st, &version, &err), RD_OK);
+  assert_true(version >= 1);
+  assert_int_equal(rd_store_migrate(f->st, &applied, &err), RD_OK);
+  assert_int_equal(applied, 0);
+  assert_int_equal(rd_store_migrate(f->st, NULL, &err), RD_OK);
+  assert_int_equal(rd_store_ping(f->st, &err), RD_OK);
+
+  /* Reopening an existing file: still no-op, data intact. */
+  rd_store_close(f->st);
+  assert_int_equal(rd_store_open(f->path, &f->st, &err), RD_OK);
+  assert_int_equal(rd_store_migrate(f->st, &applied, &err), RD_OK);
+  assert_int_equal(applied, 0);
+  struct rd_department d;
+  assert_int_equal(rd_store_department_get(f->st, f->dept[0], f->a, &d, &err), RD_OK);
+  assert_string_equal(d.code, "after_sales");
+}
+
+static void
+test_open_rejects_postgres_for_now(void **state)
+{
+  struct rd_store *st = NULL;
+  struct rd_error err = {0};
+  assert_int_equal(rd_store_open("postgresql://localhost/redress", &st, &err),
+                   RD_E_INVALID);
+  assert_null(st);
+  assert_non_null(strstr(err.detail, "PostgreSQL"));
+  assert_int_equal(rd_store_open("/nonexistent-dir/x/y.db", &st, &err),
+                   RD_E_UNAVAILABLE);
+}
+
+/* ---- complaints ----------------------------------------------------------------- */
+
+struct upd {
+  struct rd_complaint *c;
+  int64_t now;
+};
+
+static enum rd_status
+upd_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct upd *u = ctx;
+  return rd_tx_complaint_update(tx, u->c, u->now, err);
+}
+
+static void
+test_insert_get_update_conflict(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_complaint got, v2, stale;
+  struct mk m;
+
+  mk_init(&m, f->a, "更衣柜损坏导致物品丢失，客户原话。", T0);
+  m.c.subject = "更衣柜损坏";
+  m.c.demands = "赔偿并道歉";
+  m.c.channel = RD_CHANNEL_REGULATOR;
+  m.c.external_ref = "12315-0001";
+  m.c.customer.phone = "13800138000";
+  m.c.customer.email = "zs@example.com";
+  m.c.customer.refs_json = "{\"plate\":\"京A12345\"}";
+  m.c.anger = 4;
+  m.c.severity = 3;
+  m.c.category_id = f->cat;
+  m.c.department_id = f->dept[0];
+  m.c.tags_json = "[\"vip\"]";
+  m.c.due_at = T0 + 3600;
+  mk(f, &m);
+  assert_string_equal(m.c.number, "TS20261118-000001");
+  assert_int_equal(m.c.version, 1);
+  assert_int_equal(m.c.updated_at, m.c.registered_at);
+
+  assert_int_equal(rd_store_complaint_get(f->st, m.c.id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.number, m.c.number);
+  assert_int_equal(got.version, 1);
+  assert_int_equal(got.status, RD_STATE_REGISTERED);
+  assert_int_equal(got.channel, RD_CHANNEL_REGULATOR);
+  assert_string_equal(got.external_ref, "12315-0001");
+  assert_string_equal(got.subject, "更衣柜损坏");
+  assert_string_equal(got.content, m.c.content);
+  assert_string_equal(got.demands, "赔偿并道歉");
+  assert_null(got.restatement);
+  assert_int_equal(got.anger, 4);
+  assert_int_equal(got.severity, 3);
+  assert_int_equal(got.category_id, f->cat);
+  assert_int_equal(got.department_id, f->dept[0]);
+  assert_int_equal(got.site_id, 0);
+  assert_int_equal(got.validity, RD_VALIDITY_UNKNOWN);
+  assert_int_equal(got.satisfied, -1);
+  assert_false(got.plan.present);
+  assert_int_equal(got.due_at, T0 + 3600);
+  assert_int_equal(got.received_at, T0);
+  assert_string_equal(got.tags_json, "[\"vip\"]");
+  assert_int_equal(got.customer.id, m.c.customer.id);
+  assert_string_equal(got.customer.name, "张三");
+  assert_string_equal(got.customer.phone, "13800138000");
+  assert_string_equal(got.customer.email, "zs@example.com");
+  assert_string_equal(got.customer.refs_json, "{\"plate\":\"京A12345\"}");
+
+  assert_int_equal(rd_store_complaint_get_by_number(f->st, "TS20261118-000001",
+                                                    f->a, &got, &err), RD_OK);
+  assert_int_equal(got.id, m.c.id);
+  assert_int_equal(rd_store_complaint_get(f->st, 9999, f->a, &got, &err),
+                   RD_E_NOT_FOUND);
+  assert_int_equal(rd_store_complaint_get_by_number(f->st, "TS0-1", f->a, &got, &err),
+                   RD_E_NOT_FOUND);
+
+  /* A valid update: every mutable field is written. */
+  assert_int_equal(rd_store_complaint_get(f->st, m.c.id, f->a, &v2, &err), RD_OK);
+  stale = v2;
+  v2.status = RD_STATE_IN_PROGRESS;
+  v2.validity = RD_VALIDITY_VALID;
+  v2.plan = (struct rd_plan){ .present = true, .kind = RD_PLAN_COMPENSATION,
+                              .description = "赔偿200元", .has_amount = true,
+                              .amount_fen = 20000, .needs_approval = true };
+  v2.transfer.to_party = "物业公司";
+  v2.restatement = "客户要求赔偿";
+  v2.restatement_confirmed = true;
+  v2.confirmed_at = T0 + 100;
+  v2.assignee_id = 0;
+  v2.first_contact_at = T0 + 200;
+  v2.satisfaction_score = 4;
+  v2.satisfied = 1;
+  struct upd u = { &v2, T0 + 500 };
+  assert_int_equal(rd_store_write(f->st, upd_fn, &u, &err), RD_OK);
+  assert_int_equal(v2.version, 2);
+  assert_int_equal(v2.updated_at, T0 + 500);
+
+  assert_int_equal(rd_store_complaint_get(f->st, m.c.id, f->a, &got, &err), RD_OK);
+  assert_int_equal(got.version, 2);
+  assert_int_equal(got.updated_at, T0 + 500);
+  assert_int_equal(got.status, RD_STATE_IN_PROGRESS);
+  assert_int_equal(got.validity, RD_VALIDITY_VALID);
+  assert_true(got.plan.present);
+  assert_int_equal(got.plan.kind, RD_PLAN_COMPENSATION);
+  assert_string_equal(got.plan.description, "赔偿200元");
+  assert_true(got.plan.has_amount);
+  assert_int_equal(got.plan.amount_fen, 20000);
+  assert_true(got.plan.needs_approval);
+  assert_string_equal(got.transfer.to_party, "物业公司");
+  assert_null(got.transfer.contact_person);
+  assert_string_equal(got.restatement, "客户要求赔偿");
+  assert_true(got.restatement_confirmed);
+  assert_int_equal(got.confirmed_at, T0 + 100);
+  assert_int_equal(got.first_contact_at, T0 + 200);
+  assert_int_equal(got.satisfaction_score, 4);
+  assert_int_equal(got.satisfied, 1);
+
+  /* A stale version: RD_E_CONFLICT and nothing written. */
+  stale.status = RD_STATE_WITHDRAWN;
+  stale.close_reason = "stale write";
+  u.c = &stale;
+  err = (struct rd_error){0};
+  assert_int_equal(rd_store_write(f->st, upd_fn, &u, &err), RD_E_CONFLICT);
+  assert_int_equal(err.code, RD_E_CONFLICT);
+  assert_int_equal(stale.version, 1);
+  assert_int_equal(rd_store_complaint_get(f->st, m.c.id, f->a, &got, &err), RD_OK);
+  assert_int_equal(got.version, 2);
+  assert_int_equal(got.status, RD_STATE_IN_PROGRESS);
+  assert_null(got.close_reason);
+
+  /* A missing record is not a conflict. */
+  stale.id = 424242;
+  assert_int_equal(rd_store_write(f->st, upd_fn, &u, &err), RD_E_NOT_FOUND);
+}
+
+static void
+test_failed_write_leaves_nothing(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_complaint got;
+  struct mk m;
+
+  mk_init(&m, f->a, "will be rolled back", T0);
+  m.fail = true;
+  assert_int_equal(rd_store_write(f->st, mk_fn, &m, &err), RD_E_INVALID);
+  assert_string_equal(err.field, "content");
+  assert_true(m.c.id > 0);
+  assert_int_equal(rd_store_complaint_get(f->st, m.c.id, f->a, &got, &err),
+                   RD_E_NOT_FOUND);
+  /* The number was rolled back with it, so the next one reuses the slot. */
+  int64_t id = mk_text(f, "kept", T0);
+  assert_int_equal(rd_store_complaint_get(f->st, id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.number, "TS20261118-000001");
+}
+
+/* ---- the timeline ---------------------------------------------------------------- */
+
+struct ev_ctx {
+  int64_t complaint_id, user_id;
+};
+
+static enum rd_status
+ev_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct ev_ctx *e = ctx;
+  struct rd_user u = { .username = "wang", .display_name = "王客服",
+                       .role = RD_ROLE_AGENT, .active = true,
+                       .password_hash = "$argon2id$x", .created_at = T0 };
+  struct rd_event ev = { .complaint_id = e->complaint_id, .at = T0 + 10,
+                         .type = "triage", .from_status = RD_STATE_REGISTERED,
+                         .to_status = RD_STATE_ASSIGNED, .note = "分派",
+                         .data_json = "{\"valid\":true}" };
+  enum rd_status rc = rd_tx_user_save(tx, &u, err);
+  if (rc != RD_OK)
+    return rc;
+  e->user_id = u.id;
+  ev.actor_id = u.id;
+  return rd_tx_event_append(tx, &ev, err);
+}
+
+static void
+test_events_append_only(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct ev_ctx e = { .complaint_id = mk_text(f, "timeline", T0) };
+  struct rd_event *evs;
+  size_t n;
+  sqlite3 *db;
+  char *msg = NULL;
+
+  assert_int_equal(rd_store_write(f->st, ev_fn, &e, &err), RD_OK);
+  assert_int_equal(rd_store_event_list(f->st, e.complaint_id, f->a, &evs, &n, &err),
+                   RD_OK);
+  assert_int_equal(n, 2);
+  assert_string_equal(evs[0].type, "registered");
+  assert_int_equal(evs[0].from_status, -1);
+  assert_int_equal(evs[0].actor_id, 0);
+  assert_null(evs[0].actor_name);
+  assert_string_equal(evs[1].type, "triage");
+  assert_int_equal(evs[1].from_status, RD_STATE_REGISTERED);
+  assert_int_equal(evs[1].to_status, RD_STATE_ASSIGNED);
+  assert_int_equal(evs[1].actor_id, e.user_id);
+  assert_string_equal(evs[1].actor_name, "王客服");
+  assert_string_equal(evs[1].note, "分派");
+  assert_string_equal(evs[1].data_json, "{\"valid\":true}");
+  assert_true(evs[0].id < evs[1].id);
+
+  /* The database itself refuses to change or delete the timeline. */
+  assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  assert_int_not_equal(sqlite3_exec(db, "UPDATE complaint_events SET note = 'x'",
+                                    NULL, NULL, &msg), SQLITE_OK);
+  assert_non_null(strstr(msg, "append-only"));
+  sqlite3_free(msg);
+  msg = NULL;
+  assert_int_not_equal(sqlite3_exec(db, "DELETE FROM complaint_events", NULL,
+                                    NULL, &msg), SQLITE_OK);
+  sqlite3_free(msg);
+  sqlite3_close(db);
+  assert_int_equal(rd_store_event_list(f->st, e.complaint_id, f->a, &evs, &n, &err),
+                   RD_OK);
+  assert_int_equal(n, 2);
+  assert_string_equal(evs[1].note, "分派");
+}
+
+/* ---- numbers ---------------------------------------------------------------------- */
+
+struct num_ctx {
+  const char *prefix;
+  struct rd_arena *a;
+  const char *out[4];
+};
+
+static enum rd_status
+num_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct num_ctx *nc = ctx;
+  for (int i = 0; i < 4; i++) {
+    enum rd_status rc = rd_tx_next_number(tx, nc->prefix, nc->a, &nc->out[i], err);
+    if (rc != RD_OK)
+      return rc;
+  }
+  return RD_OK;
+}
+
+struct num_thread {
+  struct rd_store *st;
+  const char *got[40];
+  struct rd_arena *a;
+  int failures;
+};
+
+static void *
+num_thread_main(void *arg)
+{
+  struct num_thread *t = arg;
+  for (int i = 0; i < 10; i++) {
+    struct num_ctx nc = { .prefix = "TS20261119", .a = t->a };
+    struct rd_error err = {0};
+    if (rd_store_write(t->st, num_fn, &nc, &err) != RD_OK)
+      t->failures++;
+    memcpy(&t->got[i * 4], nc.out, sizeof nc.out);
+  }
+  return NULL;
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+  return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void
+test_numbers_sequential_unique(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct num_ctx nc = { .prefix = "TS20261118", .a = f->a };
+  enum { THREADS = 6 };
+  struct num_thread th[THREADS];
+  pthread_t tid[THREADS];
+  const char *all[THREADS * 40];
+
+  assert_int_equal(rd_store_write(f->st, num_fn, &nc, &err), RD_OK);
+  assert_string_equal(nc.out[0], "TS20261118-000001");
+  assert_string_equal(nc.out[3], "TS20261118-000004");
+  assert_int_equal(rd_store_write(f->st, num_fn, &nc, &err), RD_OK);
+  assert_string_equal(nc.out[0], "TS20261118-000005");
+  nc.prefix = "TS20261120"; /* another day starts again at 1 */
+  assert_int_equal(rd_store_write(f->st, num_fn, &nc, &err), RD_OK);
+  assert_string_equal(nc.out[0], "TS20261120-000001");
+
+  for (int i = 0; i < THREADS; i++) {
+    th[i] = (struct num_thread){ .st = f->st, .a = rd_arena_new() };
+    assert_int_equal(pthread_create(&tid[i], NULL, num_thread_main, &th[i]), 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(tid[i], NULL);
+    assert_int_equal(th[i].failures, 0);
+    memcpy(&all[i * 40], th[i].got, sizeof th[i].got);
+  }
+  qsort(all, THREADS * 40, sizeof *all, cmp_str);
+  for (int i = 0; i < THREADS * 40; i++) {
+    char want[32];
+    snprintf(want, sizeof want, "TS20261119-%06d", i + 1);
+    assert_string_equal(all[i], want); /* 1..240, each exactly once */
+  }
+  for (int i = 0; i < THREADS; i++)
+    rd_arena_free(th[i].a);
+}
+
+/* ---- customers ------------------------------------------------------------------------ */
+
+struct cu_ctx {
+  struct rd_customer cu;
+};
+
+static enum rd_status
+cu_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct cu_ctx *c = ctx;
+  return rd_tx_customer_upsert(tx, &c->cu, T0, err);
+}
+
+static void
+test_customer_upsert_by_phone(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct cu_ctx a = { { .name = "张三", .phone = "13800138000", .email = "a@b.cn" } };
+  struct cu_ctx b = { { .name = "张三丰", .phone = "13800138000" } };
+  struct cu_ctx c = { { .name = "李四" } };
+  struct cu_ctx d = { { .name = "李四" } };
+  struct rd_customer got;
+
+  assert_int_equal(rd_store_write(f->st, cu_fn, &a, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, cu_fn, &b, &err), RD_OK);
+  assert_true(a.cu.id > 0);
+  assert_int_equal(b.cu.id, a.cu.id);
+  assert_int_equal(rd_store_customer_by_phone(f->st, "13800138000", f->a, &got, &err),
+                   RD_OK);
+  assert_int_equal(got.id, a.cu.id);
+  assert_string_equal(got.name, "张三丰");      /* refreshed */
+  assert_string_equal(got.email, "a@b.cn");     /* not given: kept */
+
+  assert_int_equal(rd_store_write(f->st, cu_fn, &c, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, cu_fn, &d, &err), RD_OK);
+  assert_true(c.cu.id != a.cu.id);
+  assert_true(d.cu.id != c.cu.id);              /* no phone: no identity */
+  assert_int_equal(rd_store_customer_get(f->st, c.cu.id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.name, "李四");
+  assert_null(got.phone);
+  assert_int_equal(rd_store_customer_by_phone(f->st, "000", f->a, &got, &err),
+                   RD_E_NOT_FOUND);
+}
+
+/* ---- idempotency --------------------------------------------------------------------- */
+
+struct idem_ctx {
+  int64_t complaint_id;
+  bool found;
+  struct rd_idempotency got;
+  bool put;
+};
+
+static enum rd_status
+idem_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct idem_ctx *ic = ctx;
+  enum rd_status rc = rd_tx_idempotency_get(tx, 7, "key-1", &ic->got, &ic->found, err);
+  if (rc != RD_OK || !ic->put)
+    return rc;
+  struct rd_idempotency rec = { .complaint_id = ic->complaint_id, .created_at = T0 };
+  memset(rec.body_sha256, 'a', 64);
+  return rd_tx_idempotency_put(tx, 7, "key-1", &rec, err);
+}
+
+static void
+test_idempotency_put_get(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct idem_ctx ic = { .complaint_id = mk_text(f, "idem", T0) };
+
+  assert_int_equal(rd_store_write(f->st, idem_fn, &ic, &err), RD_OK);
+  assert_false(ic.found);
+  ic.put = true;
+  assert_int_equal(rd_store_write(f->st, idem_fn, &ic, &err), RD_OK);
+  ic.put = false;
+  assert_int_equal(rd_store_write(f->st, idem_fn, &ic, &err), RD_OK);
+  assert_true(ic.found);
+  assert_int_equal(ic.got.complaint_id, ic.complaint_id);
+  assert_int_equal(ic.got.created_at, T0);
+  assert_int_equal(strlen(ic.got.body_sha256), 64);
+  assert_int_equal(ic.got.body_sha256[0], 'a');
+  ic.put = true; /* the same key twice is refused */
+  assert_int_equal(rd_store_write(f->st, idem_fn, &ic, &err), RD_E_DUPLICATE);
+}
+
+/* ---- attachments ----------------------------------------------------------------------- */
+
+struct att_ctx {
+  struct rd_attachment att;
+  const char *data;
+};
+
+static enum rd_status
+att_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct att_ctx *ac = ctx;
+  return rd_tx_attachment_add(tx, &ac->att, ac->data, strlen(ac->data), err);
+}
+
+static int64_t
+count_rows(const char *path, const char *sql)
+{
+  sqlite3 *db;
+  sqlite3_stmt *s;
+  int64_t n = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    return -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+    if (sqlite3_step(s) == SQLITE_ROW)
+      n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+static void
+test_attachments_dedupe(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  int64_t cid = mk_text(f, "photos", T0);
+  struct att_ctx a1 = { { .complaint_id = cid, .content_type = "image/jpeg",
+                          .filename = "locker.jpg", .uploaded_at = T0 },
+                        "the same bytes" };
+  struct att_ctx a2 = a1;
+  struct att_ctx a3 = { { .complaint_id = cid, .content_type = "text/plain",
+                          .filename = "x.txt", .uploaded_at = T0 }, "other" };
+  struct rd_attachment *list, got;
+  const void *data;
+  size_t n, len;
+
+  a2.att.filename = "copy.jpg";
+  assert_int_equal(rd_store_write(f->st, att_fn, &a1, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, att_fn, &a2, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, att_fn, &a3, &err), RD_OK);
+  assert_string_equal(a1.att.sha256, a2.att.sha256);
+  /* SHA-256("the same bytes"), computed by the store */
+  assert_int_equal(strlen(a1.att.sha256), 64);
+  assert_string_not_equal(a1.att.sha256, a3.att.sha256);
+  assert_int_equal(a1.att.size, 14);
+  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM blobs"), 2);
+  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM attachments"), 3);
+
+  assert_int_equal(rd_store_attachment_list(f->st, cid, f->a, &list, &n, &err), RD_OK);
+  assert_int_equal(n, 3);
+  assert_string_equal(list[1].filename, "copy.jpg");
+  assert_string_equal(list[1].sha256, a1.att.sha256);
+  assert_int_equal(rd_store_attachment_get(f->st, a3.att.id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.content_type, "text/plain");
+  assert_int_equal(rd_store_blob_get(f->st, a1.att.sha256, f->a, &data, &len, &err),
+                   RD_OK);
+  assert_int_equal(len, 14);
+  assert_memory_equal(data, "the same bytes", 14);
+  assert_int_equal(rd_store_blob_get(f->st, "00", f->a, &data, &len, &err),
+                   RD_E_NOT_FOUND);
+}
+
+/* ---- lists ------------------------------------------------------------------------------ */
+
+/* Ids of a full listing, following cursors page by page. */
+static size_t
+list_all(struct fx *f, struct rd_complaint_filter flt, int64_t *ids, size_t max,
+         size_t *pages)
+{
+  size_t n = 0;
+  struct rd_error err = {0};
+  *pages = 0;
+  for (;;) {
+    struct rd_complaint_page page;
+    enum rd_status rc = rd_store_complaint_list(f->st, &flt, f->a, &page, &err);
+    if (rc != RD_OK)
+      fprintf(stderr, "list: %s\n", err.detail);
+    assert_int_equal(rc, RD_OK);
+    (*pages)++;
+    for (size_t i = 0; i < page.n && n < max; i++)
+      ids[n++] = page.items[i].id;
+    if (page.next_cursor == NULL)
+      break;
+    assert_true(page.n == (size_t)flt.limit);
+    flt.cursor = page.next_cursor;
+  }
+  return n;
+}
+
+static void
+test_list_filters_and_scope(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_complaint_page page;
+  int64_t ids[64];
+  size_t pages;
+
+  /* 24 complaints: department alternates, severity 1-3, channel phone/web */
+  for (int i = 0; i < 24; i++) {
+    struct mk m;
+    mk_init(&m, f->a, "list item", T0 + i * 100);
+    m.c.department_id = f->dept[i % 2];
+    m.c.severity = 1 + i % 3;
+    m.c.channel = i % 4 == 0 ? RD_CHANNEL_WEB : RD_CHANNEL_PHONE;
+    m.c.status = i < 6 ? RD_STATE_CLOSED : RD_STATE_ASSIGNED;
+    m.c.customer.phone = i % 6 == 0 ? "13900000000" : NULL;
+    mk(f, &m);
+  }
+
+  struct rd_complaint_filter flt = { .limit = 100 };
+  assert_int_equal(list_all(f, flt, ids, 64, &pages), 24);
+  /* default order: newest first */
+  for (int i = 1; i < 24; i++)
+    assert_true(ids[i] < ids[i - 1]);
+
+  flt = (struct rd_complaint_filter){ .limit = 100, .department_id = f->dept[1] };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 12);
+  for (size_t i = 0; i < page.n; i++)
+    assert_int_equal(page.items[i].department_id, f->dept[1]);
+
+  flt = (struct rd_complaint_filter){ .limit = 100, .scope_department_id = f->dept[0],
+                                      .department_id = f->dept[1] };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 0); /* the scope wins over the filter */
+
+  flt = (struct rd_complaint_filter){ .limit = 100, .scope_department_id = f->dept[0],
+                                      .severity_mask = 1u << 2,
+                                      .status_mask = 1u << RD_STATE_ASSIGNED };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  for (size_t i = 0; i < page.n; i++) {
+    assert_int_equal(page.items[i].department_id, f->dept[0]);
+    assert_int_equal(page.items[i].severity, 2);
+    assert_int_equal(page.items[i].status, RD_STATE_ASSIGNED);
+  }
+  /* i in 6..23, even, i%3==1: 10, 16, 22 */
+  assert_int_equal(page.n, 3);
+
+  flt = (struct rd_complaint_filter){ .limit = 100, .channel_mask = 1u << RD_CHANNEL_WEB };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 6);
+
+  flt = (struct rd_complaint_filter){ .limit = 100, .customer_phone = "13900000000" };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 4);
+  assert_string_equal(page.items[0].customer.phone, "13900000000");
+
+  flt = (struct rd_complaint_filter){ .limit = 100, .received_from = T0 + 500,
+                                      .received_to = T0 + 1000 };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 5);
+
+  /* Several states (one UNION ALL arm each): still one order, pages exact. */
+  unsigned two = (1u << RD_STATE_CLOSED) | (1u << RD_STATE_ASSIGNED);
+  for (int s = 0; s < 3; s++) {
+    enum rd_sort sort = s == 0 ? RD_SORT_DUE : s == 1 ? RD_SORT_RECEIVED_DESC
+                                                      : RD_SORT_RECEIVED_ASC;
+    flt = (struct rd_complaint_filter){ .limit = 5, .status_mask = two, .sort = sort,
+                                        .department_id = f->dept[0] };
+    assert_int_equal(list_all(f, flt, ids, 64, &pages), 12);
+    for (int i = 1; i < 12; i++)
+      assert_true(sort == RD_SORT_RECEIVED_DESC ? ids[i] < ids[i - 1] : ids[i] > ids[i - 1]);
+  }
+
+  flt = (struct rd_complaint_filter){ .limit = 100, .status_mask = 1u << RD_STATE_CLOSED,
+                                      .sort = RD_SORT_RECEIVED_ASC };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 6);
+  assert_true(page.items[0].received_at < page.items[5].received_at);
+}
+
+static void
+test_sort_due_and_cursor_pages(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_complaint_page page;
+  enum { N = 23 };
+  int64_t made[N], ids[64];
+  size_t pages;
+
+  /* due_at: some open with deadlines (several equal), some without, some closed */
+  for (int i = 0; i < N; i++) {
+    struct mk m;
+    mk_init(&m, f->a, "queue", T0 + i);
+    if (i % 5 != 4)
+      m.c.due_at = T0 + 10000 - (i % 7) * 1000;
+    if (i % 6 == 5)
+      m.c.status = RD_STATE_CLOSED;
+    made[i] = mk(f, &m);
+  }
+  (void)made;
+
+  struct rd_complaint_filter flt = { .limit = 100, .sort = RD_SORT_DUE };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, N);
+  bool in_tail = false;
+  for (size_t i = 0; i < page.n; i++) {
+    const struct rd_complaint *c = &page.items[i];
+    bool queued = c->due_at && c->status != RD_STATE_CLOSED;
+    if (!queued)
+      in_tail = true;
+    else
+      assert_false(in_tail); /* open with a deadline all come first */
+    if (i == 0)
+      continue;
+    const struct rd_complaint *p = &page.items[i - 1];
+    bool pq = p->due_at && p->status != RD_STATE_CLOSED;
+    if (queued && pq)
+      assert_true(p->due_at < c->due_at || (p->due_at == c->due_at && p->id < c->id));
+    if (!queued && !pq)
+      assert_true(p->id < c->id);
+  }
+
+  /* Pages of 4 in each order cover every row exactly once, in the same order. */
+  for (int s = 0; s < 3; s++) {
+    enum rd_sort sort = s == 0 ? RD_SORT_DUE : s == 1 ? RD_SORT_RECEIVED_DESC
+                                                      : RD_SORT_RECEIVED_ASC;
+    struct rd_complaint_filter one = { .limit = 100, .sort = sort };
+    struct rd_complaint_page full;
+    assert_int_equal(rd_store_complaint_list(f->st, &one, f->a, &full, &err), RD_OK);
+    flt = (struct rd_complaint_filter){ .limit = 4, .sort = sort };
+    assert_int_equal(list_all(f, flt, ids, 64, &pages), N);
+    assert_int_equal(pages, (N + 3) / 4);
+    for (int i = 0; i < N; i++)
+      assert_int_equal(ids[i], full.items[i].id);
+  }
+
+  /* Overdue: open, with a deadline before now. */
+  flt = (struct rd_complaint_filter){ .limit = 100, .overdue = true, .now = T0 + 7500 };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_true(page.n > 0);
+  for (size_t i = 0; i < page.n; i++) {
+    assert_true(page.items[i].due_at > 0 && page.items[i].due_at < T0 + 7500);
+    assert_int_not_equal(page.items[i].status, RD_STATE_CLOSED);
+  }
+
+  /* Cursors that do not parse, or belong to another order, are refused. */
+  const char *bad[] = { "garbage!", "", "ZDoxOjI", "cjoxOjI=", "%%%" };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    flt = (struct rd_complaint_filter){ .limit = 4, .cursor = bad[i] };
+    enum rd_status rc = rd_store_complaint_list(f->st, &flt, f->a, &page, &err);
+    if (bad[i][0] == '\0') {
+      assert_int_equal(rc, RD_OK); /* empty = first page */
+    } else {
+      assert_int_equal(rc, RD_E_INVALID);
+      assert_string_equal(err.field, "cursor");
+    }
+  }
+  flt = (struct rd_complaint_filter){ .limit = 4, .sort = RD_SORT_DUE };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_non_null(page.next_cursor);
+  flt = (struct rd_complaint_filter){ .limit = 4, .cursor = page.next_cursor };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err),
+                   RD_E_INVALID);
+}
+
+/* ---- full-text search ----------------------------------------------------------------- */
+
+static size_t
+search(struct fx *f, const char *q, int64_t *ids, size_t max)
+{
+  struct rd_complaint_filter flt = { .limit = 100, .q = q };
+  struct rd_complaint_page page;
+  struct rd_error err = {0};
+  enum rd_status rc = rd_store_complaint_list(f->st, &flt, f->a, &page, &err);
+  if (rc != RD_OK)
+    fprintf(stderr, "search %s: %s\n", q, err.detail);
+  assert_int_equal(rc, RD_OK);
+  for (size_t i = 0; i < page.n && i < max; i++)
+    ids[i] = page.items[i].id;
+  return page.n;
+}
+
+/* Exactly `want` (0-terminated list of ids, any order). */
+static void
+expect_hits(struct fx *f, const char *q, const int64_t *want)
+{
+  int64_t got[64];
+  size_t n = search(f, q, got, 64), nw = 0;
+  while (want[nw])
+    nw++;
+  if (n != nw)
+    fprintf(stderr, "query %s: %zu hits, expected %zu\n", q, n, nw);
+  assert_int_equal(n, nw);
+  for (size_t i = 0; i < nw; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < n; j++)
+      seen = seen || got[j] == want[i];
+    if (!seen)
+      fprintf(stderr, "query %s: missing %lld\n", q, (long long)want[i]);
+    assert_true(seen);
+  }
+}
+
+static void
+test_fts_chinese_numbers_latin(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_complaint_page page;
+  struct mk m;
+
+  mk_init(&m, f->a, "更衣柜损坏导致物品丢失，要求赔偿。", T0);
+  m.c.subject = "更衣柜";
+  int64_t locker = mk(f, &m);
+
+  mk_init(&m, f->a, "订单 A1234 未发货，客户要求退款", T0 + 1);
+  m.c.customer.name = "李四";
+  m.c.customer.phone = "13912345678";
+  int64_t refund = mk(f, &m);
+
+  mk_init(&m, f->a, "Staff were rude at the counter; 服务态度差", T0 + 2);
+  m.c.demands = "道歉";
+  int64_t rude = mk(f, &m);
+
+  mk_init(&m, f->a, "更换轮胎后仍然漏气", T0 + 3); /* 更 but not 更衣 */
+  int64_t tyre = mk(f, &m);
+
+  /* one character */
+  expect_hits(f, "柜", (int64_t[]){ locker, 0 });
+  expect_hits(f, "更", (int64_t[]){ locker, tyre, 0 });
+  expect_hits(f, "款", (int64_t[]){ refund, 0 });
+  expect_hits(f, "鱼", (int64_t[]){ 0 });
+  /* two characters */
+  expect_hits(f, "更衣", (int64_t[]){ locker, 0 });
+  expect_hits(f, "退款", (int64_t[]){ refund, 0 });
+  expect_hits(f, "衣柜", (int64_t[]){ locker, 0 });
+  expect_hits(f, "柜更", (int64_t[]){ 0 });
+  expect_hits(f, "赔偿", (int64_t[]){ locker, 0 });
+  /* longer: a phrase of bigrams, order matters */
+  expect_hits(f, "物品丢失", (int64_t[]){ locker, 0 });
+  expect_hits(f, "丢失物品", (int64_t[]){ 0 });
+  expect_hits(f, "要求", (int64_t[]){ locker, refund, 0 });
+  /* several words: AND */
+  expect_hits(f, "要求 退款", (int64_t[]){ refund, 0 });
+  expect_hits(f, "更衣　退款", (int64_t[]){ 0 }); /* ideographic space */
+  /* Latin words and numbers, case-insensitive, fullwidth folded */
+  expect_hits(f, "a1234", (int64_t[]){ refund, 0 });
+  expect_hits(f, "Ａ１２３４", (int64_t[]){ refund, 0 });
+  expect_hits(f, "RUDE", (int64_t[]){ rude, 0 });
+  expect_hits(f, "rude counter", (int64_t[]){ rude, 0 });
+  expect_hits(f, "ru", (int64_t[]){ 0 }); /* words are whole words */
+  /* mixed: a Chinese run followed by more text in one piece */
+  expect_hits(f, "差", (int64_t[]){ rude, 0 });
+  expect_hits(f, "counter;服务", (int64_t[]){ rude, 0 });
+  expect_hits(f, "态度差", (int64_t[]){ rude, 0 });
+  /* demands, customer name and phone, number */
+  expect_hits(f, "道歉", (int64_t[]){ rude, 0 });
+  expect_hits(f, "李四", (int64_t[]){ refund, 0 });
+  expect_hits(f, "13912345678", (int64_t[]){ refund, 0 });
+  expect_hits(f, "TS20261118-000001", (int64_t[]){ locker, 0 });
+
+  /* SQL and FTS5 metacharacters are just text */
+  const char *nasty[] = {
+    "'; DROP TABLE complaints; --", "\"", "\"\"", "a\"b", "NEAR(柜 更)", "柜*",
+    "OR", "AND NOT", "(", "subject:柜", "^柜", "-", "a'b\"c", "{subject}: x",
+  };
+  for (size_t i = 0; i < sizeof nasty / sizeof *nasty; i++) {
+    struct rd_complaint_filter flt = { .limit = 10, .q = nasty[i] };
+    enum rd_status rc = rd_store_complaint_list(f->st, &flt, f->a, &page, &err);
+    if (rc != RD_OK) { /* only "nothing to search for" is acceptable */
+      assert_int_equal(rc, RD_E_INVALID);
+      assert_string_equal(err.field, "q");
+    }
+  }
+  expect_hits(f, "柜*", (int64_t[]){ locker, 0 });
+  expect_hits(f, "subject:柜", (int64_t[]){ 0 }); /* subject + 柜 as a phrase */
+
+  /* A query with no searchable text */
+  struct rd_complaint_filter flt = { .limit = 10, .q = " ，。!! " };
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_E_INVALID);
+  assert_string_equal(err.field, "q");
+
+  /* The index follows updates */
+  struct rd_complaint c;
+  assert_int_equal(rd_store_complaint_get(f->st, tyre, f->a, &c, &err), RD_OK);
+  c.content = "轮胎已更换，问题解决";
+  struct upd u = { &c, T0 + 50 };
+  assert_int_equal(rd_store_write(f->st, upd_fn, &u, &err), RD_OK);
+  expect_hits(f, "漏气", (int64_t[]){ 0 });
+  expect_hits(f, "解决", (int64_t[]){ tyre, 0 });
+}
+
+struct bulk {
+  struct rd_arena *a;
+  int n;
+};
+
+static enum rd_status
+bulk_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct bulk *b = ctx;
+  for (int i = 0; i < b->n; i++) {
+    struct mk m;
+    /* received_at out of id order, with ties */
+    mk_init(&m, b->a, i % 2 ? "批量导入的投诉" : "批量 other", T0 + (i * 37) % 500);
+    m.c.status = i % 3 ? RD_STATE_ASSIGNED : RD_STATE_CLOSED;
+    enum rd_status rc = mk_fn(tx, &m, err);
+    if (rc != RD_OK)
+      return rc;
+  }
+  return RD_OK;
+}
+
+/* Enough matches for the "walk the index, keep matches" search plan. */
+static void
+test_fts_many_matches_in_order(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct bulk b = { f->a, 1500 };
+  int64_t *ids = calloc(2000, sizeof *ids);
+  size_t pages;
+
+  assert_int_equal(rd_store_write(f->st, bulk_fn, &b, &err), RD_OK);
+  struct rd_complaint_filter flt = { .limit = 200, .q = "批量" };
+  assert_int_equal(list_all(f, flt, ids, 2000, &pages), 1500);
+  assert_int_equal(pages, 8);
+  /* every complaint once, newest first (received_at, then id) */
+  struct rd_complaint prev = {0}, cur;
+  for (int i = 0; i < 1500; i++) {
+    assert_int_equal(rd_store_complaint_get(f->st, ids[i], f->a, &cur, &err), RD_OK);
+    if (i) {
+      assert_true(prev.received_at > cur.received_at ||
+                  (prev.received_at == cur.received_at && prev.id > cur.id));
+    }
+    prev = cur;
+  }
+  flt = (struct rd_complaint_filter){ .limit = 500, .q = "批量 导入",
+                                      .status_mask = 1u << RD_STATE_CLOSED |
+                                                     1u << RD_STATE_ASSIGNED,
+                                      .sort = RD_SORT_RECEIVED_ASC };
+  assert_int_equal(list_all(f, flt, ids, 2000, &pages), 750);
+  free(ids);
+}
+
+/* ---- group commit ---------------------------------------------------------------------- */
+
+struct gc_thread {
+  struct fx *f;
+  int index;
+  int ok, failed_as_asked, wrong;
+  int64_t ids[20];
+  bool asked_fail[20];
+};
+
+static void *
+gc_main(void *arg)
+{
+  struct gc_thread *t = arg;
+  struct rd_arena *a = rd_arena_new();
+  for (int i = 0; i < 20; i++) {
+    struct mk m;
+    struct rd_error err = {0};
+    mk_init(&m, a, "concurrent", T0 + t->index * 100 + i);
+    m.fail = (t->index * 20 + i) % 7 == 3;
+    t->asked_fail[i] = m.fail;
+    enum rd_status rc = rd_store_write(t->f->st, mk_fn, &m, &err);
+    t->ids[i] = m.c.id;
+    if (rc == RD_OK && !m.fail)
+      t->ok++;
+    else if (rc == RD_E_INVALID && m.fail)
+      t->failed_as_asked++;
+    else
+      t->wrong++;
+  }
+  rd_arena_free(a);
+  return NULL;
+}
+
+static void
+test_group_commit_isolated_failures(void **state)
+{
+  struct fx *f = *state;
+  enum { THREADS = 12 };
+  struct gc_thread th[THREADS];
+  pthread_t tid[THREADS];
+  struct rd_error err = {0};
+  int ok = 0, failed = 0;
+
+  for (int i = 0; i < THREADS; i++) {
+    th[i] = (struct gc_thread){ .f = f, .index = i };
+    assert_int_equal(pthread_create(&tid[i], NULL, gc_main, &th[i]), 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(tid[i], NULL);
+    assert_int_equal(th[i].wrong, 0);
+    ok += th[i].ok;
+    failed += th[i].failed_as_asked;
+  }
+  assert_int_equal(ok + failed, THREADS * 20);
+  assert_true(failed > 0);
+  /* Every success is there under its own id; the rows counted are exactly
+   * the successes, so no failed one left a trace (its id may be reused). */
+  for (int i = 0; i < THREADS; i++)
+    for (int j = 0; j < 20; j++) {
+      struct rd_complaint c;
+      if (th[i].asked_fail[j])
+        continue;
+      assert_int_equal(rd_store_complaint_get(f->st, th[i].ids[j], f->a, &c, &err),
+                       RD_OK);
+      assert_int_equal(c.received_at, T0 + i * 100 + j);
+    }
+  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM complaints"), ok);
+  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM complaint_events"), ok);
+  assert_int_equal(count_rows(f->path,
+                              "SELECT count(DISTINCT number) FROM complaints"), ok);
+}
+
+/* ---- reports ---------------------------------------------------------------------------- */
+
+static void
+test_report_counts(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_report_row *rows;
+  size_t n;
+
+  /* dept0: 3 (one closed, resolved after 100 s and 300 s); dept1: 2; none: 1 */
+  struct { int dept; enum rd_state st; int64_t resolved_after; int satisfied; int reopen; } spec[] = {
+    { 0, RD_STATE_CLOSED,      100, 1, 0 },
+    { 0, RD_STATE_RESOLVED,    300, -1, 1 },
+    { 0, RD_STATE_ASSIGNED,      0, -1, 0 },
+    { 1, RD_STATE_WITHDRAWN,     0, -1, 0 },
+    { 1, RD_STATE_IN_PROGRESS,   0, 0, 1 },
+    { -1, RD_STATE_REGISTERED,   0, -1, 0 },
+  };
+  for (size_t i = 0; i < sizeof spec / sizeof *spec; i++) {
+    struct mk m;
+    mk_init(&m, f->a, "report", T0 + (int64_t)i);
+    m.c.department_id = spec[i].dept >= 0 ? f->dept[spec[i].dept] : 0;
+    m.c.status = spec[i].st;
+    m.c.resolved_at = spec[i].resolved_after ? T0 + (int64_t)i + spec[i].resolved_after : 0;
+    m.c.satisfied = spec[i].satisfied;
+    m.c.reopen_count = spec[i].reopen;
+    mk(f, &m);
+  }
+  mk_text(f, "outside the range", T0 + 3000000); /* 2026-12-23 */
+
+  struct rd_report_query q = { .from = T0, .to = T0 + 1000, .group_by = RD_GROUP_DEPARTMENT };
+  assert_int_equal(rd_store_report_summary(f->st, &q, f->a, &rows, &n, &err), RD_OK);
+  assert_int_equal(n, 4); /* none, after_sales, sales, total */
+  assert_string_equal(rows[0].key, "");
+  assert_int_equal(rows[0].total, 1);
+  assert_string_equal(rows[1].key, "after_sales");
+  assert_string_equal(rows[1].label, "售后服务部");
+  assert_int_equal(rows[1].total, 3);
+  assert_int_equal(rows[1].closed, 1);
+  assert_int_equal(rows[1].open, 2);
+  assert_int_equal(rows[1].resolved, 2);
+  assert_int_equal(rows[1].followed_up, 1);
+  assert_int_equal(rows[1].satisfied, 1);
+  assert_int_equal(rows[1].reopened, 1);
+  assert_true(rows[1].handling_median_s == 200.0);
+  assert_true(rows[1].handling_p90_s == 300.0);
+  assert_string_equal(rows[2].key, "sales");
+  assert_int_equal(rows[2].total, 2);
+  assert_int_equal(rows[2].closed, 1);
+  assert_int_equal(rows[2].followed_up, 1);
+  assert_int_equal(rows[2].satisfied, 0);
+  assert_string_equal(rows[3].key, "total");
+  assert_int_equal(rows[3].total, 6);
+  assert_int_equal(rows[3].closed, 2);
+  assert_int_equal(rows[3].reopened, 2);
+  assert_true(rows[3].handling_median_s == 200.0);
+
+  q.scope_department_id = f->dept[1];
+  assert_int_equal(rd_store_report_summary(f->st, &q, f->a, &rows, &n, &err), RD_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(rows[1].total, 2);
+
+  q = (struct rd_report_query){ .group_by = RD_GROUP_MONTH, .tz_offset_s = 8 * 3600 };
+  assert_int_equal(rd_store_report_summary(f->st, &q, f->a, &rows, &n, &err), RD_OK);
+  assert_int_equal(n, 3); /* 2026-11 and 2026-12, total */
+  assert_string_equal(rows[0].key, "2026-11");
+  assert_int_equal(rows[0].total, 6);
+  assert_string_equal(rows[1].key, "2026-12");
+  assert_int_equal(rows[1].total, 1);
+  assert_int_equal(rows[2].total, 7);
+
+  q = (struct rd_report_query){ .group_by = RD_GROUP_CHANNEL };
+  assert_int_equal(rd_store_report_summary(f->st, &q, f->a, &rows, &n, &err), RD_OK);
+  assert_int_equal(n, 2);
+  assert_string_equal(rows[0].key, "phone");
+
+  int64_t counts[RD_STATE_COUNT];
+  assert_int_equal(rd_store_count_by_status(f->st, counts, &err), RD_OK);
+  assert_int_equal(counts[RD_STATE_REGISTERED], 2);
+  assert_int_equal(counts[RD_STATE_CLOSED], 1);
+  assert_int_equal(counts[RD_STATE_MERGED], 0);
+}
+
+/* ---- organisation, sessions, tokens, settings -------------------------------------------- */
+
+struct org2 {
+  int step;
+  struct rd_department d;
+  struct rd_category c1, c2;
+  struct rd_user u;
+  struct rd_sla_policy p;
+  struct rd_api_token t;
+  struct rd_site s;
+};
+
+static enum rd_status
+org2_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct org2 *o = ctx;
+  struct rd_session sess = { .user_id = 0, .csrf_token = "csrf", .created_at = T0,
+                             .expires_at = T0 + 100 };
+  enum rd_status rc;
+
+  switch (o->step) {
+  case 0:
+    if ((rc = rd_tx_site_save(tx, &o->s, err)) != RD_OK ||
+        (rc = rd_tx_user_save(tx, &o->u, err)) != RD_OK ||
+        (rc = rd_tx_policy_save(tx, &o->p, err)) != RD_OK ||
+        (rc = rd_tx_category_save(tx, &o->c1, err)) != RD_OK)
+      return rc;
+    o->t.user_id = o->u.id;
+    if ((rc = rd_tx_token_save(tx, &o->t, err)) != RD_OK)
+      return rc;
+    memset(sess.token_sha256, 'b', 64);
+    sess.user_id = o->u.id;
+    if ((rc = rd_tx_session_put(tx, &sess, err)) != RD_OK)
+      return rc;
+    return rd_tx_setting_put(tx, "timezone", "Asia/Shanghai", err);
+  case 1:
+    return rd_tx_department_save(tx, &o->d, err);   /* duplicate code */
+  case 2:
+    o->c2.parent_id = o->c1.parent_id;
+    return rd_tx_category_save(tx, &o->c2, err);    /* duplicate sibling name */
+  default:
+    return rd_tx_session_purge(tx, T0 + 200, err);
+  }
+}
+
+static void
+test_org_sessions_tokens_settings(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct org2 o = {
+    .d = { .code = "sales", .name = "重复", .active = true },
+    .c1 = { .parent_id = f->cat, .level = 2, .name = "态度差", .active = true },
+    .c2 = { .level = 2, .name = "态度差", .active = true },
+    .u = { .username = "li", .display_name = "李经理", .role = RD_ROLE_MANAGER,
+           .department_id = f->dept[0], .locale = "zh-CN", .active = true,
+           .password_hash = "$argon2id$v=19$hash", .created_at = T0 },
+    .p = { .name = "一般投诉", .priority = 10, .severity_mask = (1u << 1) | (1u << 2),
+           .channel_mask = (1u << RD_CHANNEL_PHONE) | (1u << RD_CHANNEL_WEB),
+           .n_categories = 2, .category_ids = { 3, 12 },
+           .approval = { .severity_at_least = 5, .has_amount_over = true,
+                         .amount_over_fen = 50000 },
+           .clocks_json = "[{\"name\":\"resolve\",\"target\":\"3d\"}]" },
+    .t = { .name = "ci", .created_at = T0 },
+    .s = { .code = "bj01", .name = "北京一店", .calendar_id = 0, .active = true },
+  };
+  memset(o.t.token_sha256, 'c', 64);
+
+  assert_int_equal(rd_store_write(f->st, org2_fn, &o, &err), RD_OK);
+  o.step = 1;
+  assert_int_equal(rd_store_write(f->st, org2_fn, &o, &err), RD_E_DUPLICATE);
+  assert_string_equal(err.field, "code");
+  o.step = 2;
+  assert_int_equal(rd_store_write(f->st, org2_fn, &o, &err), RD_E_DUPLICATE);
+  assert_string_equal(err.field, "name");
+
+  struct rd_user u;
+  assert_int_equal(rd_store_user_by_name(f->st, "li", f->a, &u, &err), RD_OK);
+  assert_int_equal(u.id, o.u.id);
+  assert_int_equal(u.role, RD_ROLE_MANAGER);
+  assert_string_equal(u.display_name, "李经理");
+  assert_string_equal(u.password_hash, "$argon2id$v=19$hash");
+  assert_int_equal(u.department_id, f->dept[0]);
+
+  struct rd_sla_policy *ps;
+  size_t n;
+  assert_int_equal(rd_store_policy_list(f->st, f->a, &ps, &n, &err), RD_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(ps[0].name, "一般投诉");
+  assert_int_equal(ps[0].severity_mask, (1u << 1) | (1u << 2));
+  assert_int_equal(ps[0].channel_mask, (1u << RD_CHANNEL_PHONE) | (1u << RD_CHANNEL_WEB));
+  assert_int_equal(ps[0].n_categories, 2);
+  assert_int_equal(ps[0].category_ids[1], 12);
+  assert_int_equal(ps[0].n_sites, 0);
+  assert_true(ps[0].approval.has_amount_over);
+  assert_int_equal(ps[0].approval.amount_over_fen, 50000);
+  assert_string_equal(ps[0].clocks_json, o.p.clocks_json);
+
+  struct rd_category *cats;
+  assert_int_equal(rd_store_category_list(f->st, f->a, &cats, &n, &err), RD_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(cats[1].parent_id, f->cat);
+  assert_int_equal(cats[1].level, 2);
+
+  struct rd_site *sites;
+  assert_int_equal(rd_store_site_list(f->st, f->a, &sites, &n, &err), RD_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(sites[0].name, "北京一店");
+
+  char sha[65];
+  memset(sha, 'b', 64);
+  sha[64] = '\0';
+  struct rd_session s;
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  assert_int_equal(s.user_id, o.u.id);
+  assert_string_equal(s.csrf_token, "csrf");
+  o.step = 3;
+  assert_int_equal(rd_store_write(f->st, org2_fn, &o, &err), RD_OK);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_E_NOT_FOUND);
+
+  memset(sha, 'c', 64);
+  struct rd_api_token t, *ts;
+  assert_int_equal(rd_store_token_get(f->st, sha, f->a, &t, &err), RD_OK);
+  assert_int_equal(t.user_id, o.u.id);
+  assert_false(t.revoked);
+  assert_int_equal(rd_store_token_list(f->st, o.u.id, f->a, &ts, &n, &err), RD_OK);
+  assert_int_equal(n, 1);
+
+  const char *v = "x";
+  assert_int_equal(rd_store_setting_get(f->st, "timezone", f->a, &v, &err), RD_OK);
+  assert_string_equal(v, "Asia/Shanghai");
+  assert_int_equal(rd_store_setting_get(f->st, "nope", f->a, &v, &err), RD_OK);
+  assert_null(v);
+
+  struct rd_department d;
+  assert_int_equal(rd_store_department_by_code(f->st, "sales", f->a, &d, &err), RD_OK);
+  assert_string_equal(d.name, "销售部");
+  assert_int_equal(rd_store_department_get(f->st, 999, f->a, &d, &err), RD_E_NOT_FOUND);
+}
+
+static const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+  T(test_migrate_twice_is_noop),
+  T(test_open_rejects_postgres_for_now),
+  T(test_insert_get_update_conflict),
+  T(test_failed_write_leaves_nothing),
+  T(test_events_append_only),
+  T(test_numbers_sequential_unique),
+  T(test_customer_upsert_by_phone),
+  T(test_idempotency_put_get),
+  T(test_attachments_dedupe),
+  T(test_list_filters_and_scope),
+  T(test_sort_due_and_cursor_pages),
+  T(test_fts_chinese_numbers_latin),
+  T(test_fts_many_matches_in_order),
+  T(test_group_commit_isolated_failures),
+  T(test_report_counts),
+  T(test_org_sessions_tokens_settings),
+#undef T
+};
+
+RD_TEST_MAIN("store", tests)
