@@ -1,0 +1,137 @@
+/* service/attachments.c - photos, scanned letters and signed agreements kept
+ * with a complaint (书面文件存档). Content is stored once per SHA-256. */
+#include "service/service_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "util/arena.h"
+
+struct attach_ctx {
+  const struct rd_principal *who;
+  struct rd_attachment *att;
+  const void *data;
+  size_t len;
+  struct rd_arena *a;
+};
+
+static enum rd_status
+do_attach(struct rd_tx *tx, void *vctx, struct rd_error *err)
+{
+  struct attach_ctx *x = vctx;
+  struct rd_complaint c;
+  enum rd_status rc = rd_tx_complaint_get(tx, x->att->complaint_id, x->a, &c, err);
+  if (rc)
+    return rc;
+  if (!rd_svc_can_see(x->who, &c))
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
+  if ((rc = rd_tx_attachment_add(tx, x->att, x->data, x->len, err)))
+    return rc;
+  const char *data = rd_arena_sprintf(x->a, "{\"attachment_id\":%lld,\"size\":%lld}",
+                                      (long long)x->att->id, (long long)x->att->size);
+  struct rd_event ev = {
+      .complaint_id = c.id, .at = x->att->uploaded_at, .actor_id = x->who->user_id,
+      .type = RD_EVENT_ATTACHMENT, .from_status = (int)c.status,
+      .to_status = (int)c.status, .note = x->att->filename, .data_json = data,
+  };
+  return rd_tx_event_append(tx, &ev, err);
+}
+
+/* A media type "type/subtype" of token characters; parameters after ';'
+ * (charset=...) are kept as given. */
+static bool
+content_type_valid(const char *ct)
+{
+  if (!ct || strlen(ct) > 100)
+    return false;
+  size_t n = strcspn(ct, ";");
+  const char *slash = memchr(ct, '/', n);
+  if (!slash || slash == ct || slash == ct + n - 1)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)ct[i];
+    if (ch <= ' ' || ch >= 0x7f || strchr("\"(),:<=>?@[\\]{}", ch))
+      return false;
+  }
+  return true;
+}
+
+static enum rd_status
+filename_check(const char *name, struct rd_error *err)
+{
+  enum rd_status rc = rd_validate_text("filename", name, 200, true, err);
+  if (rc)
+    return rc;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+    if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+      return rd_error_set(err, RD_E_INVALID, "filename",
+                          "filename must not contain slashes or control characters");
+  return RD_OK;
+}
+
+enum rd_status
+rd_service_attachment_add(struct rd_service *svc, const struct rd_principal *who,
+                          int64_t id, const char *filename,
+                          const char *content_type, const void *data, size_t len,
+                          struct rd_arena *a, struct rd_attachment *out,
+                          struct rd_error *err)
+{
+  enum rd_status rc;
+  if ((rc = rd_svc_require_writer(who, err)))
+    return rc;
+  if (len > svc->attachment_max_bytes)
+    return rd_error_set(err, RD_E_TOO_LARGE, "", "attachments may be at most %zu bytes",
+                        svc->attachment_max_bytes);
+  if (len == 0)
+    return rd_error_set(err, RD_E_INVALID, "body", "the attachment is empty");
+  if ((rc = filename_check(filename, err)))
+    return rc;
+  if (!content_type_valid(content_type))
+    return rd_error_set(err, RD_E_INVALID, "Content-Type",
+                        "Content-Type must name the file's type, such as image/png");
+  memset(out, 0, sizeof *out);
+  out->complaint_id = id;
+  out->size = (int64_t)len;
+  out->content_type = content_type;
+  out->filename = filename;
+  out->uploaded_by = who->user_id;
+  out->uploaded_at = rd_service_now(svc);
+  rd_svc_sha256_hex(data, len, out->sha256);
+  struct attach_ctx x = {.who = who, .att = out, .data = data, .len = len, .a = a};
+  return rd_store_write(svc->store, do_attach, &x, err);
+}
+
+enum rd_status
+rd_service_attachment_list(struct rd_service *svc, const struct rd_principal *who,
+                           int64_t id, struct rd_arena *a,
+                           struct rd_attachment **out, size_t *n,
+                           struct rd_error *err)
+{
+  struct rd_complaint c;
+  char key[24];
+  snprintf(key, sizeof key, "%lld", (long long)id);
+  enum rd_status rc = rd_svc_load_visible(svc, who, key, a, &c, err);
+  if (rc)
+    return rc;
+  return rd_store_attachment_list(svc->store, id, a, out, n, err);
+}
+
+enum rd_status
+rd_service_attachment_get(struct rd_service *svc, const struct rd_principal *who,
+                          int64_t attachment_id, struct rd_arena *a,
+                          struct rd_attachment *out, const void **data,
+                          size_t *len, struct rd_error *err)
+{
+  struct rd_complaint c;
+  char key[24];
+  enum rd_status rc = rd_store_attachment_get(svc->store, attachment_id, a, out, err);
+  if (rc)
+    return rc;
+  snprintf(key, sizeof key, "%lld", (long long)out->complaint_id);
+  if (rd_svc_load_visible(svc, who, key, a, &c, err) != RD_OK)
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such attachment");
+  if (!data)
+    return RD_OK;
+  return rd_store_blob_get(svc->store, out->sha256, a, data, len, err);
+}

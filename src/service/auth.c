@@ -1,0 +1,237 @@
+/* service/auth.c - passwords (argon2id), sessions and API tokens.
+ *
+ * Secrets (session tokens, API tokens) are 256 random bits shown to the
+ * client once; only their SHA-256 is stored, so a stolen database opens no
+ * session and looking one up costs a hash, not a password check.
+ */
+#include "service/service_int.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "util/arena.h"
+
+enum { SECRET_BYTES = 32 };
+
+enum rd_status
+rd_service_password_hash(const char *password, char *out, size_t out_len,
+                         struct rd_error *err)
+{
+  if (out_len < crypto_pwhash_STRBYTES)
+    return rd_error_set(err, RD_E_INTERNAL, "", "hash buffer too small");
+  /* INTERACTIVE limits: about 50 ms and 64 MiB per login on this class of
+   * machine; logins are rare next to requests, which never hash passwords. */
+  if (crypto_pwhash_str(out, password, strlen(password),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return rd_error_set(err, RD_E_INTERNAL, "", "password hashing ran out of memory");
+  return RD_OK;
+}
+
+/* 256 random bits as 64 hex characters, in the arena. */
+static char *
+new_secret(struct rd_arena *a)
+{
+  unsigned char raw[SECRET_BYTES];
+  randombytes_buf(raw, sizeof raw);
+  char *hex = rd_arena_alloc(a, SECRET_BYTES * 2 + 1);
+  sodium_bin2hex(hex, SECRET_BYTES * 2 + 1, raw, sizeof raw);
+  sodium_memzero(raw, sizeof raw);
+  return hex;
+}
+
+/* A hash verified when the user does not exist, so that answer takes as
+ * long as a wrong password and user names cannot be probed by timing. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_dummy_hash(void)
+{
+  struct rd_error ignored = {0};
+  rd_service_password_hash("redress-timing-equaliser", dummy_hash,
+                           sizeof dummy_hash, &ignored);
+}
+
+static void
+principal_of(const struct rd_user *u, struct rd_principal *out)
+{
+  out->user_id = u->id;
+  out->username = u->username;
+  out->display_name = u->display_name;
+  out->role = u->role;
+  out->department_id = u->department_id;
+  out->locale = u->locale ? u->locale : "zh-CN";
+}
+
+struct session_ctx {
+  const struct rd_session *session;
+};
+
+static enum rd_status
+put_session(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct session_ctx *s = ctx;
+  return rd_tx_session_put(tx, s->session, err);
+}
+
+enum rd_status
+rd_service_login(struct rd_service *svc, const char *username,
+                 const char *password, struct rd_arena *a, struct rd_login *out,
+                 struct rd_error *err)
+{
+  struct rd_user u;
+  struct rd_error ignored = {0};
+  if (!username || !*username)
+    return rd_error_set(err, RD_E_INVALID, "username", "username is required");
+  if (!password || !*password)
+    return rd_error_set(err, RD_E_INVALID, "password", "password is required");
+
+  enum rd_status rc = rd_store_user_by_name(svc->store, username, a, &u, &ignored);
+  if (rc == RD_E_NOT_FOUND || (rc == RD_OK && (!u.active || !u.password_hash))) {
+    pthread_once(&dummy_once, make_dummy_hash);
+    int same_cost = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+    (void)same_cost; /* the outcome is irrelevant: only the time spent counts */
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
+  }
+  if (rc != RD_OK)
+    return rd_error_set(err, rc, "", "%s", ignored.detail);
+  if (crypto_pwhash_str_verify(u.password_hash, password, strlen(password)) != 0)
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
+
+  int64_t now = rd_service_now(svc);
+  struct rd_session s = {0};
+  const char *token = new_secret(a);
+  rd_svc_sha256_hex(token, strlen(token), s.token_sha256);
+  s.user_id = u.id;
+  s.csrf_token = new_secret(a);
+  s.created_at = now;
+  s.expires_at = now + svc->session_ttl_s;
+  struct session_ctx ctx = {&s};
+  if ((rc = rd_store_write(svc->store, put_session, &ctx, err)) != RD_OK)
+    return rc;
+  out->session_token = token;
+  out->csrf_token = s.csrf_token;
+  out->expires_at = s.expires_at;
+  out->user = u;
+  out->user.password_hash = NULL;
+  return RD_OK;
+}
+
+struct logout_ctx {
+  char hash[65];
+};
+
+static enum rd_status
+delete_session(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct logout_ctx *l = ctx;
+  return rd_tx_session_delete(tx, l->hash, err);
+}
+
+enum rd_status
+rd_service_logout(struct rd_service *svc, const char *session_token,
+                  struct rd_error *err)
+{
+  if (!session_token || !*session_token)
+    return RD_OK;
+  struct logout_ctx l;
+  rd_svc_sha256_hex(session_token, strlen(session_token), l.hash);
+  return rd_store_write(svc->store, delete_session, &l, err);
+}
+
+/* Loads the active user behind a credential into out. */
+static enum rd_status
+load_principal(struct rd_service *svc, int64_t user_id, struct rd_arena *a,
+               struct rd_principal *out, struct rd_error *err)
+{
+  struct rd_user u;
+  struct rd_error e = {0};
+  if (rd_store_user_get(svc->store, user_id, a, &u, &e) != RD_OK || !u.active)
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "", "the account is disabled");
+  principal_of(&u, out);
+  return RD_OK;
+}
+
+enum rd_status
+rd_service_session_principal(struct rd_service *svc, const char *session_token,
+                             struct rd_arena *a, struct rd_principal *out,
+                             const char **csrf_token, struct rd_error *err)
+{
+  struct rd_session s;
+  struct rd_error e = {0};
+  char hash[65];
+  if (!session_token || strlen(session_token) != SECRET_BYTES * 2)
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "", "not signed in");
+  rd_svc_sha256_hex(session_token, strlen(session_token), hash);
+  /* The lookup is by hash, so comparing the stored hash again in constant
+   * time would add nothing: equality was decided by the index. */
+  if (rd_store_session_get(svc->store, hash, a, &s, &e) != RD_OK ||
+      s.expires_at <= rd_service_now(svc))
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "", "the session has expired; sign in again");
+  if (csrf_token)
+    *csrf_token = s.csrf_token;
+  return load_principal(svc, s.user_id, a, out, err);
+}
+
+enum rd_status
+rd_service_token_principal(struct rd_service *svc, const char *token,
+                           struct rd_arena *a, struct rd_principal *out,
+                           struct rd_error *err)
+{
+  struct rd_api_token t;
+  struct rd_error e = {0};
+  char hash[65];
+  if (!token || strlen(token) < 16 || strlen(token) > 256)
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "", "invalid API token");
+  rd_svc_sha256_hex(token, strlen(token), hash);
+  if (rd_store_token_get(svc->store, hash, a, &t, &e) != RD_OK || t.revoked ||
+      (t.expires_at && t.expires_at <= rd_service_now(svc)))
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "", "invalid API token");
+  return load_principal(svc, t.user_id, a, out, err);
+}
+
+struct token_ctx {
+  struct rd_api_token *token;
+};
+
+static enum rd_status
+save_token(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct token_ctx *t = ctx;
+  return rd_tx_token_save(tx, t->token, err);
+}
+
+enum rd_status
+rd_service_token_create(struct rd_service *svc, const struct rd_principal *who,
+                        int64_t user_id, const char *name, struct rd_arena *a,
+                        struct rd_api_token *out, const char **secret,
+                        struct rd_error *err)
+{
+  enum rd_status rc;
+  struct rd_user u;
+  if (user_id == 0)
+    user_id = who->user_id;
+  if (user_id != who->user_id && (rc = rd_svc_require_admin(who, err)))
+    return rc;
+  if (user_id == 0)
+    return rd_error_set(err, RD_E_INVALID, "user_id", "user_id is required");
+  if ((rc = rd_validate_text("name", name, RD_MAX_SHORT, true, err)))
+    return rc;
+  if (rd_store_user_get(svc->store, user_id, a, &u, err) != RD_OK)
+    return rd_error_set(err, RD_E_INVALID, "user_id", "no such user");
+
+  const char *plain = new_secret(a);
+  memset(out, 0, sizeof *out);
+  out->user_id = user_id;
+  out->name = name;
+  out->created_at = rd_service_now(svc);
+  rd_svc_sha256_hex(plain, strlen(plain), out->token_sha256);
+  struct token_ctx ctx = {out};
+  if ((rc = rd_store_write(svc->store, save_token, &ctx, err)) != RD_OK)
+    return rc;
+  *secret = plain;
+  return RD_OK;
+}

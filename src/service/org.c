@@ -1,0 +1,227 @@
+/* service/org.c - the organisation: departments, sites, the category tree,
+ * users and SLA policies. Administrators write; validation names the field. */
+#include "service/service_int.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "util/arena.h"
+#include "util/time.h"
+
+typedef enum rd_status (*save_fn)(struct rd_tx *tx, void *rec, struct rd_error *err);
+
+struct save_ctx {
+  save_fn fn;
+  void *rec;
+};
+
+static enum rd_status
+do_save(struct rd_tx *tx, void *vctx, struct rd_error *err)
+{
+  struct save_ctx *s = vctx;
+  return s->fn(tx, s->rec, err);
+}
+
+/* Runs one record's save in a write transaction. */
+static enum rd_status
+save(struct rd_service *svc, save_fn fn, void *rec, struct rd_error *err)
+{
+  struct save_ctx s = {fn, rec};
+  return rd_store_write(svc->store, do_save, &s, err);
+}
+
+static enum rd_status
+save_department(struct rd_tx *tx, void *rec, struct rd_error *err)
+{
+  return rd_tx_department_save(tx, rec, err);
+}
+
+static enum rd_status
+save_site(struct rd_tx *tx, void *rec, struct rd_error *err)
+{
+  return rd_tx_site_save(tx, rec, err);
+}
+
+static enum rd_status
+save_user(struct rd_tx *tx, void *rec, struct rd_error *err)
+{
+  return rd_tx_user_save(tx, rec, err);
+}
+
+static enum rd_status
+save_policy(struct rd_tx *tx, void *rec, struct rd_error *err)
+{
+  return rd_tx_policy_save(tx, rec, err);
+}
+
+static enum rd_status
+check_code_and_name(const char *code, const char *name, struct rd_error *err)
+{
+  if (!rd_org_code_valid(code))
+    return rd_error_set(err, RD_E_INVALID, "code",
+                        "code must be 1 to 32 of a-z, 0-9, _ and -");
+  return rd_validate_text("name", name, RD_MAX_SHORT, true, err);
+}
+
+enum rd_status
+rd_service_department_save(struct rd_service *svc, const struct rd_principal *who,
+                           struct rd_department *d, struct rd_error *err)
+{
+  enum rd_status rc;
+  if ((rc = rd_svc_require_admin(who, err)) ||
+      (rc = check_code_and_name(d->code, d->name, err)))
+    return rc;
+  return save(svc, save_department, d, err);
+}
+
+enum rd_status
+rd_service_site_save(struct rd_service *svc, const struct rd_principal *who,
+                     struct rd_site *s, struct rd_error *err)
+{
+  enum rd_status rc;
+  if ((rc = rd_svc_require_admin(who, err)) ||
+      (rc = check_code_and_name(s->code, s->name, err)))
+    return rc;
+  if (s->calendar_id < 0)
+    return rd_error_set(err, RD_E_INVALID, "calendar_id", "calendar_id must be a calendar's id");
+  return save(svc, save_site, s, err);
+}
+
+struct category_ctx {
+  struct rd_category *cat;
+  struct rd_arena *a;
+};
+
+/* Inside the transaction: the level comes from the parent chain, which must
+ * end within four levels and must not pass through the category itself. */
+static enum rd_status
+save_category(struct rd_tx *tx, void *vctx, struct rd_error *err)
+{
+  struct category_ctx *x = vctx;
+  struct rd_category *c = x->cat;
+  int depth = 1;
+  for (int64_t up = c->parent_id; up; depth++) {
+    struct rd_category parent;
+    struct rd_error e = {0};
+    if (up == c->id && c->id)
+      return rd_error_set(err, RD_E_INVALID, "parent_id",
+                          "a category cannot sit below itself");
+    if (rd_tx_category_get(tx, up, x->a, &parent, &e) != RD_OK)
+      return rd_error_set(err, RD_E_INVALID, "parent_id", "no category has id %lld",
+                          (long long)up);
+    if (depth >= RD_CATEGORY_MAX_LEVEL)
+      return rd_error_set(err, RD_E_INVALID, "parent_id",
+                          "categories have at most %d levels", RD_CATEGORY_MAX_LEVEL);
+    up = parent.parent_id;
+  }
+  c->level = depth;
+  return rd_tx_category_save(tx, c, err);
+}
+
+enum rd_status
+rd_service_category_save(struct rd_service *svc, const struct rd_principal *who,
+                         struct rd_category *c, struct rd_error *err)
+{
+  enum rd_status rc;
+  if ((rc = rd_svc_require_admin(who, err)) ||
+      (rc = rd_validate_text("name", c->name, RD_MAX_SHORT, true, err)))
+    return rc;
+  if (c->parent_id < 0)
+    return rd_error_set(err, RD_E_INVALID, "parent_id", "parent_id must be a category's id");
+  struct rd_arena *a = rd_arena_new();
+  struct category_ctx x = {c, a};
+  rc = rd_store_write(svc->store, save_category, &x, err);
+  rd_arena_free(a);
+  /* Children of a moved category keep their stored level until saved; the
+   * tree is small and admins re-save when they restructure it. */
+  return rc;
+}
+
+enum rd_status
+rd_service_user_save(struct rd_service *svc, const struct rd_principal *who,
+                     struct rd_user *u, const char *password,
+                     struct rd_error *err)
+{
+  enum rd_status rc;
+  char hash[crypto_pwhash_STRBYTES];
+  if ((rc = rd_svc_require_admin(who, err)))
+    return rc;
+  if (!rd_org_username_valid(u->username))
+    return rd_error_set(err, RD_E_INVALID, "username",
+                        "username must be 1 to 64 of A-Z, a-z, 0-9, _ . and -");
+  if ((rc = rd_validate_text("display_name", u->display_name, RD_MAX_NAME, false, err)))
+    return rc;
+  if ((unsigned)u->role >= RD_ROLE_COUNT)
+    return rd_error_set(err, RD_E_INVALID, "role", "role is not known");
+  if (rd_role_is_departmental(u->role) && !u->department_id)
+    return rd_error_set(err, RD_E_INVALID, "department_id",
+                        "a %s belongs to a department", rd_role_name(u->role));
+  if (u->department_id) {
+    struct rd_arena *a = rd_arena_new();
+    struct rd_department d;
+    struct rd_error e = {0};
+    rc = rd_store_department_get(svc->store, u->department_id, a, &d, &e);
+    rd_arena_free(a);
+    if (rc != RD_OK)
+      return rd_error_set(err, RD_E_INVALID, "department_id", "no department has id %lld",
+                          (long long)u->department_id);
+  }
+  if (u->locale && strcmp(u->locale, "zh-CN") != 0 && strcmp(u->locale, "en") != 0)
+    return rd_error_set(err, RD_E_INVALID, "locale", "locale must be zh-CN or en");
+  if (!u->id && !password)
+    return rd_error_set(err, RD_E_INVALID, "password", "password is required");
+  u->password_hash = NULL; /* kept as stored unless a new password is given */
+  if (password) {
+    if (strlen(password) < 8 || strlen(password) > 1024)
+      return rd_error_set(err, RD_E_INVALID, "password",
+                          "password must be 8 to 1024 characters");
+    if ((rc = rd_service_password_hash(password, hash, sizeof hash, err)))
+      return rc;
+    u->password_hash = hash;
+  }
+  if (!u->created_at)
+    u->created_at = rd_service_now(svc);
+  rc = save(svc, save_user, u, err);
+  u->password_hash = NULL;
+  return rc;
+}
+
+enum rd_status
+rd_service_policy_save(struct rd_service *svc, const struct rd_principal *who,
+                       struct rd_sla_policy *p, struct rd_error *err)
+{
+  enum rd_status rc;
+  if ((rc = rd_svc_require_admin(who, err)) ||
+      (rc = rd_validate_text("name", p->name, RD_MAX_SHORT, true, err)))
+    return rc;
+  if (p->severity_mask & ~0x3Eu)
+    return rd_error_set(err, RD_E_INVALID, "match.severity", "severities are 1 to 5");
+  if (p->approval.severity_at_least < 0 || p->approval.severity_at_least > 5)
+    return rd_error_set(err, RD_E_INVALID, "approval.severity_at_least",
+                        "severity_at_least must be 1 to 5");
+  if (p->approval.has_amount_over && p->approval.amount_over_fen < 0)
+    return rd_error_set(err, RD_E_INVALID, "approval.amount_over",
+                        "amount_over must not be negative");
+  if (!p->clocks_json)
+    p->clocks_json = "[]";
+  return save(svc, save_policy, p, err);
+}
+
+enum rd_status
+rd_service_report_summary(struct rd_service *svc, const struct rd_principal *who,
+                          struct rd_report_query *q, struct rd_arena *a,
+                          struct rd_report_row **rows, size_t *n,
+                          struct rd_error *err)
+{
+  if (rd_role_is_departmental(who->role))
+    q->scope_department_id = who->department_id ? who->department_id : -1;
+  if (q->from && q->to && q->to <= q->from)
+    return rd_error_set(err, RD_E_INVALID, "to", "to must be after from");
+  if (q->tz_offset_s == 0) {
+    struct rd_civil now;
+    rd_time_civil(rd_service_now(svc), svc->timezone, &now);
+    q->tz_offset_s = now.offset_s;
+  }
+  return rd_store_report_summary(svc->store, q, a, rows, n, err);
+}
