@@ -73,6 +73,11 @@ build/tests/%: build/tests/%.o build/libredress.a
 build/asan/tests/%: build/asan/tests/%.o build/asan/libredress.a
 	$(CC) $(ALL_CFLAGS) $(ASAN) -o $@ $^ $(LIBS) -lcmocka
 
+# The benchmark dataset generator (bench/run.sh builds it).
+build/bench/gen: bench/gen.c build/libredress.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
 tests: build/redress build/asan/redress $(TESTS) $(TESTS_ASAN)
 
 # Serves the demo: installs what is missing, builds, creates the database once.

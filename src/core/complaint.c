@@ -103,11 +103,12 @@ rd_plan_kind_parse(const char *name, enum rd_plan_kind *out)
 const char *
 rd_validity_name(enum rd_validity v)
 {
-  switch (v) {
-  case RD_VALIDITY_VALID: return "valid";
-  case RD_VALIDITY_INVALID: return "invalid";
-  default: return "unknown";
-  }
+  static const char *const names[] = {
+    [RD_VALIDITY_UNKNOWN] = "unknown",
+    [RD_VALIDITY_VALID] = "valid",
+    [RD_VALIDITY_INVALID] = "invalid",
+  };
+  return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : NULL;
 }
 
 bool
@@ -119,6 +120,7 @@ rd_state_is_open(enum rd_state s)
 unsigned
 rd_state_open_mask(void)
 {
+  /* Everything but the three terminal states (SPEC §2). */
   return (1u << RD_STATE_REGISTERED) | (1u << RD_STATE_ASSIGNED) |
          (1u << RD_STATE_IN_PROGRESS) | (1u << RD_STATE_PENDING_APPROVAL) |
          (1u << RD_STATE_EXECUTING) | (1u << RD_STATE_RESOLVED) |

@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+/* Whether s is 1..max bytes of [a-z0-9], [A-Z] when upper_ok, and the
+ * characters of extra. ASCII only: codes and usernames appear in URLs,
+ * logs and config files. */
 static bool
 made_of(const char *s, size_t max, const char *extra, bool upper_ok)
 {
@@ -12,8 +15,8 @@ made_of(const char *s, size_t max, const char *extra, bool upper_ok)
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              (upper_ok && c >= 'A' && c <= 'Z') || strchr(extra, c);
-    if (!ok || c == '\0')
+              (upper_ok && c >= 'A' && c <= 'Z') || (c && strchr(extra, c));
+    if (!ok)
       return false;
   }
   return true;

@@ -13,10 +13,12 @@ id_in(const int64_t *ids, size_t n, int64_t id)
 bool
 rd_policy_matches(const struct rd_sla_policy *p, const struct rd_complaint *c)
 {
+  /* An unset severity (0) matches only a policy that does not ask. */
   if (p->severity_mask &&
       (c->severity < 1 || c->severity > 5 || !(p->severity_mask & (1u << c->severity))))
     return false;
-  if (p->channel_mask && !(p->channel_mask & (1u << c->channel)))
+  if (p->channel_mask && ((unsigned)c->channel >= RD_CHANNEL_COUNT ||
+                          !(p->channel_mask & (1u << c->channel))))
     return false;
   if (p->n_categories && !id_in(p->category_ids, p->n_categories, c->category_id))
     return false;
@@ -33,6 +35,8 @@ rd_policy_select(const struct rd_sla_policy *p, size_t n,
   for (size_t i = 0; i < n; i++) {
     if (!rd_policy_matches(&p[i], c))
       continue;
+    /* Lowest priority wins; the id breaks ties so the choice never depends
+     * on the order the store returned the rows in. */
     if (!best || p[i].priority < best->priority ||
         (p[i].priority == best->priority && p[i].id < best->id))
       best = &p[i];

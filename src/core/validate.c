@@ -9,7 +9,11 @@ enum { FUTURE_SLACK_S = 5 * 60 };
 size_t
 rd_utf8_length(const char *s)
 {
+  /* Every code point has exactly one byte that is not a continuation byte
+   * (10xxxxxx); the input was validated as UTF-8 by the JSON parser. */
   size_t n = 0;
+  if (!s)
+    return 0;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     if ((*p & 0xC0) != 0x80)
       n++;
@@ -36,7 +40,7 @@ rd_validate_text(const char *field, const char *s, size_t max, bool required,
 enum rd_status
 rd_validate_phone(const char *field, const char *s, struct rd_error *err)
 {
-  size_t n = strlen(s), digits = 0;
+  size_t n = s ? strlen(s) : 0, digits = 0;
   if (n < 3 || n > RD_MAX_PHONE)
     goto bad;
   for (size_t i = 0; i < n; i++) {
@@ -57,8 +61,8 @@ bad:
 enum rd_status
 rd_validate_email(const char *field, const char *s, struct rd_error *err)
 {
-  const char *at = strchr(s, '@');
-  size_t n = strlen(s);
+  const char *at = s ? strchr(s, '@') : NULL;
+  size_t n = s ? strlen(s) : 0;
   if (n > RD_MAX_EMAIL || !at || at == s || strchr(at + 1, '@') ||
       !strchr(at + 1, '.') || at[1] == '.' || s[n - 1] == '.' ||
       strpbrk(s, " \t\r\n<>\",;"))

@@ -1,133 +1,175 @@
 /* core/workflow.c - the complaint workflow as one table.
  *
- * Each row is a legal move: from which states, which action, to which state,
- * who may take it, which body fields it requires, and what else it changes.
- * Anything not in the table is refused. Three destinations depend on the body
- * or the policy (triage, propose_plan, follow_up); their effect functions set
- * the status, and the table says DECIDED.
+ * Each row of moves[] is a legal move: from which states, which action, to
+ * which state, who may take it, which body fields it requires, and what else
+ * it changes. Anything not in the table is refused. Three destinations depend
+ * on the body or the policy; their rows say DECIDED and name the small
+ * function that picks the state (triage, propose_plan, follow_up).
+ * docs/workflow.md restates this table: change both together.
  */
 #include "core/workflow.h"
-
 
 #include "core/validate.h"
 
 #define S(x) (1u << RD_STATE_##x)
 #define R(x) (1u << RD_ROLE_##x)
+#define F(x) RD_F_##x
 
-#define OPEN_STATES                                                         \
+/* withdraw and merge close a complaint from any open state (SPEC §2). Kept
+ * equal to rd_state_open_mask() (a test checks it): a static initializer
+ * cannot call it. */
+#define OPEN                                                                \
   (S(REGISTERED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING_APPROVAL) |      \
    S(EXECUTING) | S(RESOLVED) | S(TRANSFERRED))
 
-/* Who does what (SPEC §4). The administrator may step in anywhere. */
-#define ROLES_INTAKE     (R(AGENT) | R(ADMIN))
-#define ROLES_ASSIGN     (R(AGENT) | R(MANAGER) | R(ADMIN))
-#define ROLES_DEPARTMENT (R(HANDLER) | R(MANAGER) | R(ADMIN))
-#define ROLES_APPROVE    (R(APPROVER) | R(ADMIN))
-#define ROLES_WITHDRAW   (R(AGENT) | R(HANDLER) | R(MANAGER) | R(ADMIN))
+/* Who does what (brief, "Roles and the workflow"). The administrator may step
+ * in anywhere, so every group includes admin. */
+#define AGENT       (R(AGENT) | R(ADMIN))
+#define AGENT_MGR   (R(AGENT) | R(MANAGER) | R(ADMIN))
+#define DEPARTMENT  (R(HANDLER) | R(MANAGER) | R(ADMIN))
+#define APPROVER    (R(APPROVER) | R(ADMIN))
+#define ANY_STAFF   (R(AGENT) | R(HANDLER) | R(MANAGER) | R(ADMIN))
 
-/* Destinations that are not a fixed state. */
+/* Destinations that are not one fixed state. */
 enum { SAME = RD_STATE_COUNT, DECIDED = RD_STATE_COUNT + 1 };
 
-/* What an action changes besides the status; checks what the required-field
- * bits cannot (values, conditional fields). Works on the caller's copy. */
+/* Checks what the required-field bits cannot (values, fields required only in
+ * some cases) and changes what the action implies besides the status. Works
+ * on the caller's scratch copy, so it may fail half-way without harm. */
 typedef enum rd_status (*effect_fn)(struct rd_complaint *c,
                                     const struct rd_action *a,
                                     const struct rd_approval_rule *rule,
-                                    int64_t now, struct rd_transition *t,
-                                    struct rd_error *err);
+                                    int64_t now, struct rd_error *err);
 
-struct transition {
-  unsigned from;            /* mask of states */
+/* Picks the destination of a DECIDED row, after its effect has run. */
+typedef enum rd_state (*decide_fn)(const struct rd_complaint *c,
+                                   const struct rd_action *a);
+
+struct move {
+  unsigned from;              /* mask of states */
   enum rd_action_kind action;
-  int to;                   /* enum rd_state, SAME or DECIDED */
-  unsigned roles;           /* mask of roles */
-  unsigned required;        /* RD_F_* that must be present */
-  effect_fn effect;         /* NULL = status change only */
+  int to;                     /* enum rd_state, SAME or DECIDED */
+  decide_fn decide;           /* set exactly when to == DECIDED */
+  unsigned roles;             /* mask of roles */
+  unsigned required;          /* RD_F_* that must be present (texts non-empty) */
+  effect_fn effect;           /* NULL = the status change only */
 };
 
-static enum rd_status effect_triage(struct rd_complaint *, const struct rd_action *,
-                                    const struct rd_approval_rule *, int64_t,
-                                    struct rd_transition *, struct rd_error *);
-static enum rd_status effect_assign(struct rd_complaint *, const struct rd_action *,
-                                    const struct rd_approval_rule *, int64_t,
-                                    struct rd_transition *, struct rd_error *);
-static enum rd_status effect_contact(struct rd_complaint *, const struct rd_action *,
-                                     const struct rd_approval_rule *, int64_t,
-                                     struct rd_transition *, struct rd_error *);
-static enum rd_status effect_text(struct rd_complaint *, const struct rd_action *,
-                                  const struct rd_approval_rule *, int64_t,
-                                  struct rd_transition *, struct rd_error *);
-static enum rd_status effect_plan(struct rd_complaint *, const struct rd_action *,
-                                  const struct rd_approval_rule *, int64_t,
-                                  struct rd_transition *, struct rd_error *);
-static enum rd_status effect_resolve(struct rd_complaint *, const struct rd_action *,
-                                     const struct rd_approval_rule *, int64_t,
-                                     struct rd_transition *, struct rd_error *);
-static enum rd_status effect_follow_up(struct rd_complaint *, const struct rd_action *,
-                                       const struct rd_approval_rule *, int64_t,
-                                       struct rd_transition *, struct rd_error *);
-static enum rd_status effect_close(struct rd_complaint *, const struct rd_action *,
-                                   const struct rd_approval_rule *, int64_t,
-                                   struct rd_transition *, struct rd_error *);
-static enum rd_status effect_merge(struct rd_complaint *, const struct rd_action *,
-                                   const struct rd_approval_rule *, int64_t,
-                                   struct rd_transition *, struct rd_error *);
+static enum rd_status triage(struct rd_complaint *, const struct rd_action *,
+                             const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status explain(struct rd_complaint *, const struct rd_action *,
+                              const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status assign(struct rd_complaint *, const struct rd_action *,
+                             const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status contact(struct rd_complaint *, const struct rd_action *,
+                              const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status propose(struct rd_complaint *, const struct rd_action *,
+                              const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status resolve(struct rd_complaint *, const struct rd_action *,
+                              const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status follow_up(struct rd_complaint *, const struct rd_action *,
+                                const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status close_with_reason(struct rd_complaint *, const struct rd_action *,
+                                        const struct rd_approval_rule *, int64_t,
+                                        struct rd_error *);
+static enum rd_status merge(struct rd_complaint *, const struct rd_action *,
+                            const struct rd_approval_rule *, int64_t, struct rd_error *);
 
-static const struct transition transitions[] = {
-  /* from                          action               to                     roles             required fields                      effect */
-  { S(REGISTERED),                 RD_ACT_TRIAGE,       DECIDED,               ROLES_INTAKE,     RD_F_VALID,                          effect_triage    },
-  { S(TRANSFERRED),                RD_ACT_EXPLAIN,      RD_STATE_CLOSED,       ROLES_INTAKE,     RD_F_NOTE,                           effect_close     },
-  { S(ASSIGNED) | S(IN_PROGRESS),  RD_ACT_ASSIGN,       RD_STATE_ASSIGNED,     ROLES_ASSIGN,     RD_F_DEPARTMENT,                     effect_assign    },
-  { S(ASSIGNED),                   RD_ACT_CONTACT,      RD_STATE_IN_PROGRESS,  ROLES_DEPARTMENT, RD_F_METHOD,                         effect_contact   },
-  { S(IN_PROGRESS) | S(EXECUTING), RD_ACT_PROGRESS,     SAME,                  ROLES_DEPARTMENT, RD_F_NOTE,                           effect_text      },
-  { S(IN_PROGRESS),                RD_ACT_PROPOSE_PLAN, DECIDED,               ROLES_DEPARTMENT, RD_F_KIND | RD_F_DESCRIPTION,        effect_plan      },
-  { S(PENDING_APPROVAL),           RD_ACT_APPROVE,      RD_STATE_EXECUTING,    ROLES_APPROVE,    0,                                   effect_text      },
-  { S(PENDING_APPROVAL),           RD_ACT_REJECT,       RD_STATE_IN_PROGRESS,  ROLES_APPROVE,    RD_F_REASON,                         effect_text      },
-  { S(EXECUTING),                  RD_ACT_RESOLVE,      RD_STATE_RESOLVED,     ROLES_DEPARTMENT, RD_F_RESULT,                         effect_resolve   },
-  { S(RESOLVED),                   RD_ACT_FOLLOW_UP,    DECIDED,               ROLES_INTAKE,     RD_F_METHOD | RD_F_REACHED,          effect_follow_up },
-  { S(RESOLVED),                   RD_ACT_CLOSE,        RD_STATE_CLOSED,       ROLES_INTAKE,     RD_F_REASON,                         effect_close     },
-  { OPEN_STATES,                   RD_ACT_WITHDRAW,     RD_STATE_WITHDRAWN,    ROLES_WITHDRAW,   RD_F_REASON,                         effect_close     },
-  { OPEN_STATES,                   RD_ACT_MERGE,        RD_STATE_MERGED,       ROLES_ASSIGN,     RD_F_INTO,                           effect_merge     },
+static enum rd_state triage_destination(const struct rd_complaint *, const struct rd_action *);
+static enum rd_state plan_destination(const struct rd_complaint *, const struct rd_action *);
+static enum rd_state follow_up_destination(const struct rd_complaint *, const struct rd_action *);
+
+static const struct move moves[] = {
+  /* from                          action               to                                       roles       required                       effect */
+  { S(REGISTERED),                 RD_ACT_TRIAGE,       DECIDED, triage_destination,             AGENT,      F(VALID),                      triage            },
+  { S(TRANSFERRED),                RD_ACT_EXPLAIN,      RD_STATE_CLOSED, NULL,                   AGENT,      F(NOTE),                       explain           },
+  { S(ASSIGNED) | S(IN_PROGRESS),  RD_ACT_ASSIGN,       RD_STATE_ASSIGNED, NULL,                 AGENT_MGR,  F(DEPARTMENT),                 assign            },
+  { S(ASSIGNED),                   RD_ACT_CONTACT,      RD_STATE_IN_PROGRESS, NULL,              DEPARTMENT, F(METHOD),                     contact           },
+  { S(IN_PROGRESS) | S(EXECUTING), RD_ACT_PROGRESS,     SAME, NULL,                              DEPARTMENT, F(NOTE),                       NULL              },
+  { S(IN_PROGRESS),                RD_ACT_PROPOSE_PLAN, DECIDED, plan_destination,               DEPARTMENT, F(KIND) | F(DESCRIPTION),      propose           },
+  { S(PENDING_APPROVAL),           RD_ACT_APPROVE,      RD_STATE_EXECUTING, NULL,                APPROVER,   0,                             NULL              },
+  { S(PENDING_APPROVAL),           RD_ACT_REJECT,       RD_STATE_IN_PROGRESS, NULL,              APPROVER,   F(REASON),                     NULL              },
+  { S(EXECUTING),                  RD_ACT_RESOLVE,      RD_STATE_RESOLVED, NULL,                 DEPARTMENT, F(RESULT),                     resolve           },
+  { S(RESOLVED),                   RD_ACT_FOLLOW_UP,    DECIDED, follow_up_destination,          AGENT,      F(METHOD) | F(REACHED),        follow_up         },
+  { S(RESOLVED),                   RD_ACT_CLOSE,        RD_STATE_CLOSED, NULL,                   AGENT,      F(REASON),                     close_with_reason },
+  { OPEN,                          RD_ACT_WITHDRAW,     RD_STATE_WITHDRAWN, NULL,                ANY_STAFF,  F(REASON),                     close_with_reason },
+  { OPEN,                          RD_ACT_MERGE,        RD_STATE_MERGED, NULL,                   AGENT_MGR,  F(INTO),                       merge             },
 };
 
-enum { N_TRANSITIONS = sizeof transitions / sizeof transitions[0] };
+enum { N_MOVES = sizeof moves / sizeof moves[0] };
 
-/* JSON names of the RD_F_* bits, in bit order, for "field is required". */
+/* JSON names of the RD_F_* bits, in bit order. */
 static const char *const field_names[] = {
   "valid", "category_id", "severity", "department_id", "assignee_id",
   "reason", "transfer", "note", "method", "kind", "description", "amount",
   "result", "reached", "satisfied", "score", "comment", "into",
 };
+_Static_assert(sizeof field_names / sizeof field_names[0] == 18,
+               "one name per RD_F_* bit, up to RD_F_INTO");
 
-static enum rd_status
-require_fields(unsigned present, unsigned required, struct rd_error *err)
+/* The free-text fields of an action, each limited to RD_MAX_TEXT code points.
+ * A required text that is null or empty counts as missing. */
+static const struct {
+  unsigned bit;
+  const char *name;
+  size_t offset;
+} texts[] = {
+  {RD_F_REASON,      "reason",      offsetof(struct rd_action, reason)},
+  {RD_F_NOTE,        "note",        offsetof(struct rd_action, note)},
+  {RD_F_DESCRIPTION, "description", offsetof(struct rd_action, description)},
+  {RD_F_RESULT,      "result",      offsetof(struct rd_action, result)},
+  {RD_F_COMMENT,     "comment",     offsetof(struct rd_action, comment)},
+};
+
+static const char *
+text_of(const struct rd_action *a, size_t offset)
 {
-  unsigned missing = required & ~present;
+  return *(const char *const *)((const char *)a + offset);
+}
+
+/* Each bit of `required` present in a's body, texts non-empty; every text
+ * present within RD_MAX_TEXT. Names the first field at fault. */
+static enum rd_status
+check_fields(const struct rd_action *a, unsigned required, struct rd_error *err)
+{
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    const char *s = text_of(a, texts[i].offset);
+    if ((required & texts[i].bit) && (a->fields & texts[i].bit) && (!s || !*s))
+      return rd_error_set(err, RD_E_INVALID, texts[i].name, "%s must not be empty",
+                          texts[i].name);
+  }
+  unsigned missing = required & ~a->fields;
   for (unsigned bit = 0; missing; bit++, missing >>= 1)
     if (missing & 1u)
       return rd_error_set(err, RD_E_INVALID, field_names[bit], "%s is required",
                           field_names[bit]);
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    enum rd_status rc;
+    if ((a->fields & texts[i].bit) &&
+        (rc = rd_validate_text(texts[i].name, text_of(a, texts[i].offset),
+                               RD_MAX_TEXT, false, err)))
+      return rc;
+  }
   return RD_OK;
 }
 
-/* A required text field: present (bit) and non-empty, within RD_MAX_TEXT. */
 static enum rd_status
-require_text(const struct rd_action *a, unsigned bit, const char *field,
-             const char *value, struct rd_error *err)
+check_method(const struct rd_action *a, struct rd_error *err)
 {
-  if (!(a->fields & bit) || !value || !*value)
-    return rd_error_set(err, RD_E_INVALID, field, "%s is required", field);
-  return rd_validate_text(field, value, RD_MAX_TEXT, true, err);
+  if (!rd_action_method_valid(a->method))
+    return rd_error_set(err, RD_E_INVALID, "method", "method must be phone, visit or email");
+  return RD_OK;
 }
 
+/* ---- effects ------------------------------------------------------------ */
+
 static enum rd_status
-effect_triage(struct rd_complaint *c, const struct rd_action *a,
-              const struct rd_approval_rule *rule, int64_t now,
-              struct rd_transition *t, struct rd_error *err)
+triage(struct rd_complaint *c, const struct rd_action *a,
+       const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
 {
   enum rd_status rc;
   if (a->valid) {
-    if ((rc = require_fields(a->fields, RD_F_CATEGORY | RD_F_SEVERITY | RD_F_DEPARTMENT, err)))
+    if ((rc = check_fields(a, F(CATEGORY) | F(SEVERITY) | F(DEPARTMENT), err)))
       return rc;
     if (a->category_id <= 0)
       return rd_error_set(err, RD_E_INVALID, "category_id", "category_id must be a category's id");
@@ -135,19 +177,18 @@ effect_triage(struct rd_complaint *c, const struct rd_action *a,
       return rd_error_set(err, RD_E_INVALID, "severity", "severity must be 1 to 5");
     if (a->department_id <= 0)
       return rd_error_set(err, RD_E_INVALID, "department_id", "department_id must be a department's id");
+    if ((a->fields & F(ASSIGNEE)) && a->assignee_id < 0)
+      return rd_error_set(err, RD_E_INVALID, "assignee_id", "assignee_id must be a user's id");
     c->validity = RD_VALIDITY_VALID;
     c->category_id = a->category_id;
     c->severity = a->severity;
     c->department_id = a->department_id;
-    c->assignee_id = (a->fields & RD_F_ASSIGNEE) ? a->assignee_id : 0;
-    c->status = RD_STATE_ASSIGNED;
+    c->assignee_id = (a->fields & F(ASSIGNEE)) ? a->assignee_id : 0;
     return RD_OK;
   }
-  /* Invalid: the transfer slip must say where the customer can turn. */
-  if ((rc = require_text(a, RD_F_REASON, "reason", a->reason, err)))
+  /* Invalid: the transfer slip must tell the customer where to turn. */
+  if ((rc = check_fields(a, F(REASON) | F(TRANSFER), err)))
     return rc;
-  if (!(a->fields & RD_F_TRANSFER))
-    return rd_error_set(err, RD_E_INVALID, "transfer", "transfer is required when the complaint is invalid");
   const struct { const char *field, *value; } slip[] = {
     {"transfer.to_party", a->transfer.to_party},
     {"transfer.contact_person", a->transfer.contact_person},
@@ -160,207 +201,210 @@ effect_triage(struct rd_complaint *c, const struct rd_action *a,
   c->validity = RD_VALIDITY_INVALID;
   c->invalid_reason = a->reason;
   c->transfer = a->transfer;
-  c->status = RD_STATE_TRANSFERRED;
+  return RD_OK;
+}
+
+static enum rd_state
+triage_destination(const struct rd_complaint *c, const struct rd_action *a)
+{
+  return a->valid ? RD_STATE_ASSIGNED : RD_STATE_TRANSFERRED;
+}
+
+static enum rd_status
+explain(struct rd_complaint *c, const struct rd_action *a,
+        const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
+{
+  /* The note (what the customer was told) goes to the timeline; the record
+   * only needs to say why it closed. */
+  c->closed_at = now;
+  c->close_reason = "explained";
   return RD_OK;
 }
 
 static enum rd_status
-effect_assign(struct rd_complaint *c, const struct rd_action *a,
-              const struct rd_approval_rule *rule, int64_t now,
-              struct rd_transition *t, struct rd_error *err)
+assign(struct rd_complaint *c, const struct rd_action *a,
+       const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
 {
   if (a->department_id <= 0)
     return rd_error_set(err, RD_E_INVALID, "department_id", "department_id must be a department's id");
-  if ((a->fields & RD_F_ASSIGNEE) && a->assignee_id < 0)
+  if ((a->fields & F(ASSIGNEE)) && a->assignee_id < 0)
     return rd_error_set(err, RD_E_INVALID, "assignee_id", "assignee_id must be a user's id");
   c->department_id = a->department_id;
-  c->assignee_id = (a->fields & RD_F_ASSIGNEE) ? a->assignee_id : 0;
+  /* A new department picks its own handler unless one is named. */
+  c->assignee_id = (a->fields & F(ASSIGNEE)) ? a->assignee_id : 0;
   return RD_OK;
 }
 
 static enum rd_status
-effect_contact(struct rd_complaint *c, const struct rd_action *a,
-               const struct rd_approval_rule *rule, int64_t now,
-               struct rd_transition *t, struct rd_error *err)
+contact(struct rd_complaint *c, const struct rd_action *a,
+        const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
 {
-  if (!rd_action_method_valid(a->method))
-    return rd_error_set(err, RD_E_INVALID, "method", "method must be phone, visit or email");
-  enum rd_status rc = rd_validate_text("note", a->note, RD_MAX_TEXT, false, err);
+  enum rd_status rc = check_method(a, err);
   if (rc)
     return rc;
+  /* The first-contact clock stops once; a reassigned complaint keeps it. */
   if (!c->first_contact_at)
     c->first_contact_at = now;
   return RD_OK;
 }
 
-/* Actions whose body is a text for the timeline: check the required one. */
 static enum rd_status
-effect_text(struct rd_complaint *c, const struct rd_action *a,
-            const struct rd_approval_rule *rule, int64_t now,
-            struct rd_transition *t, struct rd_error *err)
+propose(struct rd_complaint *c, const struct rd_action *a,
+        const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
 {
-  switch (a->kind) {
-  case RD_ACT_PROGRESS: return require_text(a, RD_F_NOTE, "note", a->note, err);
-  case RD_ACT_REJECT: return require_text(a, RD_F_REASON, "reason", a->reason, err);
-  default: return rd_validate_text("note", a->note, RD_MAX_TEXT, false, err);
-  }
-}
-
-static enum rd_status
-effect_plan(struct rd_complaint *c, const struct rd_action *a,
-            const struct rd_approval_rule *rule, int64_t now,
-            struct rd_transition *t, struct rd_error *err)
-{
-  enum rd_status rc;
   if ((unsigned)a->plan_kind >= RD_PLAN_COUNT)
     return rd_error_set(err, RD_E_INVALID, "kind", "kind is not a known plan kind");
-  if ((rc = require_text(a, RD_F_DESCRIPTION, "description", a->description, err)))
-    return rc;
-  bool has_amount = (a->fields & RD_F_AMOUNT) != 0;
+  bool has_amount = (a->fields & F(AMOUNT)) != 0;
   if (rd_plan_kind_is_money(a->plan_kind) && !has_amount)
     return rd_error_set(err, RD_E_INVALID, "amount", "amount is required for a %s",
                         rd_plan_kind_name(a->plan_kind));
   if (has_amount && a->amount_fen < 0)
     return rd_error_set(err, RD_E_INVALID, "amount", "amount must not be negative");
-  bool needed = rd_approval_needed(rule, c->severity, has_amount, a->amount_fen);
   c->plan = (struct rd_plan){
-      .present = true,
-      .kind = a->plan_kind,
-      .description = a->description,
-      .has_amount = has_amount,
-      .amount_fen = has_amount ? a->amount_fen : 0,
-      .needs_approval = needed,
+    .present = true,
+    .kind = a->plan_kind,
+    .description = a->description,
+    .has_amount = has_amount,
+    .amount_fen = has_amount ? a->amount_fen : 0,
+    .needs_approval = rd_approval_needed(rule, c->severity, has_amount, a->amount_fen),
   };
-  t->needed_approval = needed;
-  c->status = needed ? RD_STATE_PENDING_APPROVAL : RD_STATE_EXECUTING;
   return RD_OK;
 }
 
-static enum rd_status
-effect_resolve(struct rd_complaint *c, const struct rd_action *a,
-               const struct rd_approval_rule *rule, int64_t now,
-               struct rd_transition *t, struct rd_error *err)
+static enum rd_state
+plan_destination(const struct rd_complaint *c, const struct rd_action *a)
 {
-  enum rd_status rc = require_text(a, RD_F_RESULT, "result", a->result, err);
-  if (rc)
-    return rc;
+  return c->plan.needs_approval ? RD_STATE_PENDING_APPROVAL : RD_STATE_EXECUTING;
+}
+
+static enum rd_status
+resolve(struct rd_complaint *c, const struct rd_action *a,
+        const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
+{
   c->resolved_at = now;
   return RD_OK;
 }
 
 static enum rd_status
-effect_follow_up(struct rd_complaint *c, const struct rd_action *a,
-                 const struct rd_approval_rule *rule, int64_t now,
-                 struct rd_transition *t, struct rd_error *err)
+follow_up(struct rd_complaint *c, const struct rd_action *a,
+          const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
 {
-  enum rd_status rc;
-  if (!rd_action_method_valid(a->method))
-    return rd_error_set(err, RD_E_INVALID, "method", "method must be phone, visit or email");
-  if ((rc = rd_validate_text("comment", a->comment, RD_MAX_TEXT, false, err)))
+  enum rd_status rc = check_method(a, err);
+  if (rc)
     return rc;
   if (!a->reached) {
-    /* An attempt that did not reach the customer: counted, nothing else. */
+    /* An attempt that did not reach the customer: counted, nothing else
+     * (after the configured attempts, `close` ends it with a reason). */
     c->followup_attempts++;
-    c->status = RD_STATE_RESOLVED;
     return RD_OK;
   }
-  if (!(a->fields & RD_F_SATISFIED))
-    return rd_error_set(err, RD_E_INVALID, "satisfied",
-                        "satisfied is required when the customer was reached");
-  if ((a->fields & RD_F_SCORE) && (a->score < 1 || a->score > 5))
+  if ((rc = check_fields(a, F(SATISFIED), err)))
+    return rc;
+  if ((a->fields & F(SCORE)) && (a->score < 1 || a->score > 5))
     return rd_error_set(err, RD_E_INVALID, "score", "score must be 1 to 5");
-  c->satisfaction_score = (a->fields & RD_F_SCORE) ? a->score : 0;
+  c->satisfaction_score = (a->fields & F(SCORE)) ? a->score : 0;
   c->satisfied = a->satisfied ? 1 : 0;
   if (a->satisfied) {
-    c->status = RD_STATE_CLOSED;
     c->closed_at = now;
     c->close_reason = "satisfied";
     return RD_OK;
   }
-  /* Not satisfied: a new plan cycle (SPEC §2). */
-  c->status = RD_STATE_IN_PROGRESS;
+  /* Not satisfied: reopened for a new plan cycle (SPEC §2). */
   c->reopen_count++;
   c->plan = (struct rd_plan){0};
   c->resolved_at = 0;
-  t->reopened = true;
   return RD_OK;
 }
 
-static enum rd_status
-effect_close(struct rd_complaint *c, const struct rd_action *a,
-             const struct rd_approval_rule *rule, int64_t now,
-             struct rd_transition *t, struct rd_error *err)
+static enum rd_state
+follow_up_destination(const struct rd_complaint *c, const struct rd_action *a)
 {
-  enum rd_status rc;
-  if (a->kind == RD_ACT_EXPLAIN) {
-    if ((rc = require_text(a, RD_F_NOTE, "note", a->note, err)))
-      return rc;
-    c->close_reason = "explained";
-  } else {
-    if ((rc = require_text(a, RD_F_REASON, "reason", a->reason, err)))
-      return rc;
-    c->close_reason = a->reason;
-  }
+  if (!a->reached)
+    return RD_STATE_RESOLVED;
+  return a->satisfied ? RD_STATE_CLOSED : RD_STATE_IN_PROGRESS;
+}
+
+/* close and withdraw: the reason (required by the table) is the record's. */
+static enum rd_status
+close_with_reason(struct rd_complaint *c, const struct rd_action *a,
+                  const struct rd_approval_rule *rule, int64_t now,
+                  struct rd_error *err)
+{
   c->closed_at = now;
+  c->close_reason = a->reason;
   return RD_OK;
 }
 
 static enum rd_status
-effect_merge(struct rd_complaint *c, const struct rd_action *a,
-             const struct rd_approval_rule *rule, int64_t now,
-             struct rd_transition *t, struct rd_error *err)
+merge(struct rd_complaint *c, const struct rd_action *a,
+      const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
 {
+  /* The service resolves `into` (id or number) to into_id and checks the
+   * target exists; the core only refuses what it can see. */
   if (a->into_id <= 0 || a->into_id == c->id)
-    return rd_error_set(err, RD_E_INVALID, "into",
-                        "into must name another complaint");
+    return rd_error_set(err, RD_E_INVALID, "into", "into must name another complaint");
   c->merged_into = a->into_id;
   c->closed_at = now;
-  c->close_reason = "merged";
+  /* The core owns no memory to compose "merged into TS…": merged_into
+   * carries the target, close_reason the caller's reason when given. */
+  c->close_reason = (a->fields & F(REASON)) && a->reason && *a->reason ? a->reason : "merged";
   return RD_OK;
 }
+
+/* ---- the engine --------------------------------------------------------- */
 
 enum rd_status
 rd_workflow_apply(struct rd_complaint *c, const struct rd_action *act,
                   enum rd_role role, const struct rd_approval_rule *rule,
                   int64_t now, struct rd_transition *out, struct rd_error *err)
 {
-  const struct transition *row = NULL;
+  const struct move *row = NULL;
   bool role_may_ever = false;
   const char *name = rd_action_name(act->kind);
+  enum rd_status rc;
 
   if (!name)
     return rd_error_set(err, RD_E_NOT_FOUND, "action", "unknown action");
-  for (size_t i = 0; i < N_TRANSITIONS; i++) {
-    if (transitions[i].action != act->kind)
+  if ((unsigned)role >= RD_ROLE_COUNT)
+    return rd_error_set(err, RD_E_FORBIDDEN, "", "unknown role");
+  for (size_t i = 0; i < N_MOVES; i++) {
+    if (moves[i].action != act->kind)
       continue;
-    if (transitions[i].roles & (1u << role))
+    if (moves[i].roles & (1u << role))
       role_may_ever = true;
-    if (transitions[i].from & (1u << c->status))
-      row = &transitions[i];
+    if ((unsigned)c->status < RD_STATE_COUNT && (moves[i].from & (1u << c->status)))
+      row = &moves[i];
   }
   if (!role_may_ever)
     return rd_error_set(err, RD_E_FORBIDDEN, "", "the role %s may not %s",
                         rd_role_name(role), name);
   if (!row)
     return rd_error_set(err, RD_E_ILLEGAL_STATE, "", "%s is not allowed from %s",
-                        name, rd_state_name(c->status));
+                        name, rd_state_name(c->status) ? rd_state_name(c->status) : "this state");
   if (!(row->roles & (1u << role)))
     return rd_error_set(err, RD_E_FORBIDDEN, "", "the role %s may not %s from %s",
                         rd_role_name(role), name, rd_state_name(c->status));
-  enum rd_status rc = require_fields(act->fields, row->required, err);
-  if (rc)
+  if ((rc = check_fields(act, row->required, err)))
     return rc;
 
+  /* Decide on a copy; *c changes only when everything passed. */
   struct rd_complaint next = *c;
-  struct rd_transition t = {.from = c->status};
-  if (row->to != SAME && row->to != DECIDED)
-    next.status = (enum rd_state)row->to;
-  if (row->effect && (rc = row->effect(&next, act, rule, now, &t, err)))
+  if (row->effect && (rc = row->effect(&next, act, rule ? rule : &RD_APPROVAL_DEFAULT,
+                                       now, err)))
     return rc;
-  t.to = next.status;
-  *c = next;
+  if (row->to == DECIDED)
+    next.status = row->decide(&next, act);
+  else if (row->to != SAME)
+    next.status = (enum rd_state)row->to;
+
   if (out)
-    *out = t;
+    *out = (struct rd_transition){
+      .from = c->status,
+      .to = next.status,
+      .needed_approval = act->kind == RD_ACT_PROPOSE_PLAN && next.plan.needs_approval,
+      .reopened = act->kind == RD_ACT_FOLLOW_UP && next.status == RD_STATE_IN_PROGRESS,
+    };
+  *c = next;
   return RD_OK;
 }
 
@@ -368,8 +412,10 @@ unsigned
 rd_workflow_allowed(enum rd_state s, enum rd_role role)
 {
   unsigned mask = 0;
-  for (size_t i = 0; i < N_TRANSITIONS; i++)
-    if ((transitions[i].from & (1u << s)) && (transitions[i].roles & (1u << role)))
-      mask |= 1u << transitions[i].action;
+  if ((unsigned)s >= RD_STATE_COUNT || (unsigned)role >= RD_ROLE_COUNT)
+    return 0;
+  for (size_t i = 0; i < N_MOVES; i++)
+    if ((moves[i].from & (1u << s)) && (moves[i].roles & (1u << role)))
+      mask |= 1u << moves[i].action;
   return mask;
 }

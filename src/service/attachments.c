@@ -7,6 +7,7 @@
 
 #include "core/validate.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 struct attach_ctx {
   const struct rd_principal *who;
@@ -28,8 +29,15 @@ do_attach(struct rd_tx *tx, void *vctx, struct rd_error *err)
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
   if ((rc = rd_tx_attachment_add(tx, x->att, x->data, x->len, err)))
     return rc;
-  const char *data = rd_arena_sprintf(x->a, "{\"attachment_id\":%lld,\"size\":%lld}",
-                                      (long long)x->att->id, (long long)x->att->size);
+  struct rd_buf b = {0};
+  rd_buf_printf(&b, "{\"attachment_id\":%lld,\"filename\":", (long long)x->att->id);
+  rd_buf_json_string(&b, x->att->filename);
+  rd_buf_puts(&b, ",\"content_type\":");
+  rd_buf_json_string(&b, x->att->content_type);
+  rd_buf_printf(&b, ",\"size\":%lld,\"sha256\":\"%s\"}", (long long)x->att->size,
+                x->att->sha256);
+  const char *data = rd_arena_strdup(x->a, b.data);
+  rd_buf_free(&b);
   struct rd_event ev = {
       .complaint_id = c.id, .at = x->att->uploaded_at, .actor_id = x->who->user_id,
       .type = RD_EVENT_ATTACHMENT, .from_status = (int)c.status,

@@ -2,12 +2,12 @@
  * users and SLA policies. Administrators write; validation names the field. */
 #include "service/service_int.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <string.h>
 
 #include "core/validate.h"
 #include "util/arena.h"
-#include "util/time.h"
 
 typedef enum rd_status (*save_fn)(struct rd_tx *tx, void *rec, struct rd_error *err);
 
@@ -91,16 +91,24 @@ rd_service_site_save(struct rd_service *svc, const struct rd_principal *who,
 struct category_ctx {
   struct rd_category *cat;
   struct rd_arena *a;
+  /* On update: the categories below cat (from a read before the write),
+   * parents before children, with their depth below cat (1 = child). */
+  struct rd_category *below;
+  int *below_depth;
+  size_t n_below;
 };
 
 /* Inside the transaction: the level comes from the parent chain, which must
- * end within four levels and must not pass through the category itself. */
+ * end within four levels and must not pass through the category itself.
+ * Moving a category moves its subtree: their levels follow, and the deepest
+ * of them must stay within four levels too. */
 static enum rd_status
 save_category(struct rd_tx *tx, void *vctx, struct rd_error *err)
 {
   struct category_ctx *x = vctx;
   struct rd_category *c = x->cat;
-  int depth = 1;
+  enum rd_status rc;
+  int depth = 1, deepest = 0;
   for (int64_t up = c->parent_id; up; depth++) {
     struct rd_category parent;
     struct rd_error e = {0};
@@ -115,8 +123,48 @@ save_category(struct rd_tx *tx, void *vctx, struct rd_error *err)
                           "categories have at most %d levels", RD_CATEGORY_MAX_LEVEL);
     up = parent.parent_id;
   }
+  for (size_t i = 0; i < x->n_below; i++)
+    if (x->below_depth[i] > deepest)
+      deepest = x->below_depth[i];
+  if (depth + deepest > RD_CATEGORY_MAX_LEVEL)
+    return rd_error_set(err, RD_E_INVALID, "parent_id",
+                        "moving it here would give its subcategories more than %d levels",
+                        RD_CATEGORY_MAX_LEVEL);
+  bool moved = c->id && c->level != depth;
   c->level = depth;
-  return rd_tx_category_save(tx, c, err);
+  if ((rc = rd_tx_category_save(tx, c, err)))
+    return rc;
+  for (size_t i = 0; moved && i < x->n_below; i++) {
+    struct rd_category sub;
+    if ((rc = rd_tx_category_get(tx, x->below[i].id, x->a, &sub, err)))
+      return rc;
+    sub.level = depth + x->below_depth[i];
+    if ((rc = rd_tx_category_save(tx, &sub, err)))
+      return rc;
+  }
+  return RD_OK;
+}
+
+/* The categories below id in all[0..n), parents first, into x: breadth
+ * first, each collected category adding its children after it. */
+static void
+collect_subtree(struct category_ctx *x, int64_t id, const struct rd_category *all,
+                size_t n)
+{
+  x->below = rd_arena_alloc(x->a, (n ? n : 1) * sizeof *x->below);
+  x->below_depth = rd_arena_alloc(x->a, (n ? n : 1) * sizeof *x->below_depth);
+  x->n_below = 0;
+  for (size_t i = 0; i < n; i++)
+    if (all[i].parent_id == id && all[i].id != id) {
+      x->below[x->n_below] = all[i];
+      x->below_depth[x->n_below++] = 1;
+    }
+  for (size_t k = 0; k < x->n_below; k++)
+    for (size_t i = 0; i < n && x->n_below < n; i++)
+      if (all[i].parent_id == x->below[k].id && all[i].id != id) {
+        x->below[x->n_below] = all[i];
+        x->below_depth[x->n_below++] = x->below_depth[k] + 1;
+      }
 }
 
 enum rd_status
@@ -130,11 +178,19 @@ rd_service_category_save(struct rd_service *svc, const struct rd_principal *who,
   if (c->parent_id < 0)
     return rd_error_set(err, RD_E_INVALID, "parent_id", "parent_id must be a category's id");
   struct rd_arena *a = rd_arena_new();
-  struct category_ctx x = {c, a};
+  struct category_ctx x = {.cat = c, .a = a};
+  if (c->id) {
+    struct rd_category *all = NULL, old;
+    size_t n = 0;
+    if ((rc = rd_store_category_get(svc->store, c->id, a, &old, err)) ||
+        (rc = rd_store_category_list(svc->store, a, &all, &n, err)))
+      goto out;
+    c->level = old.level;   /* compared after the chain walk: moved or not */
+    collect_subtree(&x, c->id, all, n);
+  }
   rc = rd_store_write(svc->store, save_category, &x, err);
+out:
   rd_arena_free(a);
-  /* Children of a moved category keep their stored level until saved; the
-   * tree is small and admins re-save when they restructure it. */
   return rc;
 }
 
@@ -203,25 +259,28 @@ rd_service_policy_save(struct rd_service *svc, const struct rd_principal *who,
   if (p->approval.has_amount_over && p->approval.amount_over_fen < 0)
     return rd_error_set(err, RD_E_INVALID, "approval.amount_over",
                         "amount_over must not be negative");
+  if (p->channel_mask & ~((1u << RD_CHANNEL_COUNT) - 1))
+    return rd_error_set(err, RD_E_INVALID, "match.channel", "unknown channel");
+  if (p->n_categories > RD_POLICY_MATCH_MAX || p->n_sites > RD_POLICY_MATCH_MAX)
+    return rd_error_set(err, RD_E_INVALID,
+                        p->n_sites > RD_POLICY_MATCH_MAX ? "match.site_id" : "match.category_id",
+                        "a policy matches at most %d ids", RD_POLICY_MATCH_MAX);
+  if (p->calendar_id < 0)
+    return rd_error_set(err, RD_E_INVALID, "calendar_id", "calendar_id must be a calendar's id");
   if (!p->clocks_json)
     p->clocks_json = "[]";
+  json_t *clocks = json_loads(p->clocks_json, JSON_REJECT_DUPLICATES, NULL);
+  bool clocks_ok = json_is_array(clocks);
+  json_decref(clocks);
+  if (!clocks_ok)
+    return rd_error_set(err, RD_E_INVALID, "clocks", "clocks must be an array");
+  struct rd_arena *a = rd_arena_new();
+  for (size_t i = 0; rc == RD_OK && i < p->n_categories; i++)
+    rc = rd_svc_check_category(svc, "match.category_id", p->category_ids[i], a, err);
+  for (size_t i = 0; rc == RD_OK && i < p->n_sites; i++)
+    rc = rd_svc_check_site(svc, "match.site_id", p->site_ids[i], a, err);
+  rd_arena_free(a);
+  if (rc)
+    return rc;
   return save(svc, save_policy, p, err);
-}
-
-enum rd_status
-rd_service_report_summary(struct rd_service *svc, const struct rd_principal *who,
-                          struct rd_report_query *q, struct rd_arena *a,
-                          struct rd_report_row **rows, size_t *n,
-                          struct rd_error *err)
-{
-  if (rd_role_is_departmental(who->role))
-    q->scope_department_id = who->department_id ? who->department_id : -1;
-  if (q->from && q->to && q->to <= q->from)
-    return rd_error_set(err, RD_E_INVALID, "to", "to must be after from");
-  if (q->tz_offset_s == 0) {
-    struct rd_civil now;
-    rd_time_civil(rd_service_now(svc), svc->timezone, &now);
-    q->tz_offset_s = now.offset_s;
-  }
-  return rd_store_report_summary(svc->store, q, a, rows, n, err);
 }

@@ -61,6 +61,20 @@ diff_int(struct rd_buf *b, const char *field, long long from, long long to)
                 field, from, to);
 }
 
+/* Appends "field":{"from":"<RFC 3339>","to":...} for a change of instant,
+ * in the display zone so the timeline reads like the record. */
+static void
+diff_time(struct rd_buf *b, const char *field, int64_t from, int64_t to,
+          const char *zone)
+{
+  char from_text[RD_TIME_TEXT_MAX], to_text[RD_TIME_TEXT_MAX];
+  if (from == to)
+    return;
+  rd_buf_printf(b, "%s\"%s\":{\"from\":\"%s\",\"to\":\"%s\"}", b->len > 1 ? "," : "",
+                field, rd_time_format(from, zone, from_text),
+                rd_time_format(to, zone, to_text));
+}
+
 static enum rd_status
 validate_patch(const struct rd_complaint_patch *p, int64_t now, struct rd_error *err)
 {
@@ -83,6 +97,11 @@ validate_patch(const struct rd_complaint_patch *p, int64_t now, struct rd_error 
     return rc;
   if ((f & RD_P_CUSTOMER_EMAIL) && v->customer.email && *v->customer.email &&
       (rc = rd_validate_email("customer.email", v->customer.email, err)))
+    return rc;
+  if ((f & RD_P_TAGS) && (rc = rd_svc_check_tags("tags", v->tags_json, err)))
+    return rc;
+  if ((f & RD_P_CUSTOMER_REFS) &&
+      (rc = rd_svc_check_refs("customer.refs", v->customer.refs_json, err)))
     return rc;
   if ((f & RD_P_RECEIVED_AT) && (v->received_at <= 0 || v->received_at > now + 300))
     return rd_error_set(err, RD_E_INVALID, "received_at", "received_at must not lie in the future");
@@ -127,7 +146,7 @@ do_patch(struct rd_tx *tx, void *vctx, struct rd_error *err)
   if (f & RD_P_SEVERITY) { diff_int(&d, "severity", c->severity, v->severity); c->severity = v->severity; }
   if (f & RD_P_CATEGORY) { diff_int(&d, "category_id", c->category_id, v->category_id); c->category_id = v->category_id; }
   if (f & RD_P_SITE) { diff_int(&d, "site_id", c->site_id, v->site_id); c->site_id = v->site_id; }
-  if (f & RD_P_RECEIVED_AT) { diff_int(&d, "received_at", c->received_at, v->received_at); c->received_at = v->received_at; }
+  if (f & RD_P_RECEIVED_AT) { diff_time(&d, "received_at", c->received_at, v->received_at, x->svc->timezone); c->received_at = v->received_at; }
   if (f & (RD_P_CUSTOMER_NAME | RD_P_CUSTOMER_EMAIL | RD_P_CUSTOMER_REFS)) {
     struct rd_customer cu = c->customer;
     if (f & RD_P_CUSTOMER_NAME) { diff_text(&d, "customer.name", cu.name, v->customer.name); cu.name = v->customer.name; }
@@ -149,7 +168,10 @@ do_patch(struct rd_tx *tx, void *vctx, struct rd_error *err)
       .type = RD_EVENT_EDITED, .from_status = (int)c->status,
       .to_status = (int)c->status, .data_json = rd_arena_strdup(x->a, d.data),
   };
-  rc = rd_tx_event_append(tx, &ev, err);
+  if ((rc = rd_tx_event_append(tx, &ev, err)))
+    goto out;
+  /* Read back: a customer refresh keeps stored values the patch left empty. */
+  rc = rd_tx_complaint_get(tx, c->id, x->a, c, err);
 out:
   rd_buf_free(&d);
   return rc;
@@ -173,19 +195,12 @@ rd_service_complaint_patch(struct rd_service *svc, const struct rd_principal *wh
                         "version is required (If-Match or a version field)");
   if ((rc = validate_patch(patch, now, err)))
     return rc;
-  struct rd_error e = {0};
-  if ((patch->fields & RD_P_SITE) && patch->values.site_id) {
-    struct rd_site s;
-    if (rd_store_site_get(svc->store, patch->values.site_id, a, &s, &e) != RD_OK)
-      return rd_error_set(err, RD_E_INVALID, "site_id", "no site has id %lld",
-                          (long long)patch->values.site_id);
-  }
-  if ((patch->fields & RD_P_CATEGORY) && patch->values.category_id) {
-    struct rd_category cat;
-    if (rd_store_category_get(svc->store, patch->values.category_id, a, &cat, &e) != RD_OK)
-      return rd_error_set(err, RD_E_INVALID, "category_id", "no category has id %lld",
-                          (long long)patch->values.category_id);
-  }
+  if ((patch->fields & RD_P_SITE) &&
+      (rc = rd_svc_check_site(svc, "site_id", patch->values.site_id, a, err)))
+    return rc;
+  if ((patch->fields & RD_P_CATEGORY) &&
+      (rc = rd_svc_check_category(svc, "category_id", patch->values.category_id, a, err)))
+    return rc;
   struct patch_ctx x = {.svc = svc, .who = who, .id = id, .patch = patch,
                         .expected_version = expected_version, .a = a, .now = now};
   if ((rc = rd_store_write(svc->store, do_patch, &x, err)))

@@ -1,15 +1,18 @@
 /* service/service.c - the service object, its clock and settings, and the
- * checks shared by every use case: department scope, PII masking, roles. */
+ * checks shared by every use case: roles, department scope, PII masking,
+ * JSON-valued fields, references to sites and categories.
+ */
 #include "service/service_int.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/validate.h"
 #include "core/workflow.h"
 #include "util/arena.h"
-#include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/time.h"
@@ -23,6 +26,13 @@ const struct rd_principal RD_PRINCIPAL_SYSTEM = {
     .locale = "zh-CN",
 };
 
+enum {
+  DEFAULT_ATTACHMENT_MAX = 10u << 20,
+  DEFAULT_SESSION_TTL_S = 12 * 3600,
+  MAX_JSON_ITEMS = 20,
+  MAX_REF_KEY = 64,
+};
+
 static int64_t
 wall_clock(void *ctx)
 {
@@ -30,7 +40,7 @@ wall_clock(void *ctx)
   return rd_time_now();
 }
 
-/* A stored setting overrides the configured value when present and sane. */
+/* A stored setting overrides the configured value when present and fits. */
 static void
 apply_setting(struct rd_store *st, const char *key, char *dst, size_t dst_len)
 {
@@ -46,6 +56,7 @@ apply_setting(struct rd_store *st, const char *key, char *dst, size_t dst_len)
 struct rd_service *
 rd_service_new(struct rd_store *st, const struct rd_service_config *cfg)
 {
+  /* Idempotent and thread-safe; every later libsodium call relies on it. */
   if (sodium_init() < 0) {
     rd_log_error("libsodium failed to initialise");
     abort();
@@ -57,8 +68,9 @@ rd_service_new(struct rd_store *st, const struct rd_service_config *cfg)
   snprintf(svc->number_prefix, sizeof svc->number_prefix, "%s",
            cfg && cfg->number_prefix ? cfg->number_prefix : "TS");
   svc->attachment_max_bytes =
-      cfg && cfg->attachment_max_bytes ? cfg->attachment_max_bytes : 10u << 20;
-  svc->session_ttl_s = cfg && cfg->session_ttl_s ? cfg->session_ttl_s : 12 * 3600;
+      cfg && cfg->attachment_max_bytes ? cfg->attachment_max_bytes : DEFAULT_ATTACHMENT_MAX;
+  svc->session_ttl_s =
+      cfg && cfg->session_ttl_s > 0 ? cfg->session_ttl_s : DEFAULT_SESSION_TTL_S;
   svc->clock = wall_clock;
   apply_setting(st, "timezone", svc->timezone, sizeof svc->timezone);
   apply_setting(st, "number_prefix", svc->number_prefix, sizeof svc->number_prefix);
@@ -100,6 +112,8 @@ rd_service_store(struct rd_service *svc)
   return svc->store;
 }
 
+/* ---- roles and scope ------------------------------------------------------- */
+
 bool
 rd_svc_can_see(const struct rd_principal *who, const struct rd_complaint *c)
 {
@@ -132,8 +146,10 @@ rd_svc_sha256_hex(const void *data, size_t len, char out[65])
   sodium_bin2hex(out, 65, digest, sizeof digest);
 }
 
+/* ---- PII masking ------------------------------------------------------------ */
+
 /* "13800138000" -> "138****8000": keeps enough to recognise a number read
- * back on the phone, not enough to dial it. */
+ * back on the phone, not enough to dial it. Short numbers hide entirely. */
 static const char *
 mask_phone(struct rd_arena *a, const char *phone)
 {
@@ -143,54 +159,51 @@ mask_phone(struct rd_arena *a, const char *phone)
   return rd_arena_sprintf(a, "%.3s****%s", phone, phone + n - 4);
 }
 
+/* "zhang@example.com" -> "z***@example.com". The first character is copied
+ * whole even when it is several UTF-8 bytes. */
 static const char *
 mask_email(struct rd_arena *a, const char *email)
 {
   const char *at = strchr(email, '@');
   if (!at || at == email)
     return rd_arena_strdup(a, "***");
-  return rd_arena_sprintf(a, "%.1s***%s", email, at);
+  size_t first = 1;
+  while (email + first < at && ((unsigned char)email[first] & 0xC0) == 0x80)
+    first++;
+  return rd_arena_sprintf(a, "%.*s***%s", (int)first, email, at);
 }
 
-/* {"plate":"京A12345"} -> {"plate":"***"}: the keys say what is recorded. */
+/* {"plate":"京A12345"} -> {"plate":"***"}: the keys say what is recorded,
+ * the values stay hidden. Text that is not an object hides entirely. */
 static const char *
 mask_refs(struct rd_arena *a, const char *refs_json)
 {
-  struct rd_buf b = {0};
-  const char *p = refs_json;
-  bool in_key = true, first = true;
-  /* The refs are a flat object of strings written by our own JSON layer;
-   * walk it key by key without a full parser. */
-  rd_buf_putc(&b, '{');
-  while (*p) {
-    if (*p == '"') {
-      const char *start = ++p;
-      while (*p && *p != '"') {
-        if (*p == '\\' && p[1])
-          p++;
-        p++;
-      }
-      if (in_key) {
-        if (!first)
-          rd_buf_putc(&b, ',');
-        rd_buf_putc(&b, '"');
-        rd_buf_append(&b, start, (size_t)(p - start));
-        rd_buf_puts(&b, "\":\"***\"");
-        first = false;
-      }
-      in_key = !in_key;
-      if (*p)
-        p++;
-      continue;
+  json_t *root = json_loads(refs_json, 0, NULL);
+  const char *out = "{}";
+  if (json_is_object(root)) {
+    const char *key;
+    json_t *value;
+    json_object_foreach(root, key, value)
+      json_object_set_new(root, key, json_string("***"));
+    char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text) {
+      out = rd_arena_strdup(a, text);
+      free(text);
     }
-    if (*p == ',')
-      in_key = true;
-    p++;
   }
-  rd_buf_putc(&b, '}');
-  const char *out = rd_arena_strdup(a, b.data);
-  rd_buf_free(&b);
+  json_decref(root);
   return out;
+}
+
+void
+rd_svc_mask_customer(struct rd_customer *cu, struct rd_arena *a)
+{
+  if (cu->phone && *cu->phone)
+    cu->phone = mask_phone(a, cu->phone);
+  if (cu->email && *cu->email)
+    cu->email = mask_email(a, cu->email);
+  if (cu->refs_json && *cu->refs_json)
+    cu->refs_json = mask_refs(a, cu->refs_json);
 }
 
 void
@@ -199,29 +212,36 @@ rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,
 {
   view->c = *c;
   view->pii_masked = !rd_role_sees_pii(who->role);
-  if (view->pii_masked) {
-    struct rd_customer *cu = &view->c.customer;
-    if (cu->phone && *cu->phone)
-      cu->phone = mask_phone(a, cu->phone);
-    if (cu->email && *cu->email)
-      cu->email = mask_email(a, cu->email);
-    if (cu->refs_json && *cu->refs_json)
-      cu->refs_json = mask_refs(a, cu->refs_json);
-  }
+  if (view->pii_masked)
+    rd_svc_mask_customer(&view->c.customer, a);
   view->allowed_actions =
       rd_svc_can_see(who, c) ? rd_workflow_allowed(c->status, who->role) : 0;
 }
 
-/* Whether s is all digits (a numeric id rather than a complaint number). */
-static bool
-all_digits(const char *s)
+/* ---- loading ---------------------------------------------------------------- */
+
+bool
+rd_svc_all_digits(const char *s)
 {
-  if (!*s)
+  if (!s || !*s)
     return false;
   for (; *s; s++)
     if (*s < '0' || *s > '9')
       return false;
   return true;
+}
+
+enum rd_status
+rd_svc_load_visible_id(struct rd_service *svc, const struct rd_principal *who,
+                       int64_t id, struct rd_arena *a, struct rd_complaint *out,
+                       struct rd_error *err)
+{
+  if (id <= 0)
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
+  enum rd_status rc = rd_store_complaint_get(svc->store, id, a, out, err);
+  if (rc == RD_OK && !rd_svc_can_see(who, out))
+    rc = rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
+  return rc;
 }
 
 enum rd_status
@@ -232,11 +252,121 @@ rd_svc_load_visible(struct rd_service *svc, const struct rd_principal *who,
   enum rd_status rc;
   if (!id_or_number || !*id_or_number || strlen(id_or_number) > 64)
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
-  if (all_digits(id_or_number))
-    rc = rd_store_complaint_get(svc->store, strtoll(id_or_number, NULL, 10), a, out, err);
-  else
-    rc = rd_store_complaint_get_by_number(svc->store, id_or_number, a, out, err);
+  if (rd_svc_all_digits(id_or_number))
+    return rd_svc_load_visible_id(svc, who, strtoll(id_or_number, NULL, 10), a,
+                                  out, err);
+  rc = rd_store_complaint_get_by_number(svc->store, id_or_number, a, out, err);
   if (rc == RD_OK && !rd_svc_can_see(who, out))
     rc = rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
+  return rc;
+}
+
+/* ---- JSON-valued fields ------------------------------------------------------ */
+
+enum rd_status
+rd_svc_check_tags(const char *field, const char *tags_json, struct rd_error *err)
+{
+  enum rd_status rc = RD_OK;
+  if (!tags_json)
+    return RD_OK;
+  json_t *root = json_loads(tags_json, JSON_REJECT_DUPLICATES, NULL);
+  if (!json_is_array(root)) {
+    rc = rd_error_set(err, RD_E_INVALID, field, "%s must be an array of strings", field);
+    goto out;
+  }
+  if (json_array_size(root) > MAX_JSON_ITEMS) {
+    rc = rd_error_set(err, RD_E_INVALID, field, "%s may hold at most %d tags",
+                      field, MAX_JSON_ITEMS);
+    goto out;
+  }
+  size_t i;
+  json_t *tag;
+  json_array_foreach(root, i, tag) {
+    if (!json_is_string(tag)) {
+      rc = rd_error_set(err, RD_E_INVALID, field, "%s must be an array of strings", field);
+      goto out;
+    }
+    if ((rc = rd_validate_text(field, json_string_value(tag), RD_MAX_SHORT, true, err)))
+      goto out;
+  }
+out:
+  json_decref(root);
+  return rc;
+}
+
+enum rd_status
+rd_svc_check_refs(const char *field, const char *refs_json, struct rd_error *err)
+{
+  enum rd_status rc = RD_OK;
+  if (!refs_json)
+    return RD_OK;
+  json_t *root = json_loads(refs_json, JSON_REJECT_DUPLICATES, NULL);
+  if (!json_is_object(root)) {
+    rc = rd_error_set(err, RD_E_INVALID, field, "%s must be an object", field);
+    goto out;
+  }
+  if (json_object_size(root) > MAX_JSON_ITEMS) {
+    rc = rd_error_set(err, RD_E_INVALID, field, "%s may hold at most %d identifiers",
+                      field, MAX_JSON_ITEMS);
+    goto out;
+  }
+  const char *key;
+  json_t *value;
+  json_object_foreach(root, key, value) {
+    if (!*key || strlen(key) > MAX_REF_KEY) {
+      rc = rd_error_set(err, RD_E_INVALID, field,
+                        "%s keys must be 1 to %d characters", field, MAX_REF_KEY);
+      goto out;
+    }
+    if (json_is_string(value)) {
+      if ((rc = rd_validate_text(field, json_string_value(value), RD_MAX_SHORT,
+                                 false, err)))
+        goto out;
+    } else if (!json_is_number(value) && !json_is_null(value)) {
+      rc = rd_error_set(err, RD_E_INVALID, field,
+                        "%s values must be strings or numbers", field);
+      goto out;
+    }
+  }
+out:
+  json_decref(root);
+  return rc;
+}
+
+/* ---- references --------------------------------------------------------------- */
+
+enum rd_status
+rd_svc_check_site(struct rd_service *svc, const char *field, int64_t id,
+                  struct rd_arena *a, struct rd_error *err)
+{
+  struct rd_site s;
+  if (id == 0)
+    return RD_OK;
+  if (id < 0)
+    return rd_error_set(err, RD_E_INVALID, field, "%s must be a site's id", field);
+  enum rd_status rc = rd_store_site_get(svc->store, id, a, &s, err);
+  if (rc == RD_E_NOT_FOUND)
+    return rd_error_set(err, RD_E_INVALID, field, "there is no site %lld",
+                        (long long)id);
+  if (rc == RD_OK && !s.active)
+    return rd_error_set(err, RD_E_INVALID, field, "site %s is inactive", s.code);
+  return rc;
+}
+
+enum rd_status
+rd_svc_check_category(struct rd_service *svc, const char *field, int64_t id,
+                      struct rd_arena *a, struct rd_error *err)
+{
+  struct rd_category c;
+  if (id == 0)
+    return RD_OK;
+  if (id < 0)
+    return rd_error_set(err, RD_E_INVALID, field, "%s must be a category's id", field);
+  enum rd_status rc = rd_store_category_get(svc->store, id, a, &c, err);
+  if (rc == RD_E_NOT_FOUND)
+    return rd_error_set(err, RD_E_INVALID, field, "there is no category %lld",
+                        (long long)id);
+  if (rc == RD_OK && !c.active)
+    return rd_error_set(err, RD_E_INVALID, field, "category %s is inactive", c.name);
   return rc;
 }

@@ -1,5 +1,6 @@
 /* service/service_int.h - what the service's own files share: the struct and
- * the checks every use case makes (scope, views). Not for other layers.
+ * the checks every use case makes (roles, department scope, views, JSON
+ * fields). Not for other layers. Everything returned lives in the caller's arena.
  */
 #ifndef RD_SERVICE_SERVICE_INT_H
 #define RD_SERVICE_SERVICE_INT_H
@@ -16,13 +17,17 @@ struct rd_service {
   void *clock_ctx;
 };
 
-/* Whether who may see complaint c at all (department scope, SPEC §4). */
+/* Whether who may see complaint c at all (department scope, SPEC §4). A
+ * departmental role without a department sees nothing. */
 bool rd_svc_can_see(const struct rd_principal *who, const struct rd_complaint *c);
 
-/* Fills view from c for who: PII masking and allowed actions. Strings are
- * rewritten into a. */
+/* Fills view from c for who: PII masking and allowed actions. Masked strings
+ * are written into a; the rest stays borrowed from c. */
 void rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,
                  struct rd_arena *a, struct rd_complaint_view *view);
+
+/* Masks cu's phone, email and refs in place (new strings from a). */
+void rd_svc_mask_customer(struct rd_customer *cu, struct rd_arena *a);
 
 /* RD_E_FORBIDDEN unless who is an administrator (or the system). */
 enum rd_status rd_svc_require_admin(const struct rd_principal *who,
@@ -41,5 +46,34 @@ enum rd_status rd_svc_load_visible(struct rd_service *svc,
                                    const struct rd_principal *who,
                                    const char *id_or_number, struct rd_arena *a,
                                    struct rd_complaint *out, struct rd_error *err);
+
+/* Same by numeric id. */
+enum rd_status rd_svc_load_visible_id(struct rd_service *svc,
+                                      const struct rd_principal *who, int64_t id,
+                                      struct rd_arena *a, struct rd_complaint *out,
+                                      struct rd_error *err);
+
+/* Whether s is a non-empty run of ASCII digits (an id rather than a number). */
+bool rd_svc_all_digits(const char *s);
+
+/* tags_json (may be NULL): a JSON array of at most 20 non-empty strings of at
+ * most RD_MAX_SHORT characters. RD_E_INVALID naming field otherwise. */
+enum rd_status rd_svc_check_tags(const char *field, const char *tags_json,
+                                 struct rd_error *err);
+
+/* refs_json (may be NULL): a JSON object of at most 20 identifiers whose
+ * values are strings or numbers. RD_E_INVALID naming field otherwise. */
+enum rd_status rd_svc_check_refs(const char *field, const char *refs_json,
+                                 struct rd_error *err);
+
+/* RD_E_INVALID naming field unless id is 0 or an existing, active site /
+ * category (new complaints and edits are not filed under retired ones);
+ * store failures pass through. */
+enum rd_status rd_svc_check_site(struct rd_service *svc, const char *field,
+                                 int64_t id, struct rd_arena *a,
+                                 struct rd_error *err);
+enum rd_status rd_svc_check_category(struct rd_service *svc, const char *field,
+                                     int64_t id, struct rd_arena *a,
+                                     struct rd_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* util/time.c - RFC 3339 parsing (pure arithmetic) and zone lookups via ICU. */
 #include "util/time.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -109,9 +110,25 @@ bad:
                       "2026-11-20T17:50:00+08:00");
 }
 
-/* One cached ICU calendar per thread; reopened only when the zone changes. */
+/* One cached ICU calendar per thread; reopened only when the zone changes.
+ * A thread-specific key closes it when the thread exits (the HTTP server
+ * runs a thread per connection, so these come and go). */
 static _Thread_local UCalendar *cached_cal;
 static _Thread_local char cached_zone[64];
+static pthread_key_t cal_key;
+static pthread_once_t cal_key_once = PTHREAD_ONCE_INIT;
+
+static void
+close_calendar(void *cal)
+{
+  ucal_close(cal);
+}
+
+static void
+make_cal_key(void)
+{
+  pthread_key_create(&cal_key, close_calendar);
+}
 
 static UCalendar *
 calendar_for(const char *zone)
@@ -136,6 +153,8 @@ calendar_for(const char *zone)
   if (cached_cal)
     ucal_close(cached_cal);
   cached_cal = cal;
+  pthread_once(&cal_key_once, make_cal_key);
+  pthread_setspecific(cal_key, cal);
   snprintf(cached_zone, sizeof cached_zone, "%s", zone);
   return cal;
 }

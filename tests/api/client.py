@@ -102,7 +102,12 @@ class Server:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
             hdrs.setdefault("Content-Type", "application/json")
         try:
-            conn.request(method, path, body=data, headers=hdrs)
+            try:
+                conn.request(method, path, body=data, headers=hdrs)
+            except (BrokenPipeError, ConnectionResetError):
+                # The server may answer (413) and close before reading a big
+                # body; its answer is still waiting in the socket.
+                pass
             r = conn.getresponse()
             return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
         finally:

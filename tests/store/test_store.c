@@ -5,7 +5,7 @@
  * the port cannot show (the append-only trigger, one blob per content): those
  * open the file with sqlite3 directly.
  */
-#include "testing.h"
+#include "../testing.h"
 
 #include <pthread.h>
 #include <sqlite3.h>

@@ -1,0 +1,95 @@
+/* http/h_auth.c - signing in and out, and who am I. */
+#include "http/routes.h"
+
+#include "http/auth.h"
+#include "http/handlers.h"
+#include "http/json_in.h"
+#include "http/json_out.h"
+#include "util/arena.h"
+#include "util/time.h"
+
+void
+rd_h_login(struct rd_request *req)
+{
+  const char *username, *password;
+  struct rd_login login;
+  struct rd_error err = {0};
+  int retry_after;
+  /* Throttling runs on the wall clock even when the service's clock is
+   * replaced (demo loader, tests): it guards the real world. */
+  int64_t now = rd_time_now();
+  const char *ip = rd_request_client_ip(req);
+
+  if (rd_json_read_login(req->body, req->body_len, req->arena, &username,
+                         &password, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  if (!rd_throttle_allow(req->http->throttle, username, ip, now, &retry_after)) {
+    rd_reply_header(req, "Retry-After", rd_arena_sprintf(req->arena, "%d", retry_after));
+    rd_reply_error(req, RD_E_RATE_LIMITED, NULL,
+                   "too many failed sign-ins; try again in %d seconds", retry_after);
+    return;
+  }
+  if (rd_service_login(req->svc, username, password, req->arena, &login, &err) != RD_OK) {
+    if (err.code == RD_E_UNAUTHORIZED)
+      rd_throttle_fail(req->http->throttle, username, ip, now);
+    rd_reply_problem(req, &err);
+    return;
+  }
+  rd_throttle_success(req->http->throttle, username);
+
+  int64_t ttl = login.expires_at - rd_service_now(req->svc);
+  rd_reply_header(req, "Set-Cookie",
+                  rd_auth_cookie(req, login.session_token, ttl > 0 ? (int)ttl : 1));
+  struct rd_buf b = {0};
+  rd_jw_begin_object(&b);
+  rd_jw_key(&b, "user"); rd_json_user(&b, &login.user);
+  rd_jw_key(&b, "csrf_token"); rd_jw_string(&b, login.csrf_token);
+  rd_jw_key(&b, "expires_at"); rd_jw_time(&b, login.expires_at, rd_h_tz(req));
+  rd_jw_end_object(&b);
+  rd_reply_json(req, 200, &b);
+}
+
+void
+rd_h_logout(struct rd_request *req)
+{
+  struct rd_error err = {0};
+  if (req->session_token &&
+      rd_service_logout(req->svc, req->session_token, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  rd_reply_header(req, "Set-Cookie", rd_auth_cookie(req, NULL, 0));
+  rd_reply_empty(req, 204);
+}
+
+void
+rd_h_me(struct rd_request *req)
+{
+  const struct rd_principal *p = &req->who;
+  struct rd_user u = {
+    .id = p->user_id, .username = p->username, .display_name = p->display_name,
+    .role = p->role, .department_id = p->department_id, .locale = p->locale,
+    .active = true,
+  };
+  struct rd_department d;
+  struct rd_error err = {0};
+  bool has_department =
+      p->department_id &&
+      rd_store_department_get(rd_service_store(req->svc), p->department_id,
+                              req->arena, &d, &err) == RD_OK;
+
+  struct rd_buf b = {0};
+  rd_jw_begin_object(&b);
+  rd_jw_key(&b, "user"); rd_json_user(&b, &u);
+  rd_jw_key(&b, "role"); rd_jw_string(&b, rd_role_name(p->role));
+  rd_jw_key(&b, "department");
+  if (has_department)
+    rd_json_department(&b, &d);
+  else
+    rd_jw_null(&b);
+  rd_jw_key(&b, "csrf_token"); rd_jw_string(&b, req->csrf_token);
+  rd_jw_end_object(&b);
+  rd_reply_json(req, 200, &b);
+}

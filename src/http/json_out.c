@@ -1,0 +1,448 @@
+/* http/json_out.c - records to JSON text, written directly into an rd_buf. */
+#include "http/json_out.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "core/action.h"
+#include "util/time.h"
+
+/* A value or key goes after '{', '[' or ':' as is, after anything else with a comma. */
+static void
+separate(struct rd_buf *b)
+{
+  if (b->len == 0)
+    return;
+  char last = b->data[b->len - 1];
+  if (last != '{' && last != '[' && last != ':')
+    rd_buf_putc(b, ',');
+}
+
+void rd_jw_begin_object(struct rd_buf *b) { separate(b); rd_buf_putc(b, '{'); }
+void rd_jw_end_object(struct rd_buf *b) { rd_buf_putc(b, '}'); }
+void rd_jw_begin_array(struct rd_buf *b) { separate(b); rd_buf_putc(b, '['); }
+void rd_jw_end_array(struct rd_buf *b) { rd_buf_putc(b, ']'); }
+
+void
+rd_jw_key(struct rd_buf *b, const char *key)
+{
+  separate(b);
+  rd_buf_json_string(b, key);
+  rd_buf_putc(b, ':');
+}
+
+void
+rd_jw_string(struct rd_buf *b, const char *s)
+{
+  separate(b);
+  if (s)
+    rd_buf_json_string(b, s);
+  else
+    rd_buf_puts(b, "null");
+}
+
+void
+rd_jw_int(struct rd_buf *b, int64_t v)
+{
+  separate(b);
+  rd_buf_printf(b, "%" PRId64, v);
+}
+
+void
+rd_jw_id(struct rd_buf *b, int64_t id)
+{
+  if (id)
+    rd_jw_int(b, id);
+  else
+    rd_jw_null(b);
+}
+
+void
+rd_jw_bool(struct rd_buf *b, bool v)
+{
+  separate(b);
+  rd_buf_puts(b, v ? "true" : "false");
+}
+
+void
+rd_jw_null(struct rd_buf *b)
+{
+  separate(b);
+  rd_buf_puts(b, "null");
+}
+
+void
+rd_jw_double(struct rd_buf *b, double v)
+{
+  separate(b);
+  if (!isfinite(v))
+    rd_buf_puts(b, "null");
+  else if (v == floor(v) && fabs(v) < 1e15)
+    rd_buf_printf(b, "%.0f", v);
+  else
+    rd_buf_printf(b, "%.6g", v);
+}
+
+void
+rd_jw_fen(struct rd_buf *b, int64_t fen)
+{
+  separate(b);
+  if (fen < 0) {
+    rd_buf_putc(b, '-');
+    fen = -fen;
+  }
+  rd_buf_printf(b, "%" PRId64 ".%02" PRId64, fen / 100, fen % 100);
+}
+
+void
+rd_jw_time(struct rd_buf *b, int64_t t, const char *tz)
+{
+  char text[RD_TIME_TEXT_MAX];
+  if (!t) {
+    rd_jw_null(b);
+    return;
+  }
+  separate(b);
+  rd_buf_putc(b, '"');
+  rd_buf_puts(b, rd_time_format(t, tz, text));
+  rd_buf_putc(b, '"');
+}
+
+void
+rd_jw_raw(struct rd_buf *b, const char *json, const char *fallback)
+{
+  separate(b);
+  rd_buf_puts(b, json && *json ? json : fallback);
+}
+
+/* ---- records ---------------------------------------------------------------- */
+
+void
+rd_json_customer(struct rd_buf *b, const struct rd_customer *cu)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, cu->id);
+  rd_jw_key(b, "name"); rd_jw_string(b, cu->name);
+  rd_jw_key(b, "phone"); rd_jw_string(b, cu->phone);
+  rd_jw_key(b, "email"); rd_jw_string(b, cu->email);
+  rd_jw_key(b, "refs"); rd_jw_raw(b, cu->refs_json, "null");
+  rd_jw_end_object(b);
+}
+
+static void
+write_plan(struct rd_buf *b, const struct rd_plan *p)
+{
+  if (!p->present) {
+    rd_jw_null(b);
+    return;
+  }
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "kind"); rd_jw_string(b, rd_plan_kind_name(p->kind));
+  rd_jw_key(b, "description"); rd_jw_string(b, p->description);
+  rd_jw_key(b, "amount");
+  if (p->has_amount)
+    rd_jw_fen(b, p->amount_fen);
+  else
+    rd_jw_null(b);
+  rd_jw_key(b, "needs_approval"); rd_jw_bool(b, p->needs_approval);
+  rd_jw_end_object(b);
+}
+
+static void
+write_transfer(struct rd_buf *b, const struct rd_complaint *c)
+{
+  const struct rd_transfer_slip *t = &c->transfer;
+  if (c->validity != RD_VALIDITY_INVALID && !t->to_party) {
+    rd_jw_null(b);
+    return;
+  }
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "to_party"); rd_jw_string(b, t->to_party);
+  rd_jw_key(b, "contact_person"); rd_jw_string(b, t->contact_person);
+  rd_jw_key(b, "contact_phone"); rd_jw_string(b, t->contact_phone);
+  rd_jw_key(b, "contact_address"); rd_jw_string(b, t->contact_address);
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_complaint(struct rd_buf *b, const struct rd_complaint_view *v,
+                  const char *tz)
+{
+  const struct rd_complaint *c = &v->c;
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, c->id);
+  rd_jw_key(b, "number"); rd_jw_string(b, c->number);
+  rd_jw_key(b, "version"); rd_jw_int(b, c->version);
+  rd_jw_key(b, "status"); rd_jw_string(b, rd_state_name(c->status));
+  rd_jw_key(b, "channel"); rd_jw_string(b, rd_channel_name(c->channel));
+  rd_jw_key(b, "external_ref"); rd_jw_string(b, c->external_ref);
+  rd_jw_key(b, "received_at"); rd_jw_time(b, c->received_at, tz);
+  rd_jw_key(b, "registered_at"); rd_jw_time(b, c->registered_at, tz);
+  rd_jw_key(b, "registered_by"); rd_jw_id(b, c->registered_by);
+  rd_jw_key(b, "customer"); rd_json_customer(b, &c->customer);
+  rd_jw_key(b, "subject"); rd_jw_string(b, c->subject);
+  rd_jw_key(b, "content"); rd_jw_string(b, c->content);
+  rd_jw_key(b, "demands"); rd_jw_string(b, c->demands);
+  rd_jw_key(b, "restatement"); rd_jw_string(b, c->restatement);
+  rd_jw_key(b, "restatement_confirmed"); rd_jw_bool(b, c->restatement_confirmed);
+  rd_jw_key(b, "confirmed_at"); rd_jw_time(b, c->confirmed_at, tz);
+  rd_jw_key(b, "anger"); if (c->anger) rd_jw_int(b, c->anger); else rd_jw_null(b);
+  rd_jw_key(b, "validity"); rd_jw_string(b, rd_validity_name(c->validity));
+  rd_jw_key(b, "invalid_reason"); rd_jw_string(b, c->invalid_reason);
+  rd_jw_key(b, "transfer"); write_transfer(b, c);
+  rd_jw_key(b, "category_id"); rd_jw_id(b, c->category_id);
+  rd_jw_key(b, "severity"); if (c->severity) rd_jw_int(b, c->severity); else rd_jw_null(b);
+  rd_jw_key(b, "site_id"); rd_jw_id(b, c->site_id);
+  rd_jw_key(b, "department_id"); rd_jw_id(b, c->department_id);
+  rd_jw_key(b, "assignee_id"); rd_jw_id(b, c->assignee_id);
+  rd_jw_key(b, "plan"); write_plan(b, &c->plan);
+  rd_jw_key(b, "reopen_count"); rd_jw_int(b, c->reopen_count);
+  rd_jw_key(b, "followup_attempts"); rd_jw_int(b, c->followup_attempts);
+  rd_jw_key(b, "satisfaction");
+  if (c->satisfied < 0) {
+    rd_jw_null(b);
+  } else {
+    rd_jw_begin_object(b);
+    rd_jw_key(b, "score");
+    if (c->satisfaction_score) rd_jw_int(b, c->satisfaction_score); else rd_jw_null(b);
+    rd_jw_key(b, "satisfied"); rd_jw_bool(b, c->satisfied == 1);
+    rd_jw_end_object(b);
+  }
+  rd_jw_key(b, "merged_into"); rd_jw_id(b, c->merged_into);
+  rd_jw_key(b, "close_reason"); rd_jw_string(b, c->close_reason);
+  rd_jw_key(b, "tags"); rd_jw_raw(b, c->tags_json, "[]");
+  rd_jw_key(b, "first_contact_at"); rd_jw_time(b, c->first_contact_at, tz);
+  rd_jw_key(b, "resolved_at"); rd_jw_time(b, c->resolved_at, tz);
+  rd_jw_key(b, "closed_at"); rd_jw_time(b, c->closed_at, tz);
+  rd_jw_key(b, "updated_at"); rd_jw_time(b, c->updated_at, tz);
+  rd_jw_key(b, "due_at"); rd_jw_time(b, c->due_at, tz);
+  /* Clocks run from the working-time issue on; the key is there already. */
+  rd_jw_key(b, "clocks"); rd_jw_raw(b, "[]", "[]");
+  rd_jw_key(b, "allowed_actions");
+  rd_jw_begin_array(b);
+  for (int k = 0; k < RD_ACT_COUNT; k++)
+    if (v->allowed_actions & (1u << k))
+      rd_jw_string(b, rd_action_name((enum rd_action_kind)k));
+  rd_jw_end_array(b);
+  rd_jw_key(b, "pii_masked"); rd_jw_bool(b, v->pii_masked);
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_event(struct rd_buf *b, const struct rd_event *ev, const char *tz)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, ev->id);
+  rd_jw_key(b, "complaint_id"); rd_jw_id(b, ev->complaint_id);
+  rd_jw_key(b, "at"); rd_jw_time(b, ev->at, tz);
+  rd_jw_key(b, "actor");
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, ev->actor_id);
+  rd_jw_key(b, "name");
+  rd_jw_string(b, ev->actor_name ? ev->actor_name : ev->actor_id ? NULL : "system");
+  rd_jw_end_object(b);
+  rd_jw_key(b, "type"); rd_jw_string(b, ev->type);
+  rd_jw_key(b, "from_status");
+  rd_jw_string(b, ev->from_status >= 0 ? rd_state_name((enum rd_state)ev->from_status) : NULL);
+  rd_jw_key(b, "to_status");
+  rd_jw_string(b, ev->to_status >= 0 ? rd_state_name((enum rd_state)ev->to_status) : NULL);
+  rd_jw_key(b, "note"); rd_jw_string(b, ev->note);
+  rd_jw_key(b, "data"); rd_jw_raw(b, ev->data_json, "null");
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_attachment(struct rd_buf *b, const struct rd_attachment *at,
+                   const char *tz)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, at->id);
+  rd_jw_key(b, "complaint_id"); rd_jw_id(b, at->complaint_id);
+  rd_jw_key(b, "filename"); rd_jw_string(b, at->filename);
+  rd_jw_key(b, "content_type"); rd_jw_string(b, at->content_type);
+  rd_jw_key(b, "size"); rd_jw_int(b, at->size);
+  rd_jw_key(b, "sha256"); rd_jw_string(b, at->sha256);
+  rd_jw_key(b, "uploaded_by"); rd_jw_id(b, at->uploaded_by);
+  rd_jw_key(b, "uploaded_at"); rd_jw_time(b, at->uploaded_at, tz);
+  rd_jw_key(b, "content_url");
+  separate(b);
+  rd_buf_printf(b, "\"/api/v1/attachments/%" PRId64 "/content\"", at->id);
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_department(struct rd_buf *b, const struct rd_department *d)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, d->id);
+  rd_jw_key(b, "code"); rd_jw_string(b, d->code);
+  rd_jw_key(b, "name"); rd_jw_string(b, d->name);
+  rd_jw_key(b, "active"); rd_jw_bool(b, d->active);
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_site(struct rd_buf *b, const struct rd_site *s)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, s->id);
+  rd_jw_key(b, "code"); rd_jw_string(b, s->code);
+  rd_jw_key(b, "name"); rd_jw_string(b, s->name);
+  rd_jw_key(b, "calendar_id"); rd_jw_id(b, s->calendar_id);
+  rd_jw_key(b, "active"); rd_jw_bool(b, s->active);
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_category(struct rd_buf *b, const struct rd_category *c)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, c->id);
+  rd_jw_key(b, "parent_id"); rd_jw_id(b, c->parent_id);
+  rd_jw_key(b, "level"); rd_jw_int(b, c->level);
+  rd_jw_key(b, "name"); rd_jw_string(b, c->name);
+  rd_jw_key(b, "active"); rd_jw_bool(b, c->active);
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_user(struct rd_buf *b, const struct rd_user *u)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, u->id);
+  rd_jw_key(b, "username"); rd_jw_string(b, u->username);
+  rd_jw_key(b, "display_name"); rd_jw_string(b, u->display_name);
+  rd_jw_key(b, "role"); rd_jw_string(b, rd_role_name(u->role));
+  rd_jw_key(b, "department_id"); rd_jw_id(b, u->department_id);
+  rd_jw_key(b, "locale"); rd_jw_string(b, u->locale);
+  rd_jw_key(b, "active"); rd_jw_bool(b, u->active);
+  rd_jw_end_object(b);
+}
+
+/* Writes the set bits of mask as an array of what name(bit) gives, or null. */
+static void
+write_mask(struct rd_buf *b, unsigned mask, int first, int count,
+           const char *(*name)(int))
+{
+  if (!mask) {
+    rd_jw_null(b);
+    return;
+  }
+  rd_jw_begin_array(b);
+  for (int i = first; i < count; i++)
+    if (mask & (1u << i)) {
+      if (name)
+        rd_jw_string(b, name(i));
+      else
+        rd_jw_int(b, i);
+    }
+  rd_jw_end_array(b);
+}
+
+static const char *
+channel_name_of(int i)
+{
+  return rd_channel_name((enum rd_channel)i);
+}
+
+static void
+write_ids(struct rd_buf *b, const int64_t *ids, size_t n)
+{
+  if (!n) {
+    rd_jw_null(b);
+    return;
+  }
+  rd_jw_begin_array(b);
+  for (size_t i = 0; i < n; i++)
+    rd_jw_int(b, ids[i]);
+  rd_jw_end_array(b);
+}
+
+void
+rd_json_policy(struct rd_buf *b, const struct rd_sla_policy *p)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, p->id);
+  rd_jw_key(b, "name"); rd_jw_string(b, p->name);
+  rd_jw_key(b, "priority"); rd_jw_int(b, p->priority);
+  rd_jw_key(b, "match");
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "severity"); write_mask(b, p->severity_mask, 1, 6, NULL);
+  rd_jw_key(b, "channel"); write_mask(b, p->channel_mask, 0, RD_CHANNEL_COUNT, channel_name_of);
+  rd_jw_key(b, "category_id"); write_ids(b, p->category_ids, p->n_categories);
+  rd_jw_key(b, "site_id"); write_ids(b, p->site_ids, p->n_sites);
+  rd_jw_end_object(b);
+  rd_jw_key(b, "calendar_id"); rd_jw_id(b, p->calendar_id);
+  rd_jw_key(b, "approval");
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "always"); rd_jw_bool(b, p->approval.always);
+  rd_jw_key(b, "severity_at_least");
+  if (p->approval.severity_at_least) rd_jw_int(b, p->approval.severity_at_least); else rd_jw_null(b);
+  rd_jw_key(b, "amount_over");
+  if (p->approval.has_amount_over) rd_jw_fen(b, p->approval.amount_over_fen); else rd_jw_null(b);
+  rd_jw_end_object(b);
+  rd_jw_key(b, "clocks"); rd_jw_raw(b, p->clocks_json, "[]");
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_token(struct rd_buf *b, const struct rd_api_token *t, const char *tz)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, t->id);
+  rd_jw_key(b, "user_id"); rd_jw_id(b, t->user_id);
+  rd_jw_key(b, "name"); rd_jw_string(b, t->name);
+  rd_jw_key(b, "created_at"); rd_jw_time(b, t->created_at, tz);
+  rd_jw_key(b, "expires_at"); rd_jw_time(b, t->expires_at, tz);
+  rd_jw_key(b, "revoked"); rd_jw_bool(b, t->revoked);
+  rd_jw_end_object(b);
+}
+
+/* part / whole, or null when there is no whole. */
+static void
+write_rate(struct rd_buf *b, int64_t part, int64_t whole)
+{
+  if (whole <= 0)
+    rd_jw_null(b);
+  else
+    rd_jw_double(b, round((double)part / (double)whole * 10000.0) / 10000.0);
+}
+
+void
+rd_json_report_row(struct rd_buf *b, const struct rd_report_row *r)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "key"); rd_jw_string(b, r->key);
+  rd_jw_key(b, "label"); rd_jw_string(b, r->label);
+  rd_jw_key(b, "total"); rd_jw_int(b, r->total);
+  rd_jw_key(b, "open"); rd_jw_int(b, r->open);
+  rd_jw_key(b, "closed"); rd_jw_int(b, r->closed);
+  rd_jw_key(b, "resolved"); rd_jw_int(b, r->resolved);
+  rd_jw_key(b, "followed_up"); rd_jw_int(b, r->followed_up);
+  rd_jw_key(b, "satisfied"); rd_jw_int(b, r->satisfied);
+  rd_jw_key(b, "satisfaction_rate"); write_rate(b, r->satisfied, r->followed_up);
+  rd_jw_key(b, "reopened"); rd_jw_int(b, r->reopened);
+  rd_jw_key(b, "handling_median_s");
+  if (r->resolved) rd_jw_double(b, r->handling_median_s); else rd_jw_null(b);
+  rd_jw_key(b, "handling_p90_s");
+  if (r->resolved) rd_jw_double(b, r->handling_p90_s); else rd_jw_null(b);
+  rd_jw_end_object(b);
+}
+
+void
+rd_json_list_begin(struct rd_buf *b)
+{
+  rd_buf_puts(b, "{\"items\":[");
+}
+
+void
+rd_json_list_end(struct rd_buf *b, const char *next_cursor)
+{
+  rd_buf_puts(b, "],\"next_cursor\":");
+  if (next_cursor)
+    rd_buf_json_string(b, next_cursor);
+  else
+    rd_buf_puts(b, "null");
+  rd_buf_putc(b, '}');
+}

@@ -1,0 +1,154 @@
+/* http/routes.c - the whole HTTP API on one screen, and matching requests to it. */
+#include "http/routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/arena.h"
+
+#define LIST_Q "limit,cursor"
+#define COMPLAINT_Q "status,department_id,severity,category_id,site_id,channel," \
+                    "assignee_id,overdue,customer_phone,q,from,to,sort,limit,cursor"
+
+/* Admin writes are checked by the service (it knows roles); the table only says
+ * whether someone must be signed in. */
+static const struct rd_route routes[] = {
+  /* method   pattern                                        handler                  auth          body           ok   tag            summary, description, query, request, response */
+  {"GET",   "/healthz",                                  rd_h_healthz,            RD_AUTH_NONE, RD_BODY_NONE, 200, "system", "Health: 200 when the store answers", NULL, NULL, NULL, "Health"},
+  {"GET",   "/metrics",                                  rd_h_metrics,            RD_AUTH_NONE, RD_BODY_NONE, 200, "system", "Prometheus metrics", "Text exposition format 0.0.4.", NULL, NULL, NULL},
+  {"GET",   "/api/v1/version",                           rd_h_version,            RD_AUTH_NONE, RD_BODY_NONE, 200, "system", "Server name and version", NULL, NULL, NULL, "Version"},
+  {"GET",   "/api/v1/openapi.json",                      rd_h_openapi,            RD_AUTH_NONE, RD_BODY_NONE, 200, "system", "This document", NULL, NULL, NULL, NULL},
+
+  {"POST",  "/api/v1/auth/login",                        rd_h_login,              RD_AUTH_NONE, RD_BODY_JSON, 200, "auth", "Sign in", "Sets the redress_session cookie; later unsafe requests carry X-CSRF-Token. Repeated failures are throttled (429).", NULL, "Login", "LoginResult"},
+  {"POST",  "/api/v1/auth/logout",                       rd_h_logout,             RD_AUTH_USER, RD_BODY_NONE, 204, "auth", "Sign out", NULL, NULL, NULL, NULL},
+  {"GET",   "/api/v1/me",                                rd_h_me,                 RD_AUTH_USER, RD_BODY_NONE, 200, "auth", "The signed-in user", NULL, NULL, NULL, "Me"},
+
+  {"POST",  "/api/v1/complaints",                        rd_h_complaint_create,   RD_AUTH_USER, RD_BODY_JSON, 201, "complaints", "Register a complaint", "Honours Idempotency-Key: the same key and body return the first complaint again (header Idempotent-Replayed: true).", NULL, "ComplaintCreate", "Complaint"},
+  {"GET",   "/api/v1/complaints",                        rd_h_complaint_list,     RD_AUTH_USER, RD_BODY_NONE, 200, "complaints", "List complaints", "status and channel and severity take comma lists; status=open means every open state; sort is due, -received_at (default) or received_at.", COMPLAINT_Q, NULL, "[]Complaint"},
+  {"GET",   "/api/v1/complaints/{id}",                   rd_h_complaint_get,      RD_AUTH_USER, RD_BODY_NONE, 200, "complaints", "One complaint by id or number", NULL, NULL, NULL, "Complaint"},
+  {"PATCH", "/api/v1/complaints/{id}",                   rd_h_complaint_patch,    RD_AUTH_USER, RD_BODY_JSON, 200, "complaints", "Edit descriptive fields", "Needs the version (If-Match: \"<n>\" or a version field); a stale one gets 409.", NULL, "ComplaintPatch", "Complaint"},
+  {"POST",  "/api/v1/complaints/{id}/actions/{action}",  rd_h_complaint_act,      RD_AUTH_USER, RD_BODY_JSON, 200, "complaints", "Take a workflow action", "action is one of triage, explain, assign, contact, progress, propose_plan, approve, reject, resolve, follow_up, close, withdraw, merge. The version (If-Match or a version field) is optional.", NULL, "Action", "Complaint"},
+  {"GET",   "/api/v1/complaints/{id}/events",            rd_h_event_list,         RD_AUTH_USER, RD_BODY_NONE, 200, "complaints", "The timeline, oldest first", NULL, NULL, NULL, "[]Event"},
+  {"POST",  "/api/v1/complaints/{id}/notes",             rd_h_note_add,           RD_AUTH_USER, RD_BODY_JSON, 201, "complaints", "Add an internal note", NULL, NULL, "Note", "Event"},
+  {"POST",  "/api/v1/complaints/{id}/attachments",       rd_h_attachment_add,     RD_AUTH_USER, RD_BODY_RAW,  201, "attachments", "Upload an attachment", "The raw body is the file; its type comes from Content-Type and its name from ?filename=.", "filename", "Binary", "Attachment"},
+  {"GET",   "/api/v1/complaints/{id}/attachments",       rd_h_attachment_list,    RD_AUTH_USER, RD_BODY_NONE, 200, "attachments", "A complaint's attachments", NULL, NULL, NULL, "[]Attachment"},
+  {"GET",   "/api/v1/attachments/{id}",                  rd_h_attachment_get,     RD_AUTH_USER, RD_BODY_NONE, 200, "attachments", "Attachment metadata", NULL, NULL, NULL, "Attachment"},
+  {"GET",   "/api/v1/attachments/{id}/content",          rd_h_attachment_content, RD_AUTH_USER, RD_BODY_NONE, 200, "attachments", "Attachment bytes", "Served with its content type and Content-Disposition: attachment.", NULL, NULL, "Binary"},
+  {"GET",   "/api/v1/customers",                         rd_h_customer_lookup,    RD_AUTH_USER, RD_BODY_NONE, 200, "complaints", "A customer by phone, with their complaints", NULL, "phone", NULL, "CustomerLookup"},
+
+  {"POST",  "/api/v1/departments",                       rd_h_department_create,  RD_AUTH_USER, RD_BODY_JSON, 201, "organisation", "Create a department (admin)", NULL, NULL, "Department", "Department"},
+  {"GET",   "/api/v1/departments",                       rd_h_department_list,    RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "List departments", NULL, NULL, NULL, "[]Department"},
+  {"GET",   "/api/v1/departments/{id}",                  rd_h_department_get,     RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "One department", NULL, NULL, NULL, "Department"},
+  {"PUT",   "/api/v1/departments/{id}",                  rd_h_department_put,     RD_AUTH_USER, RD_BODY_JSON, 200, "organisation", "Update a department (admin)", "Fields left out keep their value.", NULL, "Department", "Department"},
+  {"POST",  "/api/v1/sites",                             rd_h_site_create,        RD_AUTH_USER, RD_BODY_JSON, 201, "organisation", "Create a site (admin)", NULL, NULL, "Site", "Site"},
+  {"GET",   "/api/v1/sites",                             rd_h_site_list,          RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "List sites", NULL, NULL, NULL, "[]Site"},
+  {"GET",   "/api/v1/sites/{id}",                        rd_h_site_get,           RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "One site", NULL, NULL, NULL, "Site"},
+  {"PUT",   "/api/v1/sites/{id}",                        rd_h_site_put,           RD_AUTH_USER, RD_BODY_JSON, 200, "organisation", "Update a site (admin)", "Fields left out keep their value.", NULL, "Site", "Site"},
+  {"POST",  "/api/v1/categories",                        rd_h_category_create,    RD_AUTH_USER, RD_BODY_JSON, 201, "organisation", "Create a category (admin)", "The level follows the parent chain, at most 4.", NULL, "Category", "Category"},
+  {"GET",   "/api/v1/categories",                        rd_h_category_list,      RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "List categories", NULL, NULL, NULL, "[]Category"},
+  {"GET",   "/api/v1/categories/{id}",                   rd_h_category_get,       RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "One category", NULL, NULL, NULL, "Category"},
+  {"PUT",   "/api/v1/categories/{id}",                   rd_h_category_put,       RD_AUTH_USER, RD_BODY_JSON, 200, "organisation", "Update a category (admin)", "Fields left out keep their value.", NULL, "Category", "Category"},
+  {"POST",  "/api/v1/users",                             rd_h_user_create,        RD_AUTH_USER, RD_BODY_JSON, 201, "organisation", "Create a user (admin)", NULL, NULL, "UserWrite", "User"},
+  {"GET",   "/api/v1/users",                             rd_h_user_list,          RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "List users", NULL, NULL, NULL, "[]User"},
+  {"GET",   "/api/v1/users/{id}",                        rd_h_user_get,           RD_AUTH_USER, RD_BODY_NONE, 200, "organisation", "One user", NULL, NULL, NULL, "User"},
+  {"PUT",   "/api/v1/users/{id}",                        rd_h_user_put,           RD_AUTH_USER, RD_BODY_JSON, 200, "organisation", "Update a user (admin)", "Fields left out keep their value; password only when given.", NULL, "UserWrite", "User"},
+  {"POST",  "/api/v1/sla-policies",                      rd_h_policy_create,      RD_AUTH_USER, RD_BODY_JSON, 201, "sla", "Create an SLA policy (admin)", NULL, NULL, "SlaPolicy", "SlaPolicy"},
+  {"GET",   "/api/v1/sla-policies",                      rd_h_policy_list,        RD_AUTH_USER, RD_BODY_NONE, 200, "sla", "List SLA policies by priority", NULL, NULL, NULL, "[]SlaPolicy"},
+  {"GET",   "/api/v1/sla-policies/{id}",                 rd_h_policy_get,         RD_AUTH_USER, RD_BODY_NONE, 200, "sla", "One SLA policy", NULL, NULL, NULL, "SlaPolicy"},
+  {"PUT",   "/api/v1/sla-policies/{id}",                 rd_h_policy_put,         RD_AUTH_USER, RD_BODY_JSON, 200, "sla", "Update an SLA policy (admin)", "Fields left out keep their value.", NULL, "SlaPolicy", "SlaPolicy"},
+  {"POST",  "/api/v1/tokens",                            rd_h_token_create,       RD_AUTH_USER, RD_BODY_JSON, 201, "auth", "Create an API token", "The secret is in the answer once; only its hash is kept.", NULL, "TokenCreate", "TokenCreated"},
+  {"GET",   "/api/v1/tokens",                            rd_h_token_list,         RD_AUTH_USER, RD_BODY_NONE, 200, "auth", "The caller's API tokens", "Admins may pass user_id.", "user_id", NULL, "[]Token"},
+
+  {"GET",   "/api/v1/reports/summary",                   rd_h_report_summary,     RD_AUTH_USER, RD_BODY_NONE, 200, "reports", "Counts, times and satisfaction by group", "group_by is category, department, site, channel, severity or month; from/to bound received_at (RFC 3339 or a date).", "from,to,group_by", NULL, "Report"},
+};
+
+const struct rd_route *
+rd_routes(size_t *n)
+{
+  *n = sizeof routes / sizeof routes[0];
+  return routes;
+}
+
+/* Length of the path segment starting at s (up to '/' or the end). */
+static size_t
+segment_len(const char *s)
+{
+  const char *slash = strchr(s, '/');
+  return slash ? (size_t)(slash - s) : strlen(s);
+}
+
+/* Whether path fits pattern; fills names/values (pointers into pattern and
+ * path, lengths in *_len) for the {params}. */
+static bool
+match_pattern(const char *pattern, const char *path, size_t *n_params,
+              const char *names[], size_t name_len[], const char *values[],
+              size_t value_len[])
+{
+  *n_params = 0;
+  const char *p = pattern, *s = path;
+  while (*p && *s) {
+    if (*p != '/' || *s != '/')
+      return false;
+    p++, s++;
+    size_t pl = segment_len(p), sl = segment_len(s);
+    if (*p == '{') {
+      if (sl == 0 || *n_params == RD_ROUTE_MAX_PARAMS)
+        return false;
+      names[*n_params] = p + 1;
+      name_len[*n_params] = pl - 2;
+      values[*n_params] = s;
+      value_len[*n_params] = sl;
+      (*n_params)++;
+    } else if (pl != sl || memcmp(p, s, pl) != 0) {
+      return false;
+    }
+    p += pl, s += sl;
+  }
+  return *p == '\0' && *s == '\0';
+}
+
+enum rd_route_match
+rd_route_match(struct rd_request *req, const char *method, const char *path,
+               int *index, const char **allow)
+{
+  size_t n = sizeof routes / sizeof routes[0];
+  const char *names[RD_ROUTE_MAX_PARAMS], *values[RD_ROUTE_MAX_PARAMS];
+  size_t name_len[RD_ROUTE_MAX_PARAMS], value_len[RD_ROUTE_MAX_PARAMS];
+  size_t n_params;
+  char allowed[128] = "";
+  bool path_known = false;
+
+  if (strcmp(method, "HEAD") == 0)
+    method = "GET";
+  for (size_t i = 0; i < n; i++) {
+    if (!match_pattern(routes[i].pattern, path, &n_params, names, name_len,
+                       values, value_len))
+      continue;
+    if (strcmp(routes[i].method, method) != 0) {
+      /* Several patterns may fit one path; list each method once. */
+      if (!strstr(allowed, routes[i].method)) {
+        size_t used = strlen(allowed);
+        snprintf(allowed + used, sizeof allowed - used, "%s%s",
+                 used ? ", " : "", routes[i].method);
+      }
+      path_known = true;
+      continue;
+    }
+    *index = (int)i;
+    req->n_params = n_params;
+    for (size_t k = 0; k < n_params; k++) {
+      req->param_names[k] = rd_arena_strndup(req->arena, names[k], name_len[k]);
+      req->param_values[k] = rd_arena_strndup(req->arena, values[k], value_len[k]);
+    }
+    return RD_ROUTE_FOUND;
+  }
+  *index = -1;
+  if (!path_known)
+    return RD_ROUTE_NO_PATH;
+  if (strstr(allowed, "GET") && !strstr(allowed, "HEAD")) {
+    size_t used = strlen(allowed);
+    snprintf(allowed + used, sizeof allowed - used, ", HEAD");
+  }
+  *allow = rd_arena_strdup(req->arena, allowed);
+  return RD_ROUTE_NO_METHOD;
+}
