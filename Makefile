@@ -28,6 +28,8 @@ TESTS     := $(TEST_SRC:%.c=build/%)
 TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
 
 .PHONY: all run check lint bench deps clean tests
+# Keep test objects: they are intermediates of the test binaries, not garbage.
+.SECONDARY:
 
 all: build/redress
 
