@@ -252,7 +252,6 @@ rd_http_start(struct rd_service *svc, const struct rd_http_options *opt,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
       MHD_OPTION_END);
   if (!h->daemon) {
     rd_http_stop(h);
