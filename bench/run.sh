@@ -133,9 +133,30 @@ echo "bench: warming up (5 s each, not counted)"
 run warm-get get 5
 run warm-queue queue 5
 
+# CPU ticks of each server thread ("tid ticks" lines), to see after a run
+# which threads did the work (the store's single writer, for create).
+thread_ticks() {
+  for t in /proc/"$SERVER_PID"/task/*; do
+    awk -v t="${t##*/}" '{ print t, $14 + $15 }' "$t/stat" 2>/dev/null || true
+  done
+}
+
+# Other work on the machine skews every figure: wait (up to 2 min) for the
+# 1-minute load average to fall below 1.5, and report it either way.
+load1() { cut -d' ' -f1 /proc/loadavg; }
+i=0
+while [ $i -lt 24 ] && awk "BEGIN { exit !($(load1) >= 1.5) }"; do
+  [ $i -eq 0 ] && echo "bench: waiting for the machine to be idle (load $(load1))"
+  sleep 5; i=$((i + 1))
+done
+LOAD_BEFORE=$(load1)
+
 FSYNC_NOTE="not measured (perf cannot count syscalls here)"
+CPU_NOTE=""
+TICK=$(getconf CLK_TCK)
 for b in ceiling get queue create; do
   echo "bench: $b (${DURATION} s, -t$THREADS -c$CONNS)"
+  thread_ticks > "$OUT/ticks-before.txt"
   if [ $b = create ] && perf stat -e syscalls:sys_enter_fdatasync -p "$SERVER_PID" -- true >/dev/null 2>&1; then
     perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync \
       -p "$SERVER_PID" -o "$OUT/fsync.txt" -- sleep "$DURATION" &
@@ -152,7 +173,15 @@ for b in ceiling get queue create; do
   else
     run $b $b "$DURATION"
   fi
+  thread_ticks > "$OUT/ticks-after.txt"
+  CPU_NOTE="$CPU_NOTE$(awk -v name=$b -v tick="$TICK" -v secs="$DURATION" '
+    NR == FNR { before[$1] = $2; next }
+    { d = $2 - before[$1]; total += d; if (d > top) top = d }
+    END { printf "            %-8s server CPU %.1f s in %d s; busiest thread %.1f s\n",
+                 name, total / tick, secs, top / tick }' "$OUT/ticks-before.txt" "$OUT/ticks-after.txt")
+"
 done
+LOAD_AFTER=$(load1)
 
 JOURNAL=$(sqlite3 "$DB" 'PRAGMA journal_mode')
 AFTER=$(sqlite3 "$DB" 'SELECT count(*) FROM complaints')
@@ -171,7 +200,11 @@ say "sqlite:     $SQLV; journal_mode=$JOURNAL (read from $DB)"
 say "durability: ${SYNC_SRC:-synchronous setting not found in src/store/sqlite} (set by the server on every connection)"
 say "            $FSYNC_NOTE"
 say "dataset:    $TOTAL complaints before the runs ($GEN_LINE), $AFTER after"
-say "load:       wrk -t$THREADS -c$CONNS -d${DURATION}s per benchmark, one server, one run"
+say "load:       wrk -t$THREADS -c$CONNS -d${DURATION}s per benchmark, one server, one run;"
+say "            machine load average $LOAD_BEFORE before, $LOAD_AFTER after"
+say "cpu:        (the store commits through one writer thread: a busiest thread"
+say "            near ${DURATION} s means that thread bounds the rate)"
+printf '%s' "$CPU_NOTE" | tee -a "$RESULTS"
 say ""
 python3 - "$OUT" <<'EOF' | tee -a "$RESULTS"
 import re, sys

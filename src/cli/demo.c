@@ -524,7 +524,9 @@ plan_to_execution(struct demo *d, const struct rd_principal *handler,
     }
     /* Renegotiated with the customer: less money, same remedy. */
     p.amount_yuan = p.amount_yuan * 4 / 5;
-    p.description = rd_arena_sprintf(d->a, "（与客户重新协商后）%s", p.description);
+    p.description = p.amount_yuan > 0
+        ? rd_arena_sprintf(d->a, "与客户重新协商，金额调整为%d元，其余按原方案执行", p.amount_yuan)
+        : rd_arena_sprintf(d->a, "补充调查后重新上报：%s", p.description);
     if ((st = propose(d, handler, &p, err)) != RD_OK)
       return st;
     if (d->view.c.status != RD_STATE_PENDING_APPROVAL)
@@ -662,7 +664,7 @@ run_valid(struct demo *d, const struct rd_cli_demo_case *k, int severity,
   if (!step(d, 5 * DAY, 6 * DAY + 6 * HOUR))
     return RD_OK;
   if (sc == SC_UNREACHABLE) {
-    for (int attempt = 0; attempt < 2; attempt++) {
+    for (int attempt = 0; attempt < 3; attempt++) {
       if ((st = follow_up(d, false, false, 0, NULL, err)) != RD_OK)
         return st;
       if (!step(d, 20 * HOUR, 28 * HOUR))
@@ -684,18 +686,20 @@ run_valid(struct demo *d, const struct rd_cli_demo_case *k, int severity,
       return st;
     if (!step(d, 2 * HOUR, 1 * DAY))
       return RD_OK;
-    struct plan again = {
-      k->plan_kind,
-      rd_arena_sprintf(d->a, "二次处理：%s；部门经理当面致歉", k->plan),
-      k->amount_yuan > 0 ? k->amount_yuan + k->amount_yuan / 2 : 0,
-    };
+    struct plan again = {k->plan_kind, NULL,
+                         k->amount_yuan > 0 ? k->amount_yuan + k->amount_yuan / 2 : 0};
+    again.description =
+        again.amount_yuan > 0
+            ? rd_arena_sprintf(d->a, "二次处理：金额提高到%d元，其余按原方案执行；部门经理当面致歉",
+                               again.amount_yuan)
+            : rd_arena_sprintf(d->a, "二次处理：%s；部门经理当面致歉", k->plan);
     if ((st = plan_to_execution(d, handler, again, SC_NORMAL, -1, &stopped, err)) != RD_OK ||
         stopped)
       return st;
     if (!step(d, 3 * HOUR, 2 * DAY))
       return RD_OK;
     struct rd_action r2 = {.kind = RD_ACT_RESOLVE, .fields = RD_F_RESULT,
-                           .result = rd_arena_sprintf(d->a, "二次处理完成：%s", k->result)};
+                           .result = "二次处理完成：已按新方案落实，部门经理已当面向客户致歉"};
     if ((st = act(d, handler, &r2, err)) != RD_OK)
       return st;
     if (!step(d, 5 * DAY, 6 * DAY + 6 * HOUR))
@@ -773,9 +777,18 @@ compare_times(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Registers complaint i received at `received` and plays its story. */
+/* The newest complaints, newest first, stop here whatever the dice say, so
+ * that every open state has an example (when the hour of day allows). */
+static const int newest_stops[] = {
+  RD_STATE_REGISTERED, RD_STATE_TRANSFERRED, RD_STATE_ASSIGNED,
+  RD_STATE_IN_PROGRESS, RD_STATE_ASSIGNED, RD_STATE_PENDING_APPROVAL,
+};
+
+/* Registers complaint i received at `received` and plays its story; newest
+ * is 0 for the newest complaint, 1 for the one before... */
 static enum rd_status
-run_complaint(struct demo *d, int i, int64_t received, struct rd_error *err)
+run_complaint(struct demo *d, int i, int newest, int64_t received,
+              struct rd_error *err)
 {
   enum rd_status st;
   int64_t age = d->now - received;
@@ -789,10 +802,14 @@ run_complaint(struct demo *d, int i, int64_t received, struct rd_error *err)
 
   enum scenario sc = (enum scenario)pick_weighted(d, scenario_weight, SC_COUNT);
   int stop = choose_stop(d, age);
-  if (sc == SC_INVALID)
+  if (newest < (int)COUNT(newest_stops)) {
+    stop = newest_stops[newest];
+    sc = stop == RD_STATE_TRANSFERRED ? SC_INVALID : SC_NORMAL;
+  } else if (sc == SC_INVALID) {
     stop = age < 2 * DAY ? RD_STATE_TRANSFERRED : -1;
-  else if (stop >= 0 && sc != SC_REJECT)
+  } else if (stop >= 0 && sc != SC_REJECT) {
     sc = SC_NORMAL;
+  }
 
   /* A repeat call about one of the last complaints becomes a merge. */
   const struct record *target = NULL;
@@ -968,11 +985,11 @@ rd_cli_demo_load(struct rd_service *svc, const struct rd_cli_org *org,
     goto out;
 
   /* When the customers complained: mostly in the daytime, over 90 days, a
-   * few in the last day so that some complaints are still fresh. */
+   * few in the last days so that some complaints are still fresh. */
   for (int i = 0; i < count; i++) {
     int64_t t;
-    if (i < 4) {
-      t = now - between(&d, 40 * MINUTE, 20 * HOUR);
+    if (i < 8) {
+      t = now - between(&d, 2 * HOUR, 3 * DAY);
     } else {
       t = day_start(&d, now - between(&d, 0, 89) * DAY) +
           between(&d, 8 * HOUR, 21 * HOUR + 30 * MINUTE);
@@ -988,7 +1005,7 @@ rd_cli_demo_load(struct rd_service *svc, const struct rd_cli_org *org,
     rd_arena_reset(d.a);
     memset(&d.view, 0, sizeof d.view);
     d.number[0] = '\0';
-    if ((st = run_complaint(&d, i, received[i], err)) != RD_OK)
+    if ((st = run_complaint(&d, i, count - 1 - i, received[i], err)) != RD_OK)
       break;
   }
   rd_service_set_clock(svc, NULL, NULL);

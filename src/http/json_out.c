@@ -4,19 +4,44 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/action.h"
 #include "util/time.h"
 
 /* A value or key goes after '{', '[' or ':' as is, after anything else with a comma. */
+static bool
+needs_comma(const struct rd_buf *b)
+{
+  if (b->len == 0)
+    return false;
+  char last = b->data[b->len - 1];
+  return last != '{' && last != '[' && last != ':';
+}
+
 static void
 separate(struct rd_buf *b)
 {
-  if (b->len == 0)
-    return;
-  char last = b->data[b->len - 1];
-  if (last != '{' && last != '[' && last != ':')
+  if (needs_comma(b))
     rd_buf_putc(b, ',');
+}
+
+/* Separator and text in one append: rendering a page of complaints is
+ * thousands of these, and each append costs a call and a bounds check. */
+static void
+put_token(struct rd_buf *b, const char *text, size_t n)
+{
+  char tmp[80];
+  size_t i = 0;
+  if (n > sizeof tmp - 1) {
+    separate(b);
+    rd_buf_append(b, text, n);
+    return;
+  }
+  if (needs_comma(b))
+    tmp[i++] = ',';
+  memcpy(tmp + i, text, n);
+  rd_buf_append(b, tmp, i + n);
 }
 
 void rd_jw_begin_object(struct rd_buf *b) { separate(b); rd_buf_putc(b, '{'); }
@@ -24,12 +49,23 @@ void rd_jw_end_object(struct rd_buf *b) { rd_buf_putc(b, '}'); }
 void rd_jw_begin_array(struct rd_buf *b) { separate(b); rd_buf_putc(b, '['); }
 void rd_jw_end_array(struct rd_buf *b) { rd_buf_putc(b, ']'); }
 
+/* key is one of our own identifiers: nothing in it needs escaping. */
 void
 rd_jw_key(struct rd_buf *b, const char *key)
 {
-  separate(b);
-  rd_buf_json_string(b, key);
-  rd_buf_putc(b, ':');
+  char tmp[72];
+  size_t n = strlen(key);
+  if (n > sizeof tmp - 3) {
+    separate(b);
+    rd_buf_json_string(b, key);
+    rd_buf_putc(b, ':');
+    return;
+  }
+  tmp[0] = '"';
+  memcpy(tmp + 1, key, n);
+  tmp[n + 1] = '"';
+  tmp[n + 2] = ':';
+  put_token(b, tmp, n + 3);
 }
 
 void
@@ -42,11 +78,29 @@ rd_jw_string(struct rd_buf *b, const char *s)
     rd_buf_puts(b, "null");
 }
 
+/* Decimal digits of v into the end of buf; returns where they start. printf
+ * was a tenth of the time of rendering a page of complaints. */
+static char *
+format_int(int64_t v, char *end)
+{
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  char *p = end;
+  do {
+    *--p = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    *--p = '-';
+  return p;
+}
+
 void
 rd_jw_int(struct rd_buf *b, int64_t v)
 {
-  separate(b);
-  rd_buf_printf(b, "%" PRId64, v);
+  char digits[24];
+  char *end = digits + sizeof digits;
+  char *start = format_int(v, end);
+  put_token(b, start, (size_t)(end - start));
 }
 
 void
@@ -61,15 +115,16 @@ rd_jw_id(struct rd_buf *b, int64_t id)
 void
 rd_jw_bool(struct rd_buf *b, bool v)
 {
-  separate(b);
-  rd_buf_puts(b, v ? "true" : "false");
+  if (v)
+    put_token(b, "true", 4);
+  else
+    put_token(b, "false", 5);
 }
 
 void
 rd_jw_null(struct rd_buf *b)
 {
-  separate(b);
-  rd_buf_puts(b, "null");
+  put_token(b, "null", 4);
 }
 
 void
@@ -95,18 +150,45 @@ rd_jw_fen(struct rd_buf *b, int64_t fen)
   rd_buf_printf(b, "%" PRId64 ".%02" PRId64, fen / 100, fen % 100);
 }
 
+/* Writes n as exactly width digits at p. */
+static void
+put_digits(char *p, int n, int width)
+{
+  for (int i = width - 1; i >= 0; i--, n /= 10)
+    p[i] = (char)('0' + n % 10);
+}
+
 void
 rd_jw_time(struct rd_buf *b, int64_t t, const char *tz)
 {
-  char text[RD_TIME_TEXT_MAX];
+  struct rd_civil c;
   if (!t) {
     rd_jw_null(b);
     return;
   }
-  separate(b);
-  rd_buf_putc(b, '"');
-  rd_buf_puts(b, rd_time_format(t, tz, text));
-  rd_buf_putc(b, '"');
+  if (!rd_time_civil(t, tz, &c) || c.year < 0 || c.year > 9999 ||
+      (c.offset_s == 0 && (!tz || strcmp(tz, "UTC") == 0))) {
+    char text[RD_TIME_TEXT_MAX];
+    separate(b);
+    rd_buf_putc(b, '"');
+    rd_buf_puts(b, rd_time_format(t, tz, text));
+    rd_buf_putc(b, '"');
+    return;
+  }
+  /* "2026-11-20T17:50:00+08:00", the same text rd_time_format gives for a
+   * zone with an offset, written without printf (hot in list responses). */
+  char s[27] = "\"0000-00-00T00:00:00+00:00\"";
+  int off = c.offset_s < 0 ? -c.offset_s : c.offset_s;
+  put_digits(s + 1, c.year, 4);
+  put_digits(s + 6, c.month, 2);
+  put_digits(s + 9, c.day, 2);
+  put_digits(s + 12, c.hour, 2);
+  put_digits(s + 15, c.minute, 2);
+  put_digits(s + 18, c.second, 2);
+  s[20] = c.offset_s < 0 ? '-' : '+';
+  put_digits(s + 21, off / 3600, 2);
+  put_digits(s + 24, off / 60 % 60, 2);
+  put_token(b, s, sizeof s);
 }
 
 void
