@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+"""Crash test: kill -9 the server while 8 clients register complaints, restart
+it on the same database and check that nothing acknowledged was lost, that no
+complaint number was handed out twice, and that a request whose answer was
+lost can be retried with its Idempotency-Key and yields exactly one complaint.
+Three kill/restart cycles on one database.
+
+Usage: python3 tests/api/crash_test.py --binary build/redress
+Ends with "RESULT crash passed=N failed=M" (exit 1 when M > 0)."""
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from urllib.parse import quote
+
+PASSWORD = "Crash-test-pw-1"
+THREADS = 8
+LOAD_SECONDS = 2.0
+CYCLES = 3
+HOST = "127.0.0.1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"PASS {what}", flush=True)
+        else:
+            self.failed += 1
+            print(f"FAIL {what}" + (f"\n      {detail}" if detail else ""), flush=True)
+        return ok
+
+
+class Server:
+    def __init__(self, binary, workdir):
+        self.binary = os.path.abspath(binary)
+        self.dir = workdir
+        self.db = os.path.join(workdir, "crash.db")
+        self.pwfile = os.path.join(workdir, "pw")
+        self.log_path = os.path.join(workdir, "server.log")
+        self.proc = None
+        self.log = None
+        self.port = None
+
+    def init(self):
+        with open(self.pwfile, "w") as f:
+            f.write(PASSWORD + "\n")
+        subprocess.run([self.binary, "init", "--db", self.db,
+                        "--admin-password-file", self.pwfile],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+    def start(self, timeout=20):
+        """Starts the server; returns None when it answers /healthz, else why not."""
+        self.port = free_port()
+        self.log = open(self.log_path, "ab")
+        self.log.write(f"---- start on port {self.port}\n".encode())
+        self.log.flush()
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--db", self.db, "--listen", f"{HOST}:{self.port}"],
+            stdout=self.log, stderr=self.log)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                return f"server exited with {self.proc.returncode} at start"
+            try:
+                c = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                try:
+                    c.request("GET", "/healthz")
+                    r = c.getresponse()
+                    r.read()
+                    if r.status == 200:
+                        return None
+                finally:
+                    c.close()
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(0.05)
+        return "server did not answer /healthz in time"
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        if self.proc:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.log:
+            self.log.close()
+            self.log = None
+
+    def log_tail(self, n=30):
+        try:
+            with open(self.log_path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+            return "\n".join("      | " + l for l in lines[-n:])
+        except OSError:
+            return ""
+
+
+class Client:
+    """One keep-alive connection that reconnects after an error."""
+
+    def __init__(self, server, headers):
+        self.server = server
+        self.headers = headers
+        self.conn = None
+
+    def request(self, method, path, body=None, extra=None):
+        """Returns (status, headers, body bytes); raises OSError/HTTPException
+        when no answer came (the connection is dropped then)."""
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(HOST, self.server.port, timeout=15)
+        hdrs = dict(self.headers)
+        if body is not None:
+            hdrs["Content-Type"] = "application/json"
+        hdrs.update(extra or {})
+        try:
+            self.conn.request(method, path, body=body, headers=hdrs)
+            r = self.conn.getresponse()
+            data = r.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        if r.will_close:
+            self.close()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def login_token(server):
+    c = Client(server, {})
+    st, hd, data = c.request("POST", "/api/v1/auth/login",
+                             json.dumps({"username": "admin", "password": PASSWORD}).encode())
+    if st != 200:
+        raise RuntimeError(f"login: {st} {data[:300]!r}")
+    cookie = hd.get("set-cookie", "").split(";")[0]
+    csrf = json.loads(data)["csrf_token"]
+    st, hd, data = c.request("POST", "/api/v1/tokens", json.dumps({"name": "crash"}).encode(),
+                             {"Cookie": cookie, "X-CSRF-Token": csrf})
+    c.close()
+    if st != 201:
+        raise RuntimeError(f"token create: {st} {data[:300]!r}")
+    j = json.loads(data)
+    # {"token":{...},"secret":"..."} or the token's fields with "token": secret
+    secret = j.get("secret") or (j.get("token") if isinstance(j.get("token"), str) else None)
+    if not secret:
+        raise RuntimeError(f"token create: no secret in {data[:300]!r}")
+    return secret
+
+
+def make_body(marker, seq):
+    body = {"channel": "phone",
+            "customer": {"name": "张三", "phone": "138%08d" % (seq % 100000000)},
+            "content": f"崩溃测试 {marker} 更衣柜损坏"}
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+class Load:
+    """8 threads registering complaints until stopped."""
+
+    def __init__(self, server, auth, cycle, run_tag):
+        self.server = server
+        self.auth = auth
+        self.cycle = cycle
+        self.tag = run_tag
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.acked = []      # (key, body, id, number, content)
+        self.lost = []       # (key, body): no answer
+        self.other = []      # (key, body, status, data): answered, but not 201
+        self.threads = []
+
+    def worker(self, tid):
+        client = Client(self.server, self.auth)
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            marker = f"crashmk{self.tag}c{self.cycle}t{tid}n{n}"
+            key = f"crash-{self.tag}-{self.cycle}-{tid}-{n}"
+            body = make_body(marker, self.cycle * 1000000 + tid * 100000 + n)
+            try:
+                st, hd, data = client.request("POST", "/api/v1/complaints", body,
+                                              {"Idempotency-Key": key})
+            except (OSError, http.client.HTTPException):
+                with self.lock:
+                    self.lost.append((key, body))
+                if not self.stop.is_set():
+                    time.sleep(0.01)
+                continue
+            if st == 201:
+                try:
+                    j = json.loads(data)
+                    rec = (key, body, j["id"], j["number"], j.get("content"))
+                except (ValueError, KeyError) as e:
+                    with self.lock:
+                        self.other.append((key, body, st, data))
+                    continue
+                with self.lock:
+                    self.acked.append(rec)
+            else:
+                with self.lock:
+                    self.other.append((key, body, st, data))
+        client.close()
+
+    def start(self):
+        for t in range(THREADS):
+            th = threading.Thread(target=self.worker, args=(t,), daemon=True)
+            th.start()
+            self.threads.append(th)
+
+    def finish(self):
+        self.stop.set()
+        for th in self.threads:
+            th.join(timeout=20)
+        return all(not th.is_alive() for th in self.threads)
+
+
+def list_all(client):
+    """Every complaint through the list endpoint, following cursors."""
+    items = []
+    cursor = None
+    for _ in range(1000):
+        path = "/api/v1/complaints?limit=500"
+        if cursor:
+            path += "&cursor=" + quote(cursor, safe="")
+        st, _, data = client.request("GET", path)
+        if st != 200:
+            raise RuntimeError(f"list: {st} {data[:300]!r}")
+        j = json.loads(data)
+        items.extend(j["items"])
+        cursor = j.get("next_cursor")
+        if not cursor:
+            return items
+    raise RuntimeError("list: too many pages")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    args = ap.parse_args()
+
+    res = Results()
+    workdir = tempfile.mkdtemp(prefix="redress-crash-")
+    server = Server(args.binary, workdir)
+    tag = uuid.uuid4().hex[:8]
+    t0 = time.time()
+    try:
+        server.init()
+        why = server.start()
+        if not res.check(why is None, "server starts on a fresh database", why or ""):
+            return res
+        secret = login_token(server)
+        auth = {"Authorization": f"Bearer {secret}"}
+
+        all_acked = {}     # key -> (body, id, number, content)
+        for cycle in range(1, CYCLES + 1):
+            load = Load(server, auth, cycle, tag)
+            load.start()
+            time.sleep(LOAD_SECONDS)
+            server.kill()                      # SIGKILL mid-flight
+            stopped = load.finish()
+            res.check(stopped, f"cycle {cycle}: client threads stop after the kill")
+            print(f"cycle {cycle}: {len(load.acked)} acknowledged, {len(load.lost)} without answer, "
+                  f"{len(load.other)} other answers (killed after {LOAD_SECONDS}s)", flush=True)
+            res.check(len(load.acked) > 0, f"cycle {cycle}: the load got complaints registered")
+            bad = [(k, st, d[:200]) for k, _, st, d in load.other if st < 500 and st != 429]
+            res.check(not bad, f"cycle {cycle}: no 4xx answers under load",
+                      f"{len(bad)} e.g. {bad[:3]}")
+            why = server.start()
+            if not res.check(why is None, f"cycle {cycle}: server restarts after kill -9",
+                             (why or "") + "\n" + server.log_tail()):
+                break
+
+            for key, body, cid, number, content in load.acked:
+                all_acked[key] = (body, cid, number, content)
+
+            client = Client(server, auth)
+            # 1. Every acknowledged complaint (this cycle and earlier) survived.
+            missing = []
+            for key, (body, cid, number, content) in all_acked.items():
+                want = json.loads(body)["content"]
+                try:
+                    st, _, data = client.request("GET", f"/api/v1/complaints/{cid}")
+                except (OSError, http.client.HTTPException) as e:
+                    missing.append((key, cid, f"no answer: {e}"))
+                    continue
+                if st != 200:
+                    missing.append((key, cid, f"status {st}"))
+                    continue
+                j = json.loads(data)
+                if j.get("number") != number or j.get("content") != want:
+                    missing.append((key, cid, f"got number {j.get('number')} content "
+                                    f"{j.get('content')!r}, want {number} {want!r}"))
+            res.check(not missing, f"cycle {cycle}: all {len(all_acked)} acknowledged "
+                      f"complaints survive with their number and content",
+                      f"{len(missing)} bad, e.g. {missing[:5]}")
+
+            # 2. No number handed out twice among acknowledged ids.
+            by_number = {}
+            dup = []
+            for key, (_, cid, number, _) in all_acked.items():
+                prev = by_number.setdefault(number, cid)
+                if prev != cid:
+                    dup.append((number, prev, cid))
+            res.check(not dup, f"cycle {cycle}: no number appears twice among acknowledged ids",
+                      f"{dup[:5]}")
+
+            # 3. Requests without an answer (or with a 5xx) retried: exactly one complaint.
+            retry = [(k, b) for k, b in load.lost] + \
+                    [(k, b) for k, b, _, _ in load.other]
+            retry_bad = []
+            committed = 0
+            for key, body in retry:
+                got = []
+                for attempt in range(2):
+                    try:
+                        st, hd, data = client.request("POST", "/api/v1/complaints", body,
+                                                      {"Idempotency-Key": key})
+                    except (OSError, http.client.HTTPException) as e:
+                        got.append(("noanswer", str(e), None))
+                        continue
+                    if st != 201:
+                        got.append((st, data[:200], None))
+                        continue
+                    j = json.loads(data)
+                    got.append((st, (j["id"], j["number"]), hd.get("idempotent-replayed")))
+                ok = (len(got) == 2 and got[0][0] == 201 and got[1][0] == 201
+                      and got[0][1] == got[1][1] and got[1][2] == "true")
+                if not ok:
+                    retry_bad.append((key, got))
+                    continue
+                committed += got[0][2] == "true"
+                cid, number = got[0][1]
+                want = json.loads(body)["content"]
+                all_acked[key] = (body, cid, number, want)
+            print(f"cycle {cycle}: {committed} of {len(retry)} unanswered requests had "
+                  f"committed before the kill", flush=True)
+            res.check(not retry_bad, f"cycle {cycle}: {len(retry)} unanswered requests retried "
+                      f"with their key give one id (twice the same, replayed)",
+                      f"{len(retry_bad)} bad, e.g. {retry_bad[:5]}")
+
+            # 4. Retrying acknowledged keys of this cycle returns the same complaint.
+            replay_bad = []
+            for key, body, cid, number, _ in load.acked:
+                try:
+                    st, hd, data = client.request("POST", "/api/v1/complaints", body,
+                                                  {"Idempotency-Key": key})
+                except (OSError, http.client.HTTPException) as e:
+                    replay_bad.append((key, f"no answer: {e}"))
+                    continue
+                if st != 201:
+                    replay_bad.append((key, st, data[:200]))
+                    continue
+                j = json.loads(data)
+                if (j["id"], j["number"]) != (cid, number) or hd.get("idempotent-replayed") != "true":
+                    replay_bad.append((key, (j["id"], j["number"]), (cid, number),
+                                       hd.get("idempotent-replayed")))
+            res.check(not replay_bad, f"cycle {cycle}: acknowledged keys replay the same "
+                      f"complaint after restart", f"{len(replay_bad)} bad, e.g. {replay_bad[:5]}")
+
+            # 5. The whole table: each marker once, each number once, nothing unknown.
+            try:
+                items = list_all(client)
+            except (RuntimeError, OSError, http.client.HTTPException, ValueError) as e:
+                res.check(False, f"cycle {cycle}: list every complaint", str(e))
+                client.close()
+                continue
+            by_content = {}
+            numbers = {}
+            for it in items:
+                by_content.setdefault(it.get("content"), []).append(it["id"])
+                numbers.setdefault(it.get("number"), []).append(it["id"])
+            dup_content = {c: ids for c, ids in by_content.items() if len(ids) > 1}
+            dup_numbers = {n: ids for n, ids in numbers.items() if len(ids) > 1}
+            res.check(not dup_content, f"cycle {cycle}: no request made two complaints "
+                      f"({len(items)} complaints listed)",
+                      f"{len(dup_content)} duplicated, e.g. {list(dup_content.items())[:5]}")
+            res.check(not dup_numbers, f"cycle {cycle}: every number is unique across all "
+                      f"{len(items)} complaints",
+                      f"{len(dup_numbers)} duplicated, e.g. {list(dup_numbers.items())[:5]}")
+            wrong = []
+            for key, (body, cid, number, _) in all_acked.items():
+                want = json.loads(body)["content"]
+                ids = by_content.get(want, [])
+                if ids != [cid]:
+                    wrong.append((key, cid, ids))
+            res.check(not wrong, f"cycle {cycle}: each request's complaint is listed exactly "
+                      f"once under its id", f"{len(wrong)} bad, e.g. {wrong[:5]}")
+            client.close()
+            print(f"cycle {cycle} done at {time.time() - t0:.1f}s", flush=True)
+    except Exception as e:  # noqa: BLE001 - report, never crash without RESULT
+        res.check(False, "crash test ran to the end", f"{type(e).__name__}: {e}\n" + server.log_tail())
+    finally:
+        server.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"total time {time.time() - t0:.1f}s", flush=True)
+    return res
+
+
+if __name__ == "__main__":
+    r = main()
+    print(f"RESULT crash passed={r.passed} failed={r.failed}", flush=True)
+    sys.exit(1 if r.failed else 0)
