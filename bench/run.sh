@@ -133,9 +133,11 @@ echo "bench: warming up (5 s each, not counted)"
 run warm-get get 5
 run warm-queue queue 5
 
-# CPU ticks of each server thread ("tid ticks" lines), to see after a run
-# which threads did the work (the store's single writer, for create).
+# CPU ticks ("id ticks" lines) of the whole server ("all", which keeps the
+# time of connection threads that have ended) and of each live thread, to see
+# after a run whether one thread (the store's writer) bounded it.
 thread_ticks() {
+  awk '{ print "all", $14 + $15 }' /proc/"$SERVER_PID"/stat
   for t in /proc/"$SERVER_PID"/task/*; do
     awk -v t="${t##*/}" '{ print t, $14 + $15 }' "$t/stat" 2>/dev/null || true
   done
@@ -176,8 +178,9 @@ for b in ceiling get queue create; do
   thread_ticks > "$OUT/ticks-after.txt"
   CPU_NOTE="$CPU_NOTE$(awk -v name=$b -v tick="$TICK" -v secs="$DURATION" '
     NR == FNR { before[$1] = $2; next }
-    { d = $2 - before[$1]; total += d; if (d > top) top = d }
-    END { printf "            %-8s server CPU %.1f s in %d s; busiest thread %.1f s\n",
+    $1 == "all" { total = $2 - before[$1]; next }
+    ($1 in before) { d = $2 - before[$1]; if (d > top) top = d }
+    END { printf "            %-8s server CPU %5.1f s in %d s; busiest lasting thread %5.1f s\n",
                  name, total / tick, secs, top / tick }' "$OUT/ticks-before.txt" "$OUT/ticks-after.txt")
 "
 done
@@ -202,8 +205,8 @@ say "            $FSYNC_NOTE"
 say "dataset:    $TOTAL complaints before the runs ($GEN_LINE), $AFTER after"
 say "load:       wrk -t$THREADS -c$CONNS -d${DURATION}s per benchmark, one server, one run;"
 say "            machine load average $LOAD_BEFORE before, $LOAD_AFTER after"
-say "cpu:        (the store commits through one writer thread: a busiest thread"
-say "            near ${DURATION} s means that thread bounds the rate)"
+say "cpu:        ($(nproc) cores = $(($(nproc) * DURATION)) CPU-s per run, shared with wrk; for create, the busiest"
+say "            thread is the store's single writer: near ${DURATION} s, it bounds the rate)"
 printf '%s' "$CPU_NOTE" | tee -a "$RESULTS"
 say ""
 python3 - "$OUT" <<'EOF' | tee -a "$RESULTS"

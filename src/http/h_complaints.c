@@ -211,10 +211,15 @@ rd_h_attachment_add(struct rd_request *req)
   struct rd_error err = {0};
   int64_t id;
 
+  const char *filename = rd_request_query(req, "filename");
+
   if (!rd_h_complaint_id(req, &id))
     return;
-  if (rd_service_attachment_add(req->svc, &req->who, id,
-                                rd_request_query(req, "filename"),
+  if (filename && !rd_http_utf8_valid(filename)) {
+    rd_reply_error(req, RD_E_INVALID, "filename", "filename must be UTF-8");
+    return;
+  }
+  if (rd_service_attachment_add(req->svc, &req->who, id, filename,
                                 rd_request_header(req, "Content-Type"),
                                 req->body ? req->body : "", req->body_len,
                                 req->arena, &at, &err) != RD_OK) {
@@ -332,7 +337,7 @@ rd_h_customer_lookup(struct rd_request *req)
   const char *phone = rd_request_query(req, "phone");
   const char *tz = rd_h_tz(req);
 
-  if (!phone || !*phone) {
+  if (!phone || !*phone || !rd_http_utf8_valid(phone)) {
     rd_reply_error(req, RD_E_INVALID, "phone", "phone is required");
     return;
   }

@@ -369,12 +369,7 @@ rd_h_token_create(struct rd_request *req)
     return;
   }
   struct rd_buf b = {0};
-  rd_json_token(&b, &t, rd_h_tz(req));
-  /* Reopen the object to add the secret, shown this once only. */
-  b.len--;
-  rd_jw_key(&b, "token");
-  rd_jw_string(&b, secret);
-  rd_jw_end_object(&b);
+  rd_json_token(&b, &t, secret, rd_h_tz(req));
   rd_reply_json(req, 201, &b);
 }
 
@@ -403,7 +398,7 @@ rd_h_token_list(struct rd_request *req)
   struct rd_buf b = {0};
   rd_json_list_begin(&b);
   for (size_t i = 0; i < n; i++)
-    rd_json_token(&b, &items[i], tz);
+    rd_json_token(&b, &items[i], NULL, tz);
   rd_json_list_end(&b, NULL);
   rd_reply_json(req, 200, &b);
 }

@@ -469,7 +469,8 @@ rd_json_policy(struct rd_buf *b, const struct rd_sla_policy *p)
 }
 
 void
-rd_json_token(struct rd_buf *b, const struct rd_api_token *t, const char *tz)
+rd_json_token(struct rd_buf *b, const struct rd_api_token *t, const char *secret,
+              const char *tz)
 {
   rd_jw_begin_object(b);
   rd_jw_key(b, "id"); rd_jw_id(b, t->id);
@@ -478,6 +479,10 @@ rd_json_token(struct rd_buf *b, const struct rd_api_token *t, const char *tz)
   rd_jw_key(b, "created_at"); rd_jw_time(b, t->created_at, tz);
   rd_jw_key(b, "expires_at"); rd_jw_time(b, t->expires_at, tz);
   rd_jw_key(b, "revoked"); rd_jw_bool(b, t->revoked);
+  if (secret) {
+    rd_jw_key(b, "token");
+    rd_jw_string(b, secret);
+  }
   rd_jw_end_object(b);
 }
 

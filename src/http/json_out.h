@@ -44,7 +44,9 @@ void rd_json_site(struct rd_buf *b, const struct rd_site *s);
 void rd_json_category(struct rd_buf *b, const struct rd_category *c);
 void rd_json_user(struct rd_buf *b, const struct rd_user *u);
 void rd_json_policy(struct rd_buf *b, const struct rd_sla_policy *p);
-void rd_json_token(struct rd_buf *b, const struct rd_api_token *t, const char *tz);
+/* secret (may be NULL) is added as "token": only in the answer that creates it. */
+void rd_json_token(struct rd_buf *b, const struct rd_api_token *t,
+                   const char *secret, const char *tz);
 void rd_json_report_row(struct rd_buf *b, const struct rd_report_row *r);
 
 /* Opens {"items":[ ; rd_json_list_end closes it with next_cursor (NULL -> null). */

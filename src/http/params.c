@@ -177,6 +177,38 @@ rd_http_parse_group_by(const char *s, enum rd_group_by *out)
   return false;
 }
 
+bool
+rd_http_utf8_valid(const char *text)
+{
+  const unsigned char *s = (const unsigned char *)text;
+  while (*s) {
+    unsigned c = *s;
+    size_t n;
+    unsigned min, cp;
+    if (c < 0x80) {
+      s++;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      n = 1, min = 0x80, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2, min = 0x800, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    for (size_t i = 1; i <= n; i++) {
+      if ((s[i] & 0xc0) != 0x80)
+        return false;
+      cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    s += n + 1;
+  }
+  return true;
+}
+
 /* ---- the complaint list's query string ------------------------------------ */
 
 /* One comma-list vocabulary: a word to a bit mask (0 when unknown). */
@@ -242,6 +274,13 @@ rd_http_parse_filter(rd_query_fn query, void *ctx, const char *tz,
   memset(f, 0, sizeof *f);
   f->limit = 50;
   f->sort = RD_SORT_RECEIVED_DESC;
+
+  /* Checked first: later messages quote the values back. */
+  static const char *const texts[] = {"status", "severity", "channel", "customer_phone",
+                                      "q", "from", "to", "sort", "cursor"};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+    if ((v = query(ctx, texts[i])) && !rd_http_utf8_valid(v))
+      return rd_error_set(err, RD_E_INVALID, texts[i], "%s is not valid UTF-8", texts[i]);
 
   static const struct { const char *name; word_mask_fn bits; size_t offset; } lists[] = {
     {"status", status_bits, offsetof(struct rd_complaint_filter, status_mask)},

@@ -44,6 +44,11 @@ enum rd_status rd_http_parse_instant(const char *text, const char *tz,
 /* The report grouping named s; false for an unknown or NULL name. */
 bool rd_http_parse_group_by(const char *s, enum rd_group_by *out);
 
+/* Whether s is well-formed UTF-8 (no overlongs, surrogates or bytes past
+ * U+10FFFF). URL and header text arrives unchecked; JSON bodies are checked
+ * by jansson. */
+bool rd_http_utf8_valid(const char *s);
+
 /* Looks up one query-string argument (NULL when absent). */
 typedef const char *(*rd_query_fn)(void *ctx, const char *name);
 

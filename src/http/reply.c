@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/params.h"
 #include "util/arena.h"
 #include "util/log.h"
 
@@ -123,6 +124,9 @@ rd_reply_problem(struct rd_request *req, const struct rd_error *err)
   enum rd_status code = err->code == RD_OK ? RD_E_INTERNAL : err->code;
   int http = rd_status_http(code);
   const char *detail = err->detail[0] ? err->detail : status_title(code);
+  /* A detail may quote what the client sent; never let that break the JSON. */
+  if (!rd_http_utf8_valid(detail))
+    detail = status_title(code);
   if (http >= 500)
     rd_log_error("http: %s %s -> %d %s", req->method, req->path, http, detail);
 

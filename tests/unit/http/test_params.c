@@ -150,6 +150,20 @@ test_group_by(void **state)
   assert_false(rd_http_parse_group_by(NULL, &g));
 }
 
+static void
+test_utf8(void **state)
+{
+  assert_true(rd_http_utf8_valid(""));
+  assert_true(rd_http_utf8_valid("plain"));
+  assert_true(rd_http_utf8_valid("投诉照片.jpg"));
+  assert_true(rd_http_utf8_valid("\xf0\x9f\x98\x80"));      /* U+1F600 */
+  assert_false(rd_http_utf8_valid("\xff"));
+  assert_false(rd_http_utf8_valid("\xe6\x8a"));              /* truncated */
+  assert_false(rd_http_utf8_valid("\xc0\xaf"));              /* overlong '/' */
+  assert_false(rd_http_utf8_valid("\xed\xa0\x80"));          /* surrogate */
+  assert_false(rd_http_utf8_valid("\xf4\x90\x80\x80"));      /* > U+10FFFF */
+}
+
 /* ---- the list's query string, from a table of name=value pairs --------------- */
 
 struct args {
@@ -247,7 +261,7 @@ test_filter_bad_values(void **state)
     {"overdue", "maybe", "overdue"},  {"from", "11/20/2026", "from"},
     {"to", "never", "to"},            {"sort", "severity", "sort"},
     {"limit", "0", "limit"},          {"limit", "501", "limit"},
-    {"limit", "ten", "limit"},
+    {"limit", "ten", "limit"},        {"q", "\xff\xfe", "q"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const char *const pairs[] = {cases[i][0], cases[i][1], NULL};
@@ -311,6 +325,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_yuan_to_fen),
     cmocka_unit_test(test_instants),
     cmocka_unit_test(test_group_by),
+    cmocka_unit_test(test_utf8),
     cmocka_unit_test(test_filter_defaults),
     cmocka_unit_test(test_filter_everything),
     cmocka_unit_test(test_filter_open_means_open_states),
