@@ -29,7 +29,7 @@ enum {
   JSON_BODY_DEFAULT = 1024 * 1024,
   CONNECTION_LIMIT = 512,
   CONNECTION_TIMEOUT_S = 30,
-  CONNECTION_MEMORY = 64 * 1024,   /* headers + read buffer per connection */
+  CONNECTION_MEMORY = 32 * 1024,   /* headers + read buffer per connection; MHD zeroes it per request, so no bigger than needed */
   BODY_FIRST_CHUNK = 16 * 1024,
 };
 

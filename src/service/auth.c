@@ -142,6 +142,7 @@ rd_service_logout(struct rd_service *svc, const char *session_token,
     return RD_OK;
   struct logout_ctx l;
   rd_svc_sha256_hex(session_token, strlen(session_token), l.hash);
+  rd_credcache_forget(&svc->creds, l.hash);
   return rd_store_write(svc->store, delete_session, &l, err);
 }
 
@@ -168,16 +169,21 @@ rd_service_session_principal(struct rd_service *svc, const char *session_token,
   char hash[65];
   if (!session_token || strlen(session_token) != SECRET_BYTES * 2)
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "not signed in");
+  int64_t now = rd_service_now(svc);
   rd_svc_sha256_hex(session_token, strlen(session_token), hash);
+  if (rd_credcache_get(&svc->creds, hash, now, a, out, csrf_token))
+    return RD_OK;
   /* The index found the row by hash; the constant-time comparison keeps a
    * backend that matched loosely (collation, prefix) from letting one in. */
   if (rd_store_session_get(svc->store, hash, a, &s, &e) != RD_OK ||
-      sodium_memcmp(s.token_sha256, hash, 64) != 0 ||
-      s.expires_at <= rd_service_now(svc))
+      sodium_memcmp(s.token_sha256, hash, 64) != 0 || s.expires_at <= now)
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "the session has expired; sign in again");
   if (csrf_token)
     *csrf_token = s.csrf_token;
-  return load_principal(svc, s.user_id, a, out, err);
+  enum rd_status rc = load_principal(svc, s.user_id, a, out, err);
+  if (rc == RD_OK)
+    rd_credcache_put(&svc->creds, hash, now, s.expires_at, out, s.csrf_token);
+  return rc;
 }
 
 enum rd_status
@@ -190,12 +196,18 @@ rd_service_token_principal(struct rd_service *svc, const char *token,
   char hash[65];
   if (!token || strlen(token) < 16 || strlen(token) > 256)
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "invalid API token");
+  int64_t now = rd_service_now(svc);
   rd_svc_sha256_hex(token, strlen(token), hash);
+  if (rd_credcache_get(&svc->creds, hash, now, a, out, NULL))
+    return RD_OK;
   if (rd_store_token_get(svc->store, hash, a, &t, &e) != RD_OK ||
       sodium_memcmp(t.token_sha256, hash, 64) != 0 || t.revoked ||
-      (t.expires_at && t.expires_at <= rd_service_now(svc)))
+      (t.expires_at && t.expires_at <= now))
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "invalid API token");
-  return load_principal(svc, t.user_id, a, out, err);
+  enum rd_status rc = load_principal(svc, t.user_id, a, out, err);
+  if (rc == RD_OK)
+    rd_credcache_put(&svc->creds, hash, now, t.expires_at, out, NULL);
+  return rc;
 }
 
 struct token_ctx {

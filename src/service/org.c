@@ -239,6 +239,8 @@ rd_service_user_save(struct rd_service *svc, const struct rd_principal *who,
   if (!u->created_at)
     u->created_at = rd_service_now(svc);
   rc = save(svc, save_user, u, err);
+  /* Role, department or active flag may have changed: resolve afresh. */
+  rd_credcache_clear(&svc->creds);
   u->password_hash = NULL;
   return rc;
 }

@@ -62,6 +62,7 @@ rd_service_new(struct rd_store *st, const struct rd_service_config *cfg)
     abort();
   }
   struct rd_service *svc = rd_xcalloc(1, sizeof *svc);
+  rd_credcache_init(&svc->creds);
   svc->store = st;
   snprintf(svc->timezone, sizeof svc->timezone, "%s",
            cfg && cfg->timezone ? cfg->timezone : "Asia/Shanghai");
@@ -84,6 +85,9 @@ rd_service_new(struct rd_store *st, const struct rd_service_config *cfg)
 void
 rd_service_free(struct rd_service *svc)
 {
+  if (!svc)
+    return;
+  rd_credcache_destroy(&svc->creds);
   free(svc);
 }
 

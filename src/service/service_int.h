@@ -5,6 +5,7 @@
 #ifndef RD_SERVICE_SERVICE_INT_H
 #define RD_SERVICE_SERVICE_INT_H
 
+#include "service/credcache.h"
 #include "service/service.h"
 
 struct rd_service {
@@ -15,6 +16,7 @@ struct rd_service {
   int session_ttl_s;
   rd_clock_fn clock;
   void *clock_ctx;
+  struct rd_credcache creds;  /* resolved sessions and tokens, seconds old at most */
 };
 
 /* Whether who may see complaint c at all (department scope, SPEC §4). A

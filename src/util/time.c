@@ -192,9 +192,36 @@ civil_utc(int64_t t, int offset_s, struct rd_civil *out)
   out->offset_s = offset_s;
 }
 
+/* The offset in force over [from, to) in one zone, remembered per thread:
+ * a list of complaints renders hundreds of instants, nearly all within one
+ * stretch between two transitions, and asking ICU for each is the slow part. */
+static _Thread_local struct {
+  char zone[64];
+  int64_t from, to;
+  int offset_s;
+} span;
+
+/* The transition of cal's zone before (inclusive) or after t, in Unix
+ * seconds; the given fallback when the zone has none that way. */
+static int64_t
+transition(UCalendar *cal, UTimeZoneTransitionType type, int64_t fallback)
+{
+  UErrorCode status = U_ZERO_ERROR;
+  UDate when = 0;
+  if (!ucal_getTimeZoneTransitionDate(cal, type, &when, &status) || U_FAILURE(status))
+    return fallback;
+  /* Transitions fall on whole seconds; round towards the span's inside. */
+  return type == UCAL_TZ_TRANSITION_NEXT ? (int64_t)(when / 1000.0)
+                                         : (int64_t)((when + 999.0) / 1000.0);
+}
+
 bool
 rd_time_civil(int64_t t, const char *zone, struct rd_civil *out)
 {
+  if (zone && t >= span.from && t < span.to && strcmp(zone, span.zone) == 0) {
+    civil_utc(t, span.offset_s, out);
+    return true;
+  }
   UCalendar *cal = zone ? calendar_for(zone) : NULL;
   int offset_ms = 0;
   bool ok = false;
@@ -206,6 +233,12 @@ rd_time_civil(int64_t t, const char *zone, struct rd_civil *out)
     if (U_SUCCESS(status)) {
       offset_ms = zone_ms + dst_ms;
       ok = true;
+      span.from = transition(cal, UCAL_TZ_TRANSITION_PREVIOUS_INCLUSIVE, INT64_MIN);
+      span.to = transition(cal, UCAL_TZ_TRANSITION_NEXT, INT64_MAX);
+      span.offset_s = offset_ms / 1000;
+      if (t < span.from || t >= span.to)
+        span.to = span.from; /* ICU disagreed with itself: cache nothing */
+      snprintf(span.zone, sizeof span.zone, "%s", zone);
     }
   }
   civil_utc(t, offset_ms / 1000, out);
