@@ -141,7 +141,9 @@ as_tags(json_t *v, struct rd_arena *a, const char **out, struct rd_error *err)
 
 /* ---- tables of plain fields ------------------------------------------------- */
 
-enum kind { K_STRING, K_INT, K_ID, K_BOOL, K_TIME };
+/* K_LEVEL: a 1-5 scale (severity, anger). In C 0 means "not recorded", so a
+ * 0 sent by a client must be refused here, where "present" is still known. */
+enum kind { K_STRING, K_INT, K_LEVEL, K_ID, K_BOOL, K_TIME };
 
 /* One body key stored at an offset of the target struct; bit marks presence. */
 struct field {
@@ -172,7 +174,7 @@ read_fields(json_t *o, const char *prefix, const struct field *fields, size_t n,
         continue;
       switch (f->kind) {
       case K_STRING: *(const char **)dst = NULL; break;
-      case K_INT: *(int *)dst = 0; break;
+      case K_INT: case K_LEVEL: *(int *)dst = 0; break;
       case K_ID: case K_TIME: *(int64_t *)dst = 0; break;
       case K_BOOL:
         return rd_error_set(err, RD_E_INVALID, field, "%s must be true or false", field);
@@ -181,6 +183,11 @@ read_fields(json_t *o, const char *prefix, const struct field *fields, size_t n,
       switch (f->kind) {
       case K_STRING: st = as_string(raw, field, a, (const char **)dst, err); break;
       case K_INT: st = as_int(raw, field, (int *)dst, err); break;
+      case K_LEVEL:
+        st = as_int(raw, field, (int *)dst, err);
+        if (st == RD_OK && (*(int *)dst < 1 || *(int *)dst > 5))
+          st = rd_error_set(err, RD_E_INVALID, field, "%s must be 1 to 5", field);
+        break;
       case K_ID: st = as_id(raw, field, (int64_t *)dst, err); break;
       case K_BOOL: st = as_bool(raw, field, (bool *)dst, err); break;
       case K_TIME: st = as_time(raw, field, (int64_t *)dst, err); break;
@@ -222,8 +229,8 @@ static const struct field complaint_fields[] = {
   {"external_ref", K_STRING, C(external_ref), 0},
   {"site_id", K_ID, C(site_id), 0},
   {"category_id", K_ID, C(category_id), 0},
-  {"severity", K_INT, C(severity), 0},
-  {"anger", K_INT, C(anger), 0},
+  {"severity", K_LEVEL, C(severity), 0},
+  {"anger", K_LEVEL, C(anger), 0},
 };
 
 static const struct field customer_fields[] = {
@@ -281,9 +288,9 @@ static const struct field patch_fields[] = {
   {"demands", K_STRING, C(demands), RD_P_DEMANDS},
   {"restatement", K_STRING, C(restatement), RD_P_RESTATEMENT},
   {"restatement_confirmed", K_BOOL, C(restatement_confirmed), RD_P_CONFIRMED},
-  {"anger", K_INT, C(anger), RD_P_ANGER},
+  {"anger", K_LEVEL, C(anger), RD_P_ANGER},
   {"category_id", K_ID, C(category_id), RD_P_CATEGORY},
-  {"severity", K_INT, C(severity), RD_P_SEVERITY},
+  {"severity", K_LEVEL, C(severity), RD_P_SEVERITY},
   {"site_id", K_ID, C(site_id), RD_P_SITE},
   {"external_ref", K_STRING, C(external_ref), RD_P_EXTERNAL_REF},
   {"received_at", K_TIME, C(received_at), RD_P_RECEIVED_AT},
@@ -362,7 +369,7 @@ out:
 static const struct field action_fields[] = {
   {"valid", K_BOOL, A(valid), RD_F_VALID},
   {"category_id", K_ID, A(category_id), RD_F_CATEGORY},
-  {"severity", K_INT, A(severity), RD_F_SEVERITY},
+  {"severity", K_LEVEL, A(severity), RD_F_SEVERITY},
   {"department_id", K_ID, A(department_id), RD_F_DEPARTMENT},
   {"assignee_id", K_ID, A(assignee_id), RD_F_ASSIGNEE},
   {"reason", K_STRING, A(reason), RD_F_REASON},

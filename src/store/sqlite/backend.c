@@ -25,6 +25,7 @@ struct rd_sqlite_job {
   enum rd_status rc;
   struct rd_error err;
   bool done;
+  pthread_cond_t done_cond;  /* this caller's own: waking one, not all */
   struct rd_sqlite_job *next;
 };
 
@@ -125,8 +126,8 @@ writer_main(void *arg)
     for (struct rd_sqlite_job *j = batch, *next; j; j = next) {
       next = j->next; /* j lives on its caller's stack: read next first */
       j->done = true;
+      pthread_cond_signal(&j->done_cond);
     }
-    pthread_cond_broadcast(&s->done_cond);
     pthread_mutex_unlock(&s->qlock);
   }
   return NULL;
@@ -138,15 +139,18 @@ rd_sqlite_write(struct rd_store *st, rd_store_write_fn fn, void *ctx,
 {
   struct rd_sqlite *s = st->impl;
   struct rd_sqlite_job job = { .fn = fn, .ctx = ctx };
+  enum rd_status rc;
 
   /* fn calling rd_store_write would wait for itself forever. */
   if (pthread_equal(pthread_self(), s->thread))
     return rd_error_set(err, RD_E_INTERNAL, "",
                         "rd_store_write called inside a write");
 
+  pthread_cond_init(&job.done_cond, NULL);
   pthread_mutex_lock(&s->qlock);
   if (s->closing) {
     pthread_mutex_unlock(&s->qlock);
+    pthread_cond_destroy(&job.done_cond);
     return rd_error_set(err, RD_E_UNAVAILABLE, "", "store is closing");
   }
   if (s->tail)
@@ -156,15 +160,29 @@ rd_sqlite_write(struct rd_store *st, rd_store_write_fn fn, void *ctx,
   s->tail = &job;
   pthread_cond_signal(&s->qcond);
   while (!job.done)
-    pthread_cond_wait(&s->done_cond, &s->qlock);
+    pthread_cond_wait(&job.done_cond, &s->qlock);
   pthread_mutex_unlock(&s->qlock);
+  pthread_cond_destroy(&job.done_cond);
 
-  if (job.rc != RD_OK && err)
+  rc = job.rc;
+  if (rc != RD_OK && err)
     *err = job.err;
-  return job.rc;
+  return rc;
 }
 
 /* ---- lifecycle -------------------------------------------------------------- */
+
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide settings, before SQLite initialises itself. Memory statistics
+ * take one global mutex on every allocation of every connection; nothing here
+ * reads them. (If SQLite was already initialised the call is refused and the
+ * default stays: slower, not wrong.) */
+static void
+configure_sqlite(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 enum rd_status
 rd_sqlite_open(struct rd_store *st, const char *uri, struct rd_error *err)
@@ -177,6 +195,7 @@ rd_sqlite_open(struct rd_store *st, const char *uri, struct rd_error *err)
       return rd_error_set(err, RD_E_INTERNAL, "", "statement %d has no SQL", i);
   if (sodium_init() < 0)
     return rd_error_set(err, RD_E_INTERNAL, "", "libsodium failed to start");
+  pthread_once(&config_once, configure_sqlite);
 
   s = rd_xcalloc(1, sizeof *s);
   s->path = rd_xstrdup(uri);
@@ -184,7 +203,6 @@ rd_sqlite_open(struct rd_store *st, const char *uri, struct rd_error *err)
   pthread_mutex_init(&s->wlock, NULL);
   pthread_mutex_init(&s->qlock, NULL);
   pthread_cond_init(&s->qcond, NULL);
-  pthread_cond_init(&s->done_cond, NULL);
   pthread_mutex_init(&s->plock, NULL);
   pthread_cond_init(&s->pcond, NULL);
   st->impl = s;
@@ -228,7 +246,6 @@ rd_sqlite_close(struct rd_store *st)
   pthread_mutex_destroy(&s->wlock);
   pthread_mutex_destroy(&s->qlock);
   pthread_cond_destroy(&s->qcond);
-  pthread_cond_destroy(&s->done_cond);
   pthread_mutex_destroy(&s->plock);
   pthread_cond_destroy(&s->pcond);
   free(s->path);

@@ -158,7 +158,6 @@ struct rd_sqlite {
   /* The write queue (group commit). */
   pthread_mutex_t qlock;
   pthread_cond_t qcond;     /* the writer waits for work */
-  pthread_cond_t done_cond; /* callers wait for their job */
   struct rd_sqlite_job *head, *tail;
   bool closing;
 
