@@ -44,7 +44,8 @@ build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
 
-$(GEN_SRC): $(MIGRATIONS) scripts/embed.sh
+# The folder too: removing a migration must regenerate the file as well.
+$(GEN_SRC): $(MIGRATIONS) src/store/migrations/sqlite scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
@@ -78,7 +79,7 @@ build/asan/tests/%: build/asan/tests/%.o build/asan/libredress.a
 # The benchmark dataset generator (bench/run.sh builds it).
 build/bench/gen: bench/gen.c build/libredress.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS)
 
 tests: build/redress build/asan/redress $(TESTS) $(TESTS_ASAN)
 
