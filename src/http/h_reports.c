@@ -13,7 +13,6 @@ rd_h_report_summary(struct rd_request *req)
   struct rd_report_row *rows;
   size_t n;
   struct rd_error err = {0};
-  struct rd_civil civil;
   const char *tz = rd_h_tz(req);
   const char *from = rd_request_query(req, "from");
   const char *to = rd_request_query(req, "to");
@@ -29,10 +28,6 @@ rd_h_report_summary(struct rd_request *req)
     rd_reply_problem(req, &err);
     return;
   }
-  /* Months are cut at local midnight; the offset in force now is close
-   * enough for zones without DST (Asia/Shanghai) and the store groups by it. */
-  rd_time_civil(rd_service_now(req->svc), tz, &civil);
-  q.tz_offset_s = civil.offset_s;
   if (rd_service_report_summary(req->svc, &req->who, &q, req->arena, &rows, &n,
                                 &err) != RD_OK) {
     rd_reply_problem(req, &err);
