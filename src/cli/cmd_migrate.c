@@ -6,7 +6,7 @@
 #include "store/store.h"
 
 static const struct rd_cli_option options[] = {
-  {"db", "FILE", true, "the database: a SQLite file path or a postgresql:// URI"},
+  {"db", "FILE", true, "the database: a SQLite file path (postgresql:// URIs: not in this build yet)"},
 };
 
 const struct rd_cli_command rd_cli_cmd_migrate = {

@@ -19,14 +19,14 @@
 enum { O_DB, O_LISTEN, O_COUNT };
 
 static const struct rd_cli_option options[O_COUNT] = {
-  [O_DB] = {"db", "FILE", true, "the database: a SQLite file path or a postgresql:// URI"},
+  [O_DB] = {"db", "FILE", true, "the database: a SQLite file path (postgresql:// URIs: not in this build yet)"},
   [O_LISTEN] = {"listen", "HOST:PORT", false,
                 "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)"},
 };
 
 const struct rd_cli_command rd_cli_cmd_serve = {
   .path = "serve",
-  .summary = "serve the web console and the JSON API",
+  .summary = "serve the JSON API (the web console comes later)",
   .details = "Applies pending migrations first, so an upgraded binary works on an\n"
              "older database. Stops cleanly on SIGINT or SIGTERM, finishing the\n"
              "requests in flight.",
