@@ -7,6 +7,7 @@
 #include "service/service_int.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -14,6 +15,36 @@
 #include "util/arena.h"
 
 enum { SECRET_BYTES = 32 };
+
+/* At most this many argon2id computations at once: each takes 64 MiB, so a
+ * burst of sign-ins (right or wrong) waits here instead of exhausting memory. */
+enum { HASHES_AT_ONCE = 4 };
+static sem_t hash_slots;
+static pthread_once_t hash_slots_once = PTHREAD_ONCE_INIT;
+
+static void
+init_hash_slots(void)
+{
+  sem_init(&hash_slots, 0, HASHES_AT_ONCE);
+}
+
+static void
+take_hash_slot(void)
+{
+  pthread_once(&hash_slots_once, init_hash_slots);
+  while (sem_wait(&hash_slots) != 0)
+    ; /* interrupted by a signal: wait again */
+}
+
+/* 0 when password matches the argon2id string hash. */
+static int
+verify_password(const char *hash, const char *password)
+{
+  take_hash_slot();
+  int rc = crypto_pwhash_str_verify(hash, password, strlen(password));
+  sem_post(&hash_slots);
+  return rc;
+}
 
 enum rd_status
 rd_service_password_hash(const char *password, char *out, size_t out_len,
@@ -23,9 +54,12 @@ rd_service_password_hash(const char *password, char *out, size_t out_len,
     return rd_error_set(err, RD_E_INTERNAL, "", "hash buffer too small");
   /* INTERACTIVE limits: about 50 ms and 64 MiB per login on this class of
    * machine; logins are rare next to requests, which never hash passwords. */
-  if (crypto_pwhash_str(out, password, strlen(password),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+  take_hash_slot();
+  int rc = crypto_pwhash_str(out, password, strlen(password),
+                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  sem_post(&hash_slots);
+  if (rc != 0)
     return rd_error_set(err, RD_E_INTERNAL, "", "password hashing ran out of memory");
   return RD_OK;
 }
@@ -95,13 +129,13 @@ rd_service_login(struct rd_service *svc, const char *username,
   enum rd_status rc = rd_store_user_by_name(svc->store, username, a, &u, &ignored);
   if (rc == RD_E_NOT_FOUND || (rc == RD_OK && (!u.active || !u.password_hash))) {
     pthread_once(&dummy_once, make_dummy_hash);
-    int same_cost = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+    int same_cost = verify_password(dummy_hash, password);
     (void)same_cost; /* the outcome is irrelevant: only the time spent counts */
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
   }
   if (rc != RD_OK)
     return rd_error_set(err, rc, "", "%s", ignored.detail);
-  if (crypto_pwhash_str_verify(u.password_hash, password, strlen(password)) != 0)
+  if (verify_password(u.password_hash, password) != 0)
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
 
   int64_t now = rd_service_now(svc);
