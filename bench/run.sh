@@ -129,6 +129,22 @@ run() {
     { cat "$OUT/$1.txt" >&2; die "wrk failed for $1"; }
 }
 
+# Seconds until a search is answered: the server's search waits (up to 10 s
+# per request, then 503) until the full-text index, kept by a background
+# thread, holds every committed change.
+search_catch_up() {
+  t0=$(date +%s.%N)
+  n=0
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+      "$BASE/api/v1/complaints?q=%E9%80%80%E6%AC%BE&limit=1")" = 200 ]; do
+    n=$((n + 1))
+    [ $n -lt 120 ] || die "the search index did not catch up within 20 minutes"
+  done
+  awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+echo "bench: waiting for the search index to hold every complaint"
+INDEX_NOTE="caught up $(search_catch_up) s after the server started;"
+
 echo "bench: warming up (5 s each, not counted)"
 run warm-get get 5
 run warm-queue queue 5
@@ -164,6 +180,7 @@ for b in ceiling get queue create; do
       -p "$SERVER_PID" -o "$OUT/fsync.txt" -- sleep "$DURATION" &
     PERF_PID=$!
     run create create "$DURATION"
+    INDEX_NOTE="$INDEX_NOTE $(search_catch_up) s after the create run ended"
     wait "$PERF_PID" || true
     SYNCS=$(awk -F, '/sys_enter_f/ { n += $1 } END { print n + 0 }' "$OUT/fsync.txt")
     CREATED=$(sed -n 's/^BENCH name=create requests=\([0-9]*\).*/\1/p' "$OUT/create.txt")
@@ -174,6 +191,7 @@ for b in ceiling get queue create; do
     fi
   else
     run $b $b "$DURATION"
+    [ $b != create ] || INDEX_NOTE="$INDEX_NOTE $(search_catch_up) s after the create run ended"
   fi
   thread_ticks > "$OUT/ticks-after.txt"
   CPU_NOTE="$CPU_NOTE$(awk -v name=$b -v tick="$TICK" -v secs="$DURATION" '
@@ -202,6 +220,8 @@ say "machine:    $(nproc) CPUs, ${CPU:-unknown CPU}, $MEM RAM, $(uname -sr)"
 say "sqlite:     $SQLV; journal_mode=$JOURNAL (read from $DB)"
 say "durability: ${SYNC_SRC:-synchronous setting not found in src/store/sqlite} (set by the server on every connection)"
 say "            $FSYNC_NOTE"
+say "search:     the full-text index (its own thread and database, off the commit path)"
+say "            $INDEX_NOTE"
 say "dataset:    $TOTAL complaints before the runs ($GEN_LINE), $AFTER after"
 say "load:       wrk -t$THREADS -c$CONNS -d${DURATION}s per benchmark, one server, one run;"
 say "            machine load average $LOAD_BEFORE before, $LOAD_AFTER after"

@@ -241,12 +241,13 @@ class Load:
         return all(not th.is_alive() for th in self.threads)
 
 
-def list_all(client):
-    """Every complaint through the list endpoint, following cursors."""
+def list_all(client, query=""):
+    """Every complaint through the list endpoint (query: more parameters),
+    following cursors."""
     items = []
     cursor = None
     for _ in range(1000):
-        path = "/api/v1/complaints?limit=500"
+        path = "/api/v1/complaints?limit=500" + query
         if cursor:
             path += "&cursor=" + quote(cursor, safe="")
         st, _, data = client.request("GET", path)
@@ -418,6 +419,19 @@ def main():
                     wrong.append((key, cid, ids))
             res.check(not wrong, f"cycle {cycle}: each request's complaint is listed exactly "
                       f"once under its id", f"{len(wrong)} bad, e.g. {wrong[:5]}")
+
+            # 6. The search index (its own database, written after each commit
+            # by a background thread) finds every complaint after the kill.
+            try:
+                found = list_all(client, "&q=" + quote("崩溃测试 更衣柜"))
+            except (RuntimeError, OSError, http.client.HTTPException, ValueError) as e:
+                res.check(False, f"cycle {cycle}: search after restart", str(e))
+                client.close()
+                continue
+            found_ids = sorted(it["id"] for it in found)
+            res.check(found_ids == sorted(it["id"] for it in items),
+                      f"cycle {cycle}: a search finds all {len(items)} complaints after the kill",
+                      f"found {len(found_ids)}")
             client.close()
             print(f"cycle {cycle} done at {time.time() - t0:.1f}s", flush=True)
     except Exception as e:  # noqa: BLE001 - report, never crash without RESULT

@@ -990,6 +990,84 @@ test_fts_chinese_numbers_latin(void **state)
   expect_hits(f, "解决", (int64_t[]){ tyre, 0 });
 }
 
+/* Closes and reopens the fixture's store. */
+static void
+reopen(struct fx *f)
+{
+  struct rd_error err = {0};
+  rd_store_close(f->st);
+  f->st = NULL;
+  assert_int_equal(rd_store_open(f->path, &f->st, &err), RD_OK);
+}
+
+/* The search index is a database of its own beside the store (<db>-search),
+ * derived from it: it resumes after a restart, and is rebuilt when it is
+ * missing or of another layout, without losing a match. */
+static void
+test_search_index_resumes_and_rebuilds(void **state)
+{
+  struct fx *f = *state;
+  char side[128], cmd[448];
+  struct mk m;
+  sqlite3 *db;
+
+  mk_init(&m, f->a, "泳池更衣室地面湿滑摔倒", T0);
+  int64_t slip = mk(f, &m);
+  mk_init(&m, f->a, "快递延误三天未送达", T0 + 1);
+  int64_t late = mk(f, &m);
+  expect_hits(f, "湿滑", (int64_t[]){ slip, 0 });
+
+  snprintf(side, sizeof side, "%s-search", f->path);
+  assert_int_equal(access(side, F_OK), 0);
+
+  /* Restart: what was indexed is still there, what follows is added. */
+  reopen(f);
+  mk_init(&m, f->a, "柜台人员态度冷淡", T0 + 2);
+  int64_t cold = mk(f, &m);
+  expect_hits(f, "延误", (int64_t[]){ late, 0 });
+  expect_hits(f, "冷淡", (int64_t[]){ cold, 0 });
+
+  /* Lost: rebuilt from the store. */
+  rd_store_close(f->st);
+  f->st = NULL;
+  snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", side, side, side);
+  assert_int_equal(system(cmd), 0);
+  reopen(f);
+  expect_hits(f, "湿滑", (int64_t[]){ slip, 0 });
+  expect_hits(f, "送达", (int64_t[]){ late, 0 });
+  expect_hits(f, "态度", (int64_t[]){ cold, 0 });
+
+  /* Another layout (an older or newer binary's): rebuilt. */
+  rd_store_close(f->st);
+  f->st = NULL;
+  assert_int_equal(sqlite3_open(side, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "DELETE FROM search_state;"
+                                    "PRAGMA user_version = 999", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
+  reopen(f);
+  expect_hits(f, "摔倒", (int64_t[]){ slip, 0 });
+  expect_hits(f, "快递", (int64_t[]){ late, 0 });
+
+  /* The store created again beside the old index: its rows are not taken
+   * for the new store's. */
+  struct rd_error err = {0};
+  int applied = 0;
+  rd_store_close(f->st);
+  f->st = NULL;
+  snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", f->path, f->path,
+           f->path);
+  assert_int_equal(system(cmd), 0);
+  assert_int_equal(rd_store_open(f->path, &f->st, &err), RD_OK);
+  assert_int_equal(rd_store_migrate(f->st, &applied, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, org_fn, f, &err), RD_OK);
+  mk_init(&m, f->a, "新库的第一条投诉：停车场收费不合理", T0 + 3);
+  int64_t parking = mk(f, &m);
+  expect_hits(f, "湿滑", (int64_t[]){ 0 });
+  expect_hits(f, "收费", (int64_t[]){ parking, 0 });
+  expect_hits(f, "投诉", (int64_t[]){ parking, 0 });
+}
+
 struct bulk {
   struct rd_arena *a;
   int n;
@@ -1355,6 +1433,7 @@ static const struct CMUnitTest tests[] = {
   T(test_sort_due_and_cursor_pages),
   T(test_fts_chinese_numbers_latin),
   T(test_fts_many_matches_in_order),
+  T(test_search_index_resumes_and_rebuilds),
   T(test_group_commit_isolated_failures),
   T(test_report_counts),
   T(test_org_sessions_tokens_settings),

@@ -99,6 +99,8 @@ run_batch(struct rd_store *st, struct rd_sqlite_job *batch)
     if (!sqlite3_get_autocommit(w->db))
       sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
     fail_jobs(first, NULL, &e);
+  } else if (open_tx) {
+    rd_sqlite_search_kick(s);
   }
   pthread_mutex_unlock(&s->wlock);
 }
@@ -210,6 +212,10 @@ rd_sqlite_open(struct rd_store *st, const char *uri, struct rd_error *err)
   rc = rd_sqlite_conn_open(s->path, true, &s->writer, err);
   if (rc != RD_OK)
     goto out;
+  rc = rd_sqlite_search_open(s, err);
+  if (rc != RD_OK)
+    goto out;
+  rd_sqlite_search_schema_check(s, s->writer);
   if (pthread_create(&s->thread, NULL, writer_main, st) != 0) {
     rc = rd_error_set(err, RD_E_INTERNAL, "", "cannot start the writer thread");
     goto out;
@@ -237,6 +243,7 @@ rd_sqlite_close(struct rd_store *st)
     pthread_mutex_unlock(&s->qlock);
     pthread_join(s->thread, NULL); /* drains the queue first */
   }
+  rd_sqlite_search_close(s);
   while (s->idle) {
     struct rd_sqlite_conn *c = s->idle;
     s->idle = c->next_idle;
@@ -354,6 +361,8 @@ rd_sqlite_migrate(struct rd_store *st, int *applied, struct rd_error *err)
     n++;
   }
 out:
+  if (n > 0)
+    rd_sqlite_search_schema_check(s, w);
   pthread_mutex_unlock(&s->wlock);
   sqlite3_free(msg);
   if (applied)

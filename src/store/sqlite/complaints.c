@@ -3,7 +3,8 @@
  *
  * The same static functions serve the writer (inside rd_store_write, through
  * tx->impl) and the readers (a pooled connection); results go to the
- * caller's arena. The search index follows complaints by trigger (0001_init.sql).
+ * caller's arena. The search index follows complaints through search_seq
+ * (search.c).
  */
 #include <sodium.h>
 #include <stdio.h>

@@ -279,6 +279,10 @@ rd_sqlite_reader_acquire(struct rd_store *st, struct rd_sqlite_conn **out,
   pthread_mutex_unlock(&s->plock);
 
   rc = rd_sqlite_conn_open(s->path, false, &c, err);
+  if (rc == RD_OK && (rc = rd_sqlite_search_attach(s, c, err)) != RD_OK) {
+    rd_sqlite_conn_close(c);
+    c = NULL;
+  }
   if (rc != RD_OK) {
     pthread_mutex_lock(&s->plock);
     s->readers_open--;

@@ -246,11 +246,11 @@ add_int_set(struct query *q, const char *col, unsigned mask, int count)
 }
 
 static const char fts_driven[] =
-  "c.id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)";
+  "c.id IN (SELECT rowid FROM search.complaints_fts WHERE complaints_fts MATCH ?)";
 static const char fts_scan[] = /* unary + keeps the id from driving the plan */
-  "+c.id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)";
+  "+c.id IN (SELECT rowid FROM search.complaints_fts WHERE complaints_fts MATCH ?)";
 static const char fts_probe[] =
-  "EXISTS (SELECT 1 FROM complaints_fts WHERE complaints_fts MATCH ?"
+  "EXISTS (SELECT 1 FROM search.complaints_fts WHERE complaints_fts MATCH ?"
   " AND rowid = c.id)";
 
 /* Picks the search clause for expr on c; *none when nothing matches. */
@@ -426,6 +426,9 @@ rd_sqlite_complaint_list(struct rd_store *st,
   if (expr) {
     const char *clause = fts_driven;
     bool none = false;
+    rc = rd_sqlite_search_wait(st->impl, c, err);
+    if (rc != RD_OK)
+      goto out;
     rc = fts_clause(c, expr, &clause, &none, err);
     if (rc != RD_OK || none) /* nothing matches: an empty page */
       goto out;

@@ -144,9 +144,13 @@ struct rd_sqlite_conn {
 };
 
 struct rd_sqlite_job;
+struct rd_sqlite_search;
 
 struct rd_sqlite {
   char *path;
+
+  /* The full-text index, in its own database and thread (search.c). */
+  struct rd_sqlite_search *search;
 
   /* The writer: one connection, used by the writer thread for batches and by
    * rd_store_migrate; wlock serialises the two. */
@@ -246,6 +250,27 @@ int rd_sqlite_tokenizer_register(sqlite3 *db);
 
 /* Tokenizes text as a query would and returns how many tokens it gives. */
 int rd_sqlite_tokenizer_count(const char *text, int len);
+
+/* ---- the search index (search.c) ----------------------------------------- */
+
+/* Opens (or builds) <path>-search and starts its indexer thread. */
+enum rd_status rd_sqlite_search_open(struct rd_sqlite *s, struct rd_error *err);
+/* Stops the indexer and closes the search database; accepts none open. */
+void rd_sqlite_search_close(struct rd_sqlite *s);
+/* Lets the indexer run once the store's schema has complaints.search_seq;
+ * w is the writer connection, after opening and after migrating. */
+void rd_sqlite_search_schema_check(struct rd_sqlite *s, struct rd_sqlite_conn *w);
+/* Tells the indexer that a transaction committed. */
+void rd_sqlite_search_kick(struct rd_sqlite *s);
+/* Attaches the search database to a reader connection as "search". */
+enum rd_status rd_sqlite_search_attach(struct rd_sqlite *s,
+                                       struct rd_sqlite_conn *c,
+                                       struct rd_error *err);
+/* Waits until the index holds every change c can see committed;
+ * RD_E_UNAVAILABLE if it does not within a few seconds. */
+enum rd_status rd_sqlite_search_wait(struct rd_sqlite *s,
+                                     struct rd_sqlite_conn *c,
+                                     struct rd_error *err);
 
 /* ---- backend entries (one file per area) ---------------------------------- */
 

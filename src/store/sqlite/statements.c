@@ -76,10 +76,11 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_COMPLAINT_INSERT] =
     "INSERT INTO complaints ("
     RD_SQLITE_COMPLAINT_FIXED(COL) RD_SQLITE_COMPLAINT_MUTABLE(COL)
-    "version, updated_at, due_key, cust_name, cust_phone) VALUES ("
+    "version, updated_at, due_key, cust_name, cust_phone, search_seq) VALUES ("
     RD_SQLITE_COMPLAINT_FIXED(QMARK) RD_SQLITE_COMPLAINT_MUTABLE(QMARK)
     "1, ?, ?, (SELECT name FROM customers WHERE id = ?),"
-    " (SELECT phone FROM customers WHERE id = ?))",
+    " (SELECT phone FROM customers WHERE id = ?),"
+    " (SELECT coalesce(max(search_seq), 0) + 1 FROM complaints))",
   [SQ_COMPLAINT_UPDATE] =
     "UPDATE complaints SET " RD_SQLITE_COMPLAINT_MUTABLE(SET)
     "version = version + 1, updated_at = ?, due_key = ?,"
@@ -221,7 +222,7 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
 
   [SQ_FTS_COUNT] =
-    "SELECT count(*) FROM (SELECT rowid FROM complaints_fts"
+    "SELECT count(*) FROM (SELECT rowid FROM search.complaints_fts"
     " WHERE complaints_fts MATCH ?1 LIMIT ?2)",
   [SQ_OVERDUE_COUNT] =
     "SELECT count(*) FROM (SELECT 1 FROM complaints WHERE due_key < ?1 LIMIT ?2)",
