@@ -26,6 +26,21 @@ rd_time_mono_ms(void)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
  * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
+int64_t
+rd_days_from_civil(int year, int month, int day)
+{
+  return days_from_civil(year, (unsigned)month, (unsigned)day);
+}
+
+int
+rd_weekday(int64_t days)
+{
+  /* 1970-01-01 was a Thursday (weekday 3 with Monday = 0). */
+  return (int)(((days % 7) + 7 + 3) % 7);
+}
+
 static int64_t
 days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -165,13 +180,10 @@ rd_tz_valid(const char *zone)
   return zone && *zone && calendar_for(zone) != NULL;
 }
 
-static void
-civil_utc(int64_t t, int offset_s, struct rd_civil *out)
+/* Howard Hinnant's civil_from_days. */
+void
+rd_civil_from_days(int64_t days, int *year, int *month, int *day)
 {
-  int64_t local = t + offset_s;
-  int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  int64_t secs = local - days * 86400;
-  /* civil_from_days */
   int64_t z = days + 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   unsigned doe = (unsigned)(z - era * 146097);
@@ -181,14 +193,22 @@ civil_utc(int64_t t, int offset_s, struct rd_civil *out)
   unsigned mp = (5 * doy + 2) / 153;
   unsigned d = doy - (153 * mp + 2) / 5 + 1;
   unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  out->year = (int)(y + (m <= 2));
-  out->month = (int)m;
-  out->day = (int)d;
+  *year = (int)(y + (m <= 2));
+  *month = (int)m;
+  *day = (int)d;
+}
+
+static void
+civil_utc(int64_t t, int offset_s, struct rd_civil *out)
+{
+  int64_t local = t + offset_s;
+  int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  int64_t secs = local - days * 86400;
+  rd_civil_from_days(days, &out->year, &out->month, &out->day);
   out->hour = (int)(secs / 3600);
   out->minute = (int)(secs / 60 % 60);
   out->second = (int)(secs % 60);
-  /* 1970-01-01 was a Thursday (weekday 3 with Monday = 0). */
-  out->weekday = (int)(((days % 7) + 7 + 3) % 7);
+  out->weekday = rd_weekday(days);
   out->offset_s = offset_s;
 }
 
@@ -261,6 +281,60 @@ rd_time_parse_date(const char *text, const char *zone, int64_t *out,
   rd_time_civil(t, zone, &c);
   *out = guess - c.offset_s;
   return RD_OK;
+}
+
+enum rd_status
+rd_date_parse(const char *text, int64_t *days, const char *field,
+              struct rd_error *err)
+{
+  int y, mo, d;
+  if (!text || strlen(text) != 10 || !parse_date_part(text, &y, &mo, &d))
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "must be a date such as 2026-10-01");
+  *days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+  return RD_OK;
+}
+
+char *
+rd_date_format(int64_t days, char *out)
+{
+  int y, m, d;
+  rd_civil_from_days(days, &y, &m, &d);
+  snprintf(out, RD_DATE_TEXT_MAX, "%04d-%02d-%02d", y, m, d);
+  return out;
+}
+
+int64_t
+rd_time_local_date(int64_t t, const char *zone)
+{
+  struct rd_civil c;
+  rd_time_civil(t, zone, &c);
+  return days_from_civil(c.year, (unsigned)c.month, (unsigned)c.day);
+}
+
+bool
+rd_time_from_local(const char *zone, int64_t date, int second_of_day,
+                   int64_t *out)
+{
+  UCalendar *cal = zone ? calendar_for(zone) : NULL;
+  UErrorCode status = U_ZERO_ERROR;
+  int y, m, d;
+
+  if (cal == NULL)
+    return false;
+  date += second_of_day / 86400;
+  second_of_day %= 86400;
+  rd_civil_from_days(date, &y, &m, &d);
+  ucal_setAttribute(cal, UCAL_REPEATED_WALL_TIME, UCAL_WALLTIME_FIRST);
+  ucal_setAttribute(cal, UCAL_SKIPPED_WALL_TIME, UCAL_WALLTIME_NEXT_VALID);
+  ucal_clear(cal);
+  ucal_setDateTime(cal, y, m - 1, d, second_of_day / 3600,
+                   second_of_day / 60 % 60, second_of_day % 60, &status);
+  UDate ms = ucal_getMillis(cal, &status);
+  if (U_FAILURE(status))
+    return false;
+  *out = (int64_t)(ms / 1000.0);
+  return true;
 }
 
 char *

@@ -42,6 +42,34 @@ enum rd_status rd_time_parse_date(const char *text, const char *zone,
 /* True when zone names an IANA time zone ICU knows. */
 bool rd_tz_valid(const char *zone);
 
+/* Civil dates as days since 1970-01-01 (proleptic Gregorian), and back. */
+int64_t rd_days_from_civil(int year, int month, int day);
+void rd_civil_from_days(int64_t days, int *year, int *month, int *day);
+
+/* Weekday of a day number: 0 = Monday ... 6 = Sunday. */
+int rd_weekday(int64_t days);
+
+/* Parses a date "2026-10-01" into a day number; RD_E_INVALID naming field. */
+enum rd_status rd_date_parse(const char *text, int64_t *days, const char *field,
+                             struct rd_error *err);
+
+enum { RD_DATE_TEXT_MAX = 11 };
+
+/* Formats a day number as "2026-10-01" into out (RD_DATE_TEXT_MAX bytes). */
+char *rd_date_format(int64_t days, char *out);
+
+/* The local date of t in zone, as a day number (UTC's when the zone is
+ * unknown). */
+int64_t rd_time_local_date(int64_t t, const char *zone);
+
+/* The instant of a local wall time in zone: date (a day number) and the
+ * seconds after its midnight (0 to 86400, 86400 being the next midnight).
+ * A wall time a daylight-saving change skips gives the first valid instant
+ * after the gap; one that occurs twice, the first. False when the zone is
+ * unknown. */
+bool rd_time_from_local(const char *zone, int64_t date, int second_of_day,
+                        int64_t *out);
+
 /* t seen in zone. Returns false (and UTC) when the zone is unknown. */
 bool rd_time_civil(int64_t t, const char *zone, struct rd_civil *out);
 
