@@ -1,4 +1,5 @@
-/* http/h_org.c - departments, sites, categories, users, SLA policies, API tokens.
+/* http/h_org.c - departments, sites, categories, users, calendars, SLA
+ * policies, API tokens.
  *
  * Reads go straight to the store (any signed-in user may read the
  * organisation); writes go through the service, which checks the admin role
@@ -294,6 +295,107 @@ rd_h_user_put(struct rd_request *req)
 }
 
 /* ---- SLA policies ------------------------------------------------------------ */
+
+/* ---- calendars -------------------------------------------------------------- */
+
+void
+rd_h_calendar_create(struct rd_request *req)
+{
+  struct rd_calendar c = {.timezone = "Asia/Shanghai"};
+  struct rd_error err = {0};
+  if (rd_json_read_calendar(req->body, req->body_len, req->arena, &c, &err) != RD_OK ||
+      (c.id = 0, rd_service_calendar_save(req->svc, &req->who, &c, &err)) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  REPLY_ONE(req, 201, rd_json_calendar, &c);
+}
+
+void
+rd_h_calendar_list(struct rd_request *req)
+{
+  struct rd_calendar *items;
+  size_t n = 0;
+  struct rd_error err = {0};
+  if (rd_store_calendar_list(store(req), req->arena, &items, &n, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  REPLY_LIST(req, rd_json_calendar, items, n);
+}
+
+void
+rd_h_calendar_get(struct rd_request *req)
+{
+  struct rd_calendar c;
+  struct rd_error err = {0};
+  int64_t id;
+  if (!rd_h_path_id(req, "id", &id))
+    return;
+  if (rd_store_calendar_get(store(req), id, req->arena, &c, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  REPLY_ONE(req, 200, rd_json_calendar, &c);
+}
+
+void
+rd_h_calendar_put(struct rd_request *req)
+{
+  struct rd_calendar c;
+  struct rd_error err = {0};
+  int64_t id;
+  if (!rd_h_path_id(req, "id", &id))
+    return;
+  if (rd_store_calendar_get(store(req), id, req->arena, &c, &err) != RD_OK ||
+      rd_json_read_calendar(req->body, req->body_len, req->arena, &c, &err) != RD_OK ||
+      (c.id = id, rd_service_calendar_save(req->svc, &req->who, &c, &err)) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  REPLY_ONE(req, 200, rd_json_calendar, &c);
+}
+
+void
+rd_h_calendar_due(struct rd_request *req)
+{
+  struct rd_error err = {0};
+  struct rd_buf b = {0};
+  const char *target = NULL, *tz = NULL;
+  int64_t id, from = 0, due = 0;
+  if (!rd_h_path_id(req, "id", &id))
+    return;
+  if (rd_json_read_due(req->body, req->body_len, req->arena, &from, &target, &err) != RD_OK ||
+      rd_service_calendar_due(req->svc, id, from, target, req->arena, &due, &tz,
+                              &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  rd_jw_begin_object(&b);
+  rd_jw_key(&b, "due_at"); rd_jw_time(&b, due, tz);
+  rd_jw_end_object(&b);
+  rd_reply_json(req, 200, &b);
+}
+
+void
+rd_h_calendar_elapsed(struct rd_request *req)
+{
+  struct rd_error err = {0};
+  struct rd_buf b = {0};
+  int64_t id, from = 0, to = 0, seconds = 0;
+  if (!rd_h_path_id(req, "id", &id))
+    return;
+  if (rd_json_read_elapsed(req->body, req->body_len, &from, &to, &err) != RD_OK ||
+      rd_service_calendar_elapsed(req->svc, id, from, to, req->arena, &seconds,
+                                  &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  rd_jw_begin_object(&b);
+  rd_jw_key(&b, "working_seconds"); rd_jw_int(&b, seconds);
+  rd_jw_end_object(&b);
+  rd_reply_json(req, 200, &b);
+}
 
 void
 rd_h_policy_create(struct rd_request *req)

@@ -759,3 +759,209 @@ out:
   json_decref(root);
   return st;
 }
+
+/* ---- calendars ---------------------------------------------------------------------- */
+
+static const char *const week_keys[7] = { "mon", "tue", "wed", "thu", "fri",
+                                          "sat", "sun" };
+
+/* "HH:MM" to minutes after midnight; "24:00" only as an end. */
+static bool
+parse_hhmm(json_t *v, bool end, int *out)
+{
+  const char *s;
+  if (!json_is_string(v) || json_string_length(v) != 5)
+    return false;
+  s = json_string_value(v);
+  if (s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' || s[2] != ':' ||
+      s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+    return false;
+  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 24 || (h == 24 && (m != 0 || !end)))
+    return false;
+  *out = h * 60 + m;
+  return true;
+}
+
+/* [["09:00","12:00"],["13:30","18:00"]] into h; order and overlap are
+ * core/calendar's to judge. */
+static enum rd_status
+read_day_hours(json_t *v, const char *field, struct rd_day_hours *h,
+               struct rd_error *err)
+{
+  size_t i;
+  json_t *pair;
+
+  if (!json_is_array(v))
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must be a list of [\"HH:MM\", \"HH:MM\"] intervals", field);
+  if (json_array_size(v) > RD_DAY_INTERVALS_MAX)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s takes at most %d intervals", field, RD_DAY_INTERVALS_MAX);
+  h->n = 0;
+  json_array_foreach(v, i, pair) {
+    struct rd_work_interval *iv = &h->iv[h->n];
+    if (!json_is_array(pair) || json_array_size(pair) != 2 ||
+        !parse_hhmm(json_array_get(pair, 0), false, &iv->start_min) ||
+        !parse_hhmm(json_array_get(pair, 1), true, &iv->end_min))
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s interval %zu must be [\"HH:MM\", \"HH:MM\"] "
+                          "(00:00 to 24:00)", field, i + 1);
+    h->n++;
+  }
+  return RD_OK;
+}
+
+static int
+cmp_int32(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* ["2026-10-01", ...] into a sorted list without repeats. */
+static enum rd_status
+read_date_list(json_t *v, const char *field, struct rd_arena *a,
+               const int32_t **out, size_t *n, struct rd_error *err)
+{
+  size_t i, k = 0;
+  json_t *e;
+  int32_t *d;
+
+  if (!json_is_array(v))
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must be a list of dates such as \"2026-10-01\"", field);
+  if (json_array_size(v) > RD_CALENDAR_DATES_MAX)
+    return rd_error_set(err, RD_E_INVALID, field, "%s takes at most %d dates",
+                        field, RD_CALENDAR_DATES_MAX);
+  d = rd_arena_alloc(a, (json_array_size(v) + 1) * sizeof *d);
+  json_array_foreach(v, i, e) {
+    int64_t day;
+    if (!json_is_string(e) ||
+        rd_date_parse(json_string_value(e), &day, field, err) != RD_OK)
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s item %zu must be a date such as \"2026-10-01\"",
+                          field, i + 1);
+    d[i] = (int32_t)day;
+  }
+  qsort(d, json_array_size(v), sizeof *d, cmp_int32);
+  for (i = 0; i < json_array_size(v); i++)
+    if (k == 0 || d[i] != d[k - 1])
+      d[k++] = d[i];
+  *out = d;
+  *n = k;
+  return RD_OK;
+}
+
+enum rd_status
+rd_json_read_calendar(const char *body, size_t len, struct rd_arena *a,
+                      struct rd_calendar *inout, struct rd_error *err)
+{
+  json_t *root = NULL, *v;
+  char name[64];
+  enum rd_status st = load_object(body, len, false, &root, err);
+
+  if (st != RD_OK)
+    goto out;
+  if ((v = get(root, "name")) && (st = as_string(v, "name", a, &inout->name, err)))
+    goto out;
+  if ((v = get(root, "timezone")) &&
+      (st = as_string(v, "timezone", a, &inout->timezone, err)))
+    goto out;
+  if ((v = get(root, "week"))) {
+    const char *key;
+    json_t *day;
+    if (!json_is_object(v)) {
+      st = rd_error_set(err, RD_E_INVALID, "week",
+                        "week must be an object with mon ... sun");
+      goto out;
+    }
+    json_object_foreach(v, key, day) {
+      size_t d = 0;
+      while (d < 7 && strcmp(key, week_keys[d]) != 0)
+        d++;
+      if (d == 7) {
+        st = rd_error_set(err, RD_E_INVALID, "week",
+                          "week has \"%.16s\": the days are mon, tue, wed, thu, "
+                          "fri, sat and sun", key);
+        goto out;
+      }
+    }
+    /* A day left out of the week has no working hours. */
+    for (size_t d = 0; d < 7; d++) {
+      json_t *hours = get(v, week_keys[d]);
+      inout->week[d].n = 0;
+      if (hours && (st = read_day_hours(hours, field_name(name, sizeof name, "week",
+                                                          week_keys[d]),
+                                        &inout->week[d], err)))
+        goto out;
+    }
+  }
+  if ((v = json_object_get(root, "workday_hours"))) {
+    inout->workday_hours.n = 0;
+    if (!json_is_null(v) &&
+        (st = read_day_hours(v, "workday_hours", &inout->workday_hours, err)))
+      goto out;
+  }
+  if ((v = json_object_get(root, "holidays"))) {
+    inout->n_holidays = 0;
+    if (!json_is_null(v) &&
+        (st = read_date_list(v, "holidays", a, &inout->holidays,
+                             &inout->n_holidays, err)))
+      goto out;
+  }
+  if ((v = json_object_get(root, "workdays"))) {
+    inout->n_workdays = 0;
+    if (!json_is_null(v) &&
+        (st = read_date_list(v, "workdays", a, &inout->workdays,
+                             &inout->n_workdays, err)))
+      goto out;
+  }
+out:
+  json_decref(root);
+  return st;
+}
+
+enum rd_status
+rd_json_read_due(const char *body, size_t len, struct rd_arena *a,
+                 int64_t *from, const char **target, struct rd_error *err)
+{
+  json_t *root = NULL, *v;
+  enum rd_status st = load_object(body, len, false, &root, err);
+
+  if (st != RD_OK)
+    goto out;
+  if (!(v = get(root, "from"))) {
+    st = rd_error_set(err, RD_E_INVALID, "from", "from is required");
+    goto out;
+  }
+  if ((st = as_time(v, "from", from, err)))
+    goto out;
+  if (!(v = get(root, "target"))) {
+    st = rd_error_set(err, RD_E_INVALID, "target", "target is required");
+    goto out;
+  }
+  st = as_string(v, "target", a, target, err);
+out:
+  json_decref(root);
+  return st;
+}
+
+enum rd_status
+rd_json_read_elapsed(const char *body, size_t len, int64_t *from, int64_t *to,
+                     struct rd_error *err)
+{
+  static const char *const keys[2] = { "from", "to" };
+  int64_t *dst[2] = { from, to };
+  json_t *root = NULL, *v;
+  enum rd_status st = load_object(body, len, false, &root, err);
+
+  for (int i = 0; i < 2 && st == RD_OK; i++) {
+    if (!(v = get(root, keys[i])))
+      st = rd_error_set(err, RD_E_INVALID, keys[i], "%s is required", keys[i]);
+    else
+      st = as_time(v, keys[i], dst[i], err);
+  }
+  json_decref(root);
+  return st;
+}

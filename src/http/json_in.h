@@ -79,4 +79,22 @@ enum rd_status rd_json_read_policy(const char *body, size_t len,
                                    struct rd_sla_policy *inout,
                                    struct rd_error *err);
 
+/* A calendar document (API.md): name, timezone, week {mon..sun: [["09:00",
+ * "12:00"], ...]} (a day left out has no hours; other keys are refused),
+ * workday_hours, holidays and workdays (dates, sorted and de-duplicated
+ * here). Keys left out keep inout's value. */
+enum rd_status rd_json_read_calendar(const char *body, size_t len,
+                                     struct rd_arena *a,
+                                     struct rd_calendar *inout,
+                                     struct rd_error *err);
+
+/* {"from": RFC 3339, "target": "30m"}: both required. */
+enum rd_status rd_json_read_due(const char *body, size_t len, struct rd_arena *a,
+                                int64_t *from, const char **target,
+                                struct rd_error *err);
+
+/* {"from": RFC 3339, "to": RFC 3339}: both required. */
+enum rd_status rd_json_read_elapsed(const char *body, size_t len, int64_t *from,
+                                    int64_t *to, struct rd_error *err);
+
 #endif

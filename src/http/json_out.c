@@ -468,6 +468,67 @@ rd_json_policy(struct rd_buf *b, const struct rd_sla_policy *p)
   rd_jw_end_object(b);
 }
 
+static void
+write_hhmm(struct rd_buf *b, int minutes)
+{
+  char text[6];
+  if (minutes < 0 || minutes > 1440)
+    minutes = 0; /* validation keeps them within a day */
+  put_digits(text, minutes / 60, 2);
+  text[2] = ':';
+  put_digits(text + 3, minutes % 60, 2);
+  text[5] = '\0';
+  rd_jw_string(b, text);
+}
+
+static void
+write_day_hours(struct rd_buf *b, const struct rd_day_hours *h)
+{
+  rd_jw_begin_array(b);
+  for (int i = 0; i < h->n; i++) {
+    rd_jw_begin_array(b);
+    write_hhmm(b, h->iv[i].start_min);
+    write_hhmm(b, h->iv[i].end_min);
+    rd_jw_end_array(b);
+  }
+  rd_jw_end_array(b);
+}
+
+static void
+write_dates(struct rd_buf *b, const int32_t *d, size_t n)
+{
+  char text[RD_DATE_TEXT_MAX];
+  rd_jw_begin_array(b);
+  for (size_t i = 0; i < n; i++)
+    rd_jw_string(b, rd_date_format(d[i], text));
+  rd_jw_end_array(b);
+}
+
+void
+rd_json_calendar(struct rd_buf *b, const struct rd_calendar *c)
+{
+  static const char *const days[7] = { "mon", "tue", "wed", "thu", "fri",
+                                        "sat", "sun" };
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, c->id);
+  rd_jw_key(b, "name"); rd_jw_string(b, c->name);
+  rd_jw_key(b, "timezone"); rd_jw_string(b, c->timezone);
+  rd_jw_key(b, "week");
+  rd_jw_begin_object(b);
+  for (int d = 0; d < 7; d++) {
+    rd_jw_key(b, days[d]);
+    write_day_hours(b, &c->week[d]);
+  }
+  rd_jw_end_object(b);
+  rd_jw_key(b, "holidays"); write_dates(b, c->holidays, c->n_holidays);
+  rd_jw_key(b, "workdays"); write_dates(b, c->workdays, c->n_workdays);
+  rd_jw_key(b, "workday_hours"); write_day_hours(b, &c->workday_hours);
+  /* What a target of "1d" is on this calendar. */
+  rd_jw_key(b, "working_day_minutes"); rd_jw_int(b, rd_calendar_day_seconds(c) / 60);
+  rd_jw_key(b, "version"); rd_jw_int(b, c->version);
+  rd_jw_end_object(b);
+}
+
 void
 rd_json_token(struct rd_buf *b, const struct rd_api_token *t, const char *secret,
               const char *tz)

@@ -44,6 +44,7 @@ void rd_json_site(struct rd_buf *b, const struct rd_site *s);
 void rd_json_category(struct rd_buf *b, const struct rd_category *c);
 void rd_json_user(struct rd_buf *b, const struct rd_user *u);
 void rd_json_policy(struct rd_buf *b, const struct rd_sla_policy *p);
+void rd_json_calendar(struct rd_buf *b, const struct rd_calendar *c);
 /* secret (may be NULL) is added as "token": only in the answer that creates it. */
 void rd_json_token(struct rd_buf *b, const struct rd_api_token *t,
                    const char *secret, const char *tz);

@@ -83,8 +83,8 @@ rd_service_site_save(struct rd_service *svc, const struct rd_principal *who,
   if ((rc = rd_svc_require_admin(who, err)) ||
       (rc = check_code_and_name(s->code, s->name, err)))
     return rc;
-  if (s->calendar_id < 0)
-    return rd_error_set(err, RD_E_INVALID, "calendar_id", "calendar_id must be a calendar's id");
+  if ((rc = rd_svc_check_calendar(svc, s->calendar_id, err)))
+    return rc;
   return save(svc, save_site, s, err);
 }
 
@@ -267,8 +267,8 @@ rd_service_policy_save(struct rd_service *svc, const struct rd_principal *who,
     return rd_error_set(err, RD_E_INVALID,
                         p->n_sites > RD_POLICY_MATCH_MAX ? "match.site_id" : "match.category_id",
                         "a policy matches at most %d ids", RD_POLICY_MATCH_MAX);
-  if (p->calendar_id < 0)
-    return rd_error_set(err, RD_E_INVALID, "calendar_id", "calendar_id must be a calendar's id");
+  if ((rc = rd_svc_check_calendar(svc, p->calendar_id, err)))
+    return rc;
   if (!p->clocks_json)
     p->clocks_json = "[]";
   json_t *clocks = json_loads(p->clocks_json, JSON_REJECT_DUPLICATES, NULL);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/action.h"
+#include "core/calendar.h"
 #include "core/complaint.h"
 #include "core/event.h"
 #include "core/org.h"
@@ -240,6 +241,30 @@ enum rd_status rd_service_customer_lookup(struct rd_service *svc,
                                           struct rd_customer *out,
                                           struct rd_complaint_view **complaints,
                                           size_t *n, struct rd_error *err);
+
+/* ---- calendars (reads: any signed-in user; writes: admin) ------------------ */
+
+/* Save = create when ->id == 0, else replace whole; sets id and version.
+ * Validation (core/calendar) names the field. */
+enum rd_status rd_service_calendar_save(struct rd_service *svc,
+                                        const struct rd_principal *who,
+                                        struct rd_calendar *cal,
+                                        struct rd_error *err);
+
+/* When target ("30m", "2h", "3d", "15cd") counted from `from` on calendar id
+ * falls due; *timezone is the calendar's, to show it in. */
+enum rd_status rd_service_calendar_due(struct rd_service *svc, int64_t id,
+                                       int64_t from, const char *target,
+                                       struct rd_arena *a, int64_t *due,
+                                       const char **timezone,
+                                       struct rd_error *err);
+
+/* Working seconds in [from, to) on calendar id; to before from is
+ * RD_E_INVALID naming "to". */
+enum rd_status rd_service_calendar_elapsed(struct rd_service *svc, int64_t id,
+                                           int64_t from, int64_t to,
+                                           struct rd_arena *a, int64_t *seconds,
+                                           struct rd_error *err);
 
 /* ---- organisation (reads: any signed-in user; writes: admin) --------------- */
 

@@ -32,6 +32,11 @@ void rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,
 void rd_svc_mask_customer(struct rd_customer *cu, struct rd_arena *a);
 
 /* RD_E_FORBIDDEN unless who is an administrator (or the system). */
+/* RD_OK for 0 (none) or an existing calendar; RD_E_INVALID naming
+ * calendar_id otherwise. */
+enum rd_status rd_svc_check_calendar(struct rd_service *svc, int64_t id,
+                                     struct rd_error *err);
+
 enum rd_status rd_svc_require_admin(const struct rd_principal *who,
                                     struct rd_error *err);
 

@@ -137,6 +137,11 @@ rd_tx_user_save(struct rd_tx *tx, struct rd_user *u, struct rd_error *err)
 { return tx->st->be->tx_user_save(tx, u, err); }
 
 enum rd_status
+rd_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c, int64_t now,
+                    struct rd_error *err)
+{ return tx->st->be->tx_calendar_save(tx, c, now, err); }
+
+enum rd_status
 rd_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
                   struct rd_error *err)
 { return tx->st->be->tx_policy_save(tx, p, err); }
@@ -274,6 +279,16 @@ enum rd_status
 rd_store_user_list(struct rd_store *st, struct rd_arena *a,
                    struct rd_user **out, size_t *n, struct rd_error *err)
 { return st->be->user_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_calendar_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                      struct rd_calendar *out, struct rd_error *err)
+{ return st->be->calendar_get(st, id, a, out, err); }
+
+enum rd_status
+rd_store_calendar_list(struct rd_store *st, struct rd_arena *a,
+                       struct rd_calendar **out, size_t *n, struct rd_error *err)
+{ return st->be->calendar_list(st, a, out, n, err); }
 
 enum rd_status
 rd_store_policy_get(struct rd_store *st, int64_t id, struct rd_arena *a,

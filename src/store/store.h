@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
 #include "core/complaint.h"
 #include "core/event.h"
 #include "core/org.h"
@@ -135,6 +136,11 @@ enum rd_status rd_tx_category_save(struct rd_tx *tx, struct rd_category *c,
                                    struct rd_error *err);
 enum rd_status rd_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                                struct rd_error *err);
+/* Saves a calendar (insert when c->id == 0, else replaces it whole: name,
+ * zone, hours and dates) and sets c->id and c->version. The caller has
+ * validated it (rd_calendar_validate). */
+enum rd_status rd_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c,
+                                   int64_t now, struct rd_error *err);
 /* Saves p (insert when p->id == 0). match arrays and approval are stored as
  * given; clocks_json verbatim. */
 enum rd_status rd_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
@@ -291,6 +297,14 @@ enum rd_status rd_store_policy_get(struct rd_store *st, int64_t id,
                                    struct rd_arena *a,
                                    struct rd_sla_policy *out,
                                    struct rd_error *err);
+/* A calendar with its hours and dates (arrays in a); RD_E_NOT_FOUND. */
+enum rd_status rd_store_calendar_get(struct rd_store *st, int64_t id,
+                                     struct rd_arena *a, struct rd_calendar *out,
+                                     struct rd_error *err);
+/* Every calendar, by id. */
+enum rd_status rd_store_calendar_list(struct rd_store *st, struct rd_arena *a,
+                                      struct rd_calendar **out, size_t *n,
+                                      struct rd_error *err);
 /* Ordered by priority, then id. */
 enum rd_status rd_store_policy_list(struct rd_store *st, struct rd_arena *a,
                                     struct rd_sla_policy **out, size_t *n,

@@ -84,6 +84,8 @@ struct rd_store_backend {
                                      struct rd_error *err);
   enum rd_status (*tx_user_save)(struct rd_tx *tx, struct rd_user *u,
                                  struct rd_error *err);
+  enum rd_status (*tx_calendar_save)(struct rd_tx *tx, struct rd_calendar *c,
+                                     int64_t now, struct rd_error *err);
   enum rd_status (*tx_policy_save)(struct rd_tx *tx, struct rd_sla_policy *p,
                                    struct rd_error *err);
   enum rd_status (*tx_category_get)(struct rd_tx *tx, int64_t id,
@@ -170,6 +172,12 @@ struct rd_store_backend {
   enum rd_status (*user_list)(struct rd_store *st, struct rd_arena *a,
                               struct rd_user **out, size_t *n,
                               struct rd_error *err);
+  enum rd_status (*calendar_get)(struct rd_store *st, int64_t id,
+                                 struct rd_arena *a, struct rd_calendar *out,
+                                 struct rd_error *err);
+  enum rd_status (*calendar_list)(struct rd_store *st, struct rd_arena *a,
+                                  struct rd_calendar **out, size_t *n,
+                                  struct rd_error *err);
   enum rd_status (*policy_get)(struct rd_store *st, int64_t id,
                                struct rd_arena *a, struct rd_sla_policy *out,
                                struct rd_error *err);

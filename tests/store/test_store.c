@@ -1068,6 +1068,76 @@ test_search_index_resumes_and_rebuilds(void **state)
   expect_hits(f, "投诉", (int64_t[]){ parking, 0 });
 }
 
+static enum rd_status
+calendar_save_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  return rd_tx_calendar_save(tx, ctx, T0, err);
+}
+
+/* A calendar round-trips with its hours and dates; a save replaces them
+ * whole and moves the version; saving an unknown id is RD_E_NOT_FOUND. */
+static void
+test_calendars(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_calendar c = { .name = "总部", .timezone = "Asia/Shanghai" }, got;
+  struct rd_day_hours day = { 2, { { 540, 720 }, { 810, 1080 } } };
+  int32_t hol[] = { 20727, 20728, 20729 }, work[] = { 20736 }, hol2[] = { 21000 };
+
+  for (int d = 0; d < 5; d++)
+    c.week[d] = day;
+  c.workday_hours = day;
+  c.holidays = hol;
+  c.n_holidays = 3;
+  c.workdays = work;
+  c.n_workdays = 1;
+  assert_int_equal(rd_store_write(f->st, calendar_save_fn, &c, &err), RD_OK);
+  assert_true(c.id > 0);
+  assert_int_equal(c.version, 1);
+
+  assert_int_equal(rd_store_calendar_get(f->st, c.id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.name, "总部");
+  assert_string_equal(got.timezone, "Asia/Shanghai");
+  for (int d = 0; d < 7; d++) {
+    assert_int_equal(got.week[d].n, d < 5 ? 2 : 0);
+    if (d < 5)
+      assert_memory_equal(got.week[d].iv, day.iv, 2 * sizeof day.iv[0]);
+  }
+  assert_int_equal(got.workday_hours.n, 2);
+  assert_int_equal(got.n_holidays, 3);
+  assert_memory_equal(got.holidays, hol, sizeof hol);
+  assert_int_equal(got.n_workdays, 1);
+  assert_int_equal(got.workdays[0], work[0]);
+
+  c.name = "总部(改)";
+  c.week[4].n = 1; /* Friday mornings only */
+  c.holidays = hol2;
+  c.n_holidays = 1;
+  c.n_workdays = 0;
+  assert_int_equal(rd_store_write(f->st, calendar_save_fn, &c, &err), RD_OK);
+  assert_int_equal(c.version, 2);
+  assert_int_equal(rd_store_calendar_get(f->st, c.id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.name, "总部(改)");
+  assert_int_equal(got.week[4].n, 1);
+  assert_int_equal(got.n_holidays, 1);
+  assert_int_equal(got.holidays[0], 21000);
+  assert_int_equal(got.n_workdays, 0);
+  assert_int_equal(got.version, 2);
+
+  struct rd_calendar *all;
+  size_t n;
+  assert_int_equal(rd_store_calendar_list(f->st, f->a, &all, &n, &err), RD_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(all[0].id, c.id);
+  assert_int_equal(all[0].week[0].n, 2);
+
+  struct rd_calendar ghost = c;
+  ghost.id = 999999;
+  assert_int_equal(rd_store_write(f->st, calendar_save_fn, &ghost, &err), RD_E_NOT_FOUND);
+  assert_int_equal(rd_store_calendar_get(f->st, 999999, f->a, &got, &err), RD_E_NOT_FOUND);
+}
+
 struct bulk {
   struct rd_arena *a;
   int n;
@@ -1434,6 +1504,7 @@ static const struct CMUnitTest tests[] = {
   T(test_fts_chinese_numbers_latin),
   T(test_fts_many_matches_in_order),
   T(test_search_index_resumes_and_rebuilds),
+  T(test_calendars),
   T(test_group_commit_isolated_failures),
   T(test_report_counts),
   T(test_org_sessions_tokens_settings),

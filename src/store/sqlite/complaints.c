@@ -13,11 +13,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
 
-static struct rd_sqlite_conn *
-conn_of(struct rd_tx *tx)
-{
-  return tx->impl;
-}
 
 /* The statement or the status prepare left in err. */
 #define STMT_OR_FAIL(s, c, id, err)                                       \
@@ -129,7 +124,7 @@ enum rd_status
 rd_sqlite_tx_complaint_insert(struct rd_tx *tx, struct rd_complaint *cp,
                               struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int i, src;
 
@@ -155,7 +150,7 @@ enum rd_status
 rd_sqlite_tx_complaint_update(struct rd_tx *tx, struct rd_complaint *cp,
                               int64_t now, struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int i, src;
 
@@ -193,7 +188,7 @@ enum rd_status
 rd_sqlite_tx_complaint_get(struct rd_tx *tx, int64_t id, struct rd_arena *a,
                            struct rd_complaint *out, struct rd_error *err)
 {
-  return complaint_fetch(conn_of(tx), id, NULL, a, out, err);
+  return complaint_fetch(rd_sqlite_tx_conn(tx), id, NULL, a, out, err);
 }
 
 enum rd_status
@@ -204,7 +199,7 @@ rd_sqlite_tx_complaint_get_by_number(struct rd_tx *tx, const char *number,
 {
   if (number == NULL)
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
-  return complaint_fetch(conn_of(tx), 0, number, a, out, err);
+  return complaint_fetch(rd_sqlite_tx_conn(tx), 0, number, a, out, err);
 }
 
 enum rd_status
@@ -245,7 +240,7 @@ rd_sqlite_tx_next_number(struct rd_tx *tx, const char *day_prefix,
                          struct rd_arena *a, const char **number,
                          struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int64_t last;
   int src;
@@ -281,7 +276,7 @@ enum rd_status
 rd_sqlite_tx_customer_upsert(struct rd_tx *tx, struct rd_customer *cu,
                              int64_t now, struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int64_t id = 0;
   int src;
@@ -381,7 +376,7 @@ enum rd_status
 rd_sqlite_tx_event_append(struct rd_tx *tx, struct rd_event *ev,
                           struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int src;
 
@@ -478,7 +473,7 @@ rd_sqlite_tx_idempotency_get(struct rd_tx *tx, int64_t user_id,
                              const char *key, struct rd_idempotency *out,
                              bool *found, struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int src;
 
@@ -506,7 +501,7 @@ rd_sqlite_tx_idempotency_put(struct rd_tx *tx, int64_t user_id,
                              const char *key, const struct rd_idempotency *rec,
                              struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int src;
 
@@ -541,7 +536,7 @@ rd_sqlite_tx_attachment_add(struct rd_tx *tx, struct rd_attachment *att,
                             const void *data, size_t len,
                             struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   unsigned char digest[crypto_hash_sha256_BYTES];
   sqlite3_stmt *s;
   int src;

@@ -11,11 +11,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
 
-static struct rd_sqlite_conn *
-conn_of(struct rd_tx *tx)
-{
-  return tx->impl;
-}
 
 /* Steps a bound write statement; for an update (id != 0) RD_E_NOT_FOUND
  * when no row has that id; for an insert sets *id. */
@@ -61,7 +56,7 @@ enum rd_status
 rd_sqlite_tx_department_save(struct rd_tx *tx, struct rd_department *d,
                              struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = save_stmt(c, d->id, SQ_DEPARTMENT_INSERT,
                               SQ_DEPARTMENT_UPDATE, err);
   FAIL_NULL(s, err);
@@ -117,7 +112,7 @@ enum rd_status
 rd_sqlite_tx_site_save(struct rd_tx *tx, struct rd_site *x,
                        struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = save_stmt(c, x->id, SQ_SITE_INSERT, SQ_SITE_UPDATE, err);
   FAIL_NULL(s, err);
   rd_sqlite_bind_text(s, 1, x->code);
@@ -162,7 +157,7 @@ enum rd_status
 rd_sqlite_tx_category_save(struct rd_tx *tx, struct rd_category *x,
                            struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = save_stmt(c, x->id, SQ_CATEGORY_INSERT, SQ_CATEGORY_UPDATE,
                               err);
   FAIL_NULL(s, err);
@@ -179,7 +174,7 @@ enum rd_status
 rd_sqlite_tx_category_get(struct rd_tx *tx, int64_t id, struct rd_arena *a,
                           struct rd_category *out, struct rd_error *err)
 {
-  return rd_sqlite_one(conn_of(tx), SQ_CATEGORY_GET, id, NULL, category_row, a,
+  return rd_sqlite_one(rd_sqlite_tx_conn(tx), SQ_CATEGORY_GET, id, NULL, category_row, a,
                        out, "category", err);
 }
 
@@ -225,7 +220,7 @@ enum rd_status
 rd_sqlite_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                        struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   const char *role = rd_role_name(u->role);
 
@@ -359,7 +354,7 @@ enum rd_status
 rd_sqlite_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
                          struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   struct rd_arena *a;
   sqlite3_stmt *s;
   enum rd_status rc;
@@ -427,7 +422,7 @@ enum rd_status
 rd_sqlite_tx_session_put(struct rd_tx *tx, const struct rd_session *x,
                          struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = rd_sqlite_stmt(c, SQ_SESSION_PUT, err);
   int src;
 
@@ -446,7 +441,7 @@ enum rd_status
 rd_sqlite_tx_session_delete(struct rd_tx *tx, const char *token_sha256,
                             struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = rd_sqlite_stmt(c, SQ_SESSION_DELETE, err);
   int src;
 
@@ -460,7 +455,7 @@ rd_sqlite_tx_session_delete(struct rd_tx *tx, const char *token_sha256,
 enum rd_status
 rd_sqlite_tx_session_purge(struct rd_tx *tx, int64_t now, struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = rd_sqlite_stmt(c, SQ_SESSION_PURGE, err);
   int src;
 
@@ -499,7 +494,7 @@ enum rd_status
 rd_sqlite_tx_token_save(struct rd_tx *tx, struct rd_api_token *t,
                         struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = save_stmt(c, t->id, SQ_TOKEN_INSERT, SQ_TOKEN_UPDATE, err);
 
   FAIL_NULL(s, err);
@@ -539,7 +534,7 @@ enum rd_status
 rd_sqlite_tx_setting_put(struct rd_tx *tx, const char *key, const char *value,
                          struct rd_error *err)
 {
-  struct rd_sqlite_conn *c = conn_of(tx);
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s = rd_sqlite_stmt(c, SQ_SETTING_PUT, err);
   int src;
 

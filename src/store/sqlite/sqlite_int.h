@@ -51,6 +51,10 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_USER_LIST)                                                       \
   X(SQ_POLICY_INSERT) X(SQ_POLICY_UPDATE) X(SQ_POLICY_GET)              \
   X(SQ_POLICY_LIST)                                                     \
+  X(SQ_CALENDAR_INSERT) X(SQ_CALENDAR_UPDATE) X(SQ_CALENDAR_GET)        \
+  X(SQ_CALENDAR_LIST) X(SQ_CALENDAR_HOURS_CLEAR) X(SQ_CALENDAR_HOURS_ADD)\
+  X(SQ_CALENDAR_HOURS_GET) X(SQ_CALENDAR_DATES_CLEAR)                   \
+  X(SQ_CALENDAR_DATES_ADD) X(SQ_CALENDAR_DATES_GET)                     \
   X(SQ_SESSION_PUT) X(SQ_SESSION_GET) X(SQ_SESSION_DELETE)              \
   X(SQ_SESSION_PURGE)                                                   \
   X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
@@ -172,6 +176,13 @@ struct rd_sqlite {
   int readers_open, readers_max;
 };
 
+/* The writer connection a transaction runs on. */
+static inline struct rd_sqlite_conn *
+rd_sqlite_tx_conn(struct rd_tx *tx)
+{
+  return tx->impl;
+}
+
 /* ---- connections (conn.c) ------------------------------------------------ */
 
 /* Opens a connection to path with the backend's PRAGMAs and tokenizer.
@@ -273,6 +284,18 @@ enum rd_status rd_sqlite_search_wait(struct rd_sqlite *s,
                                      struct rd_error *err);
 
 /* ---- backend entries (one file per area) ---------------------------------- */
+
+/* calendars.c */
+enum rd_status rd_sqlite_tx_calendar_save(struct rd_tx *tx,
+                                          struct rd_calendar *c, int64_t now,
+                                          struct rd_error *err);
+enum rd_status rd_sqlite_calendar_get(struct rd_store *st, int64_t id,
+                                      struct rd_arena *a,
+                                      struct rd_calendar *out,
+                                      struct rd_error *err);
+enum rd_status rd_sqlite_calendar_list(struct rd_store *st, struct rd_arena *a,
+                                       struct rd_calendar **out, size_t *n,
+                                       struct rd_error *err);
 
 /* backend.c */
 enum rd_status rd_sqlite_open(struct rd_store *st, const char *uri,

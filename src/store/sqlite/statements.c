@@ -216,6 +216,28 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     "SELECT id, user_id, name, token_sha256, created_at, expires_at, revoked"
     " FROM api_tokens WHERE user_id = ? ORDER BY id",
 
+  [SQ_CALENDAR_INSERT] =
+    "INSERT INTO calendars (name, timezone, version, updated_at)"
+    " VALUES (?1, ?2, 1, ?3)",
+  [SQ_CALENDAR_UPDATE] =
+    "UPDATE calendars SET name = ?1, timezone = ?2, version = version + 1,"
+    " updated_at = ?3 WHERE id = ?4 RETURNING version",
+  [SQ_CALENDAR_GET] =
+    "SELECT id, name, timezone, version FROM calendars WHERE id = ?",
+  [SQ_CALENDAR_LIST] = "SELECT id FROM calendars ORDER BY id",
+  [SQ_CALENDAR_HOURS_CLEAR] = "DELETE FROM calendar_hours WHERE calendar_id = ?",
+  [SQ_CALENDAR_HOURS_ADD] =
+    "INSERT INTO calendar_hours (calendar_id, day, seq, start_min, end_min)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [SQ_CALENDAR_HOURS_GET] =
+    "SELECT day, start_min, end_min FROM calendar_hours WHERE calendar_id = ?"
+    " ORDER BY day, seq",
+  [SQ_CALENDAR_DATES_CLEAR] = "DELETE FROM calendar_dates WHERE calendar_id = ?",
+  [SQ_CALENDAR_DATES_ADD] =
+    "INSERT INTO calendar_dates (calendar_id, date, kind) VALUES (?1, ?2, ?3)",
+  [SQ_CALENDAR_DATES_GET] =
+    "SELECT date, kind FROM calendar_dates WHERE calendar_id = ? ORDER BY date",
+
   [SQ_SETTING_PUT] =
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
