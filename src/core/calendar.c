@@ -241,10 +241,9 @@ out_of_reach(struct rd_error *err)
                       RD_CALENDAR_SEARCH_DAYS);
 }
 
-/* The instant `seconds` of working time after from. */
-static enum rd_status
-add_working(const struct rd_calendar *cal, int64_t from, int64_t seconds,
-            int64_t *due, struct rd_error *err)
+enum rd_status
+rd_calendar_add(const struct rd_calendar *cal, int64_t from, int64_t seconds,
+                int64_t *due, struct rd_error *err)
 {
   int64_t date = rd_time_local_date(from, cal->timezone);
   int64_t s[RD_DAY_INTERVALS_MAX], e[RD_DAY_INTERVALS_MAX];
@@ -284,15 +283,25 @@ rd_calendar_due(const struct rd_calendar *cal, int64_t from,
       return rd_error_set(err, RD_E_INVALID, "timezone", "unknown time zone");
     return RD_OK;
   }
-  case RD_TARGET_MINUTES: seconds = target->n * 60; break;
-  case RD_TARGET_HOURS:   seconds = target->n * 3600; break;
-  case RD_TARGET_DAYS:    seconds = target->n * rd_calendar_day_seconds(cal); break;
   default:
-    return rd_error_set(err, RD_E_INVALID, "target", "unknown unit");
+    break;
   }
+  seconds = rd_target_working_seconds(cal, target);
   if (seconds <= 0)
     return out_of_reach(err);
-  return add_working(cal, from, seconds, due, err);
+  return rd_calendar_add(cal, from, seconds, due, err);
+}
+
+int64_t
+rd_target_working_seconds(const struct rd_calendar *cal,
+                          const struct rd_target *t)
+{
+  switch (t->unit) {
+  case RD_TARGET_MINUTES: return t->n * 60;
+  case RD_TARGET_HOURS:   return t->n * 3600;
+  case RD_TARGET_DAYS:    return t->n * rd_calendar_day_seconds(cal);
+  default:                return 0;
+  }
 }
 
 int64_t

@@ -101,6 +101,17 @@ enum rd_status rd_calendar_due(const struct rd_calendar *cal, int64_t from,
                                const struct rd_target *target, int64_t *due,
                                struct rd_error *err);
 
+/* The instant `seconds` (> 0) of working time after from; as
+ * rd_calendar_due for a working target. */
+enum rd_status rd_calendar_add(const struct rd_calendar *cal, int64_t from,
+                               int64_t seconds, int64_t *out,
+                               struct rd_error *err);
+
+/* Working seconds a working target stands for on cal (minutes, hours, or
+ * days of rd_calendar_day_seconds); 0 for calendar days. */
+int64_t rd_target_working_seconds(const struct rd_calendar *cal,
+                                  const struct rd_target *t);
+
 /* Working seconds in [from, to); 0 when to <= from. */
 int64_t rd_calendar_elapsed(const struct rd_calendar *cal, int64_t from,
                             int64_t to);

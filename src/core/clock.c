@@ -1,0 +1,255 @@
+/* core/clock.c - SLA clock definitions and runs. */
+#include "core/clock.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const state_names[] = {
+#define RD_X(c, n) n,
+  RD_CLOCK_STATE_TABLE(RD_X)
+#undef RD_X
+};
+
+const char *
+rd_clock_state_name(enum rd_clock_state s)
+{
+  return s >= 0 && s < RD_CLOCK_STATE_COUNT ? state_names[s] : "unknown";
+}
+
+bool
+rd_clock_state_parse(const char *name, enum rd_clock_state *out)
+{
+  for (int i = 0; name && i < RD_CLOCK_STATE_COUNT; i++)
+    if (strcmp(name, state_names[i]) == 0) {
+      *out = (enum rd_clock_state)i;
+      return true;
+    }
+  return false;
+}
+
+rd_event_mask
+rd_event_parse(const char *name)
+{
+  enum rd_state s;
+  enum rd_action_kind a;
+  if (rd_state_parse(name, &s))
+    return RD_EV_STATE(s);
+  if (rd_action_parse(name, &a))
+    return RD_EV_ACTION(a);
+  return 0;
+}
+
+enum rd_status
+rd_clock_def_validate(const struct rd_clock_def *d, const char *prefix,
+                      struct rd_error *err)
+{
+  char field[64];
+  size_t n = strlen(d->name);
+
+  snprintf(field, sizeof field, "%s.name", prefix);
+  if (n == 0)
+    return rd_error_set(err, RD_E_INVALID, field, "%s is required", field);
+  for (size_t i = 0; i < n; i++) {
+    char c = d->name[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s must be 1 to %d of a-z, 0-9 and _", field,
+                          RD_CLOCK_NAME_MAX);
+  }
+  snprintf(field, sizeof field, "%s.start", prefix);
+  if (d->start == 0)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must name a state or an action", field);
+  snprintf(field, sizeof field, "%s.stop", prefix);
+  if (d->stop == 0)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must name a state or an action", field);
+  if (d->start & d->stop)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s names an event that also starts the clock", field);
+  snprintf(field, sizeof field, "%s.warn_at", prefix);
+  if (d->warn_at < 0 || d->warn_at >= 1)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must be a fraction of the target, above 0 and below 1",
+                        field);
+  if (d->has_window && d->target.unit != d->opens_after.unit &&
+      (d->target.unit == RD_TARGET_CALENDAR_DAYS ||
+       d->opens_after.unit == RD_TARGET_CALENDAR_DAYS)) {
+    snprintf(field, sizeof field, "%s.opens_after", prefix);
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s and target must both be calendar days, or both "
+                        "working time", field);
+  }
+  return RD_OK;
+}
+
+bool
+rd_clock_open(const struct rd_clock *c)
+{
+  return c->state == RD_CLOCK_RUNNING || c->state == RD_CLOCK_PAUSED;
+}
+
+/* No calendar: working time is all time, in UTC. */
+static const struct rd_calendar *
+round_the_clock(void)
+{
+  static struct rd_calendar cal;
+  static bool ready;
+  if (!ready) { /* idempotent: every thread writes the same values */
+    cal.name = "24x7";
+    cal.timezone = "UTC";
+    for (int d = 0; d < 7; d++) {
+      cal.week[d].n = 1;
+      cal.week[d].iv[0].start_min = 0;
+      cal.week[d].iv[0].end_min = 1440;
+    }
+    ready = true;
+  }
+  return &cal;
+}
+
+/* The open run of clock name among runs, or NULL. */
+static const struct rd_clock *
+open_run(const struct rd_clock *runs, size_t n, const char *name, int *last_run)
+{
+  const struct rd_clock *open = NULL;
+  *last_run = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(runs[i].name, name) != 0)
+      continue;
+    if (runs[i].run > *last_run)
+      *last_run = runs[i].run;
+    if (rd_clock_open(&runs[i]))
+      open = &runs[i];
+  }
+  return open;
+}
+
+static enum rd_status
+start_run(const struct rd_clock_def *d, int64_t policy_id,
+          const struct rd_calendar *cal, int64_t calendar_id, int64_t from,
+          int run, const struct rd_clock_event *ev, struct rd_clock *out,
+          struct rd_error *err)
+{
+  enum rd_status rc;
+
+  memset(out, 0, sizeof *out);
+  out->name = d->name;
+  out->run = run;
+  out->policy_id = policy_id;
+  out->calendar_id = calendar_id;
+  out->state = RD_CLOCK_RUNNING;
+  out->started_at = from;
+  out->department_id = ev->department_id;
+  if ((rc = rd_calendar_due(cal, from, &d->target, &out->due_at, err)))
+    return rc;
+  if (d->has_window &&
+      (rc = rd_calendar_due(cal, from, &d->opens_after, &out->opens_at, err)))
+    return rc;
+  if (d->warn_at > 0) {
+    if (d->target.unit == RD_TARGET_CALENDAR_DAYS) {
+      out->warn_at = from + (int64_t)((double)(out->due_at - from) * d->warn_at);
+    } else {
+      int64_t s = (int64_t)((double)rd_target_working_seconds(cal, &d->target) *
+                            d->warn_at);
+      if (s > 0 && (rc = rd_calendar_add(cal, from, s, &out->warn_at, err)))
+        return rc;
+    }
+  }
+  return RD_OK;
+}
+
+static void
+stop_run(const struct rd_clock *open, enum rd_clock_state how,
+         const struct rd_clock_event *ev, struct rd_clock_changes *out)
+{
+  struct rd_clock *s = &out->stopped[out->n_stopped++];
+  *s = *open;
+  /* Past its due time a run was missed, however it ends. */
+  if (ev->at > open->due_at)
+    how = RD_CLOCK_BREACHED;
+  s->state = how;
+  s->stopped_at = ev->at;
+  /* A breach belongs to whoever had the complaint when it happened; a
+   * breach found only now keeps the department the run already names. */
+  if (how != RD_CLOCK_BREACHED || s->department_id == 0)
+    s->department_id = ev->department_id;
+}
+
+enum rd_status
+rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
+               int64_t policy_id, const struct rd_calendar *cal,
+               const struct rd_clock *runs, size_t n_runs,
+               const struct rd_clock_event *ev, int64_t start_from,
+               struct rd_clock_changes *out, struct rd_error *err)
+{
+  rd_event_mask happened = RD_EV_STATE(ev->to);
+  bool cancel = ev->to == RD_STATE_WITHDRAWN || ev->to == RD_STATE_MERGED;
+  int64_t calendar_id = cal ? cal->id : 0;
+  enum rd_status rc;
+
+  memset(out, 0, sizeof *out);
+  if (cal == NULL)
+    cal = round_the_clock();
+  if (ev->action >= 0)
+    happened |= RD_EV_ACTION(ev->action);
+
+  /* Withdrawn or merged: nothing was met or missed, the question went away. */
+  if (cancel) {
+    for (size_t i = 0; i < n_runs; i++)
+      if (rd_clock_open(&runs[i]) && out->n_stopped < 2 * RD_CLOCKS_MAX)
+        stop_run(&runs[i], RD_CLOCK_CANCELLED, ev, out);
+    return RD_OK;
+  }
+
+  for (size_t k = 0; k < n_defs; k++) {
+    const struct rd_clock_def *d = &defs[k];
+    int last = 0;
+    const struct rd_clock *open = open_run(runs, n_runs, d->name, &last);
+    bool starts = (d->start & happened) != 0;
+
+    if (open && (d->stop & happened)) {
+      stop_run(open, RD_CLOCK_MET, ev, out);
+      open = NULL;
+    } else if (open && (d->restart & happened)) {
+      stop_run(open, RD_CLOCK_MET, ev, out);
+      open = NULL;
+      starts = true;
+    } else if (open && !rd_state_is_open(ev->to)) {
+      /* Closed before the clock's own stop (an invalid complaint never
+       * reaches "assigned"): the question went away, unless already late. */
+      stop_run(open, RD_CLOCK_CANCELLED, ev, out);
+      open = NULL;
+      starts = false;
+    }
+    if (open || !starts || !rd_state_is_open(ev->to))
+      continue;
+    if ((rc = start_run(d, policy_id, cal, calendar_id,
+                        ev->from < 0 ? start_from : ev->at, last + 1, ev,
+                        &out->started[out->n_started], err)))
+      return rc;
+    out->n_started++;
+  }
+  return RD_OK;
+}
+
+int64_t
+rd_clock_remaining(const struct rd_clock *c, const struct rd_calendar *cal,
+                   int64_t now)
+{
+  if (!rd_clock_open(c))
+    return 0;
+  if (cal == NULL)
+    cal = round_the_clock();
+  if (now <= c->due_at)
+    return rd_calendar_elapsed(cal, now, c->due_at);
+  return -rd_calendar_elapsed(cal, c->due_at, now);
+}
+
+enum rd_clock_state
+rd_clock_state_at(const struct rd_clock *c, int64_t now)
+{
+  if (c->state == RD_CLOCK_RUNNING && now > c->due_at)
+    return RD_CLOCK_BREACHED;
+  return c->state;
+}

@@ -1,0 +1,134 @@
+/* core/clock.h - SLA clocks: what an SLA policy's clocks are, and what a
+ * workflow step does to a complaint's running clocks.
+ *
+ * A clock definition (one entry of a policy's "clocks") names the events
+ * that start and stop it: an event is a state entered ("assigned",
+ * "resolved") or an action taken ("progress", "explain"). A clock counts a
+ * target of working time on a calendar (core/calendar.h); "restart_on"
+ * makes it recurring (each such action ends the run and starts the next:
+ * a progress report every 3 working days); "opens_after" gives it a window
+ * (a follow-up visit between day 5 and day 7).
+ *
+ * Each start makes a new run of the clock (a reopened complaint runs its
+ * clocks again); a run ends met (stopped by its due time), breached
+ * (stopped, or still running, after it) or cancelled (the complaint was
+ * withdrawn or merged). Pure: the service loads the runs, calls
+ * rd_clocks_step and writes what it returns.
+ */
+#ifndef RD_CORE_CLOCK_H
+#define RD_CORE_CLOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/action.h"
+#include "core/calendar.h"
+#include "core/complaint.h"
+
+enum {
+  RD_CLOCKS_MAX = 16,        /* clocks per policy */
+  RD_CLOCK_NAME_MAX = 32
+};
+
+/* An event bit: states first, then actions. */
+typedef uint32_t rd_event_mask;
+#define RD_EV_STATE(s)  ((rd_event_mask)1u << (s))
+#define RD_EV_ACTION(a) ((rd_event_mask)1u << (RD_STATE_COUNT + (a)))
+
+struct rd_clock_def {
+  char name[RD_CLOCK_NAME_MAX + 1];
+  rd_event_mask start, stop, restart;
+  struct rd_target target;
+  double warn_at;             /* fraction of the target, 0 = no warning */
+  bool has_window;
+  struct rd_target opens_after;
+};
+
+/* Parses one event name (a state or an action) into its bit; 0 if unknown. */
+rd_event_mask rd_event_parse(const char *name);
+
+/* Checks one definition; names the field under prefix ("clocks[2].stop"). */
+enum rd_status rd_clock_def_validate(const struct rd_clock_def *d,
+                                     const char *prefix, struct rd_error *err);
+
+#define RD_CLOCK_STATE_TABLE(X)           \
+  X(RD_CLOCK_RUNNING,   "running")        \
+  X(RD_CLOCK_PAUSED,    "paused")         \
+  X(RD_CLOCK_MET,       "met")            \
+  X(RD_CLOCK_BREACHED,  "breached")       \
+  X(RD_CLOCK_CANCELLED, "cancelled")
+
+enum rd_clock_state {
+#define RD_X(c, n) c,
+  RD_CLOCK_STATE_TABLE(RD_X)
+#undef RD_X
+  RD_CLOCK_STATE_COUNT
+};
+
+const char *rd_clock_state_name(enum rd_clock_state s);
+bool rd_clock_state_parse(const char *name, enum rd_clock_state *out);
+
+/* One run of a clock on a complaint. */
+struct rd_clock {
+  int64_t id;
+  int64_t complaint_id;
+  const char *name;
+  int run;                    /* 1, 2, ... per (complaint, name) */
+  int64_t policy_id;          /* 0 = none */
+  int64_t calendar_id;        /* 0 = round the clock */
+  enum rd_clock_state state;
+  int64_t started_at;         /* counting began (received_at at registration) */
+  int64_t due_at;
+  int64_t opens_at;           /* 0 = no window */
+  int64_t warn_at;            /* 0 = no warning */
+  int64_t stopped_at;         /* 0 while running */
+  int64_t department_id;      /* responsible when it stopped or was breached */
+};
+
+/* Whether a run is still counting (running or paused). */
+bool rd_clock_open(const struct rd_clock *c);
+
+/* What happened: the complaint went from `from` to `to` by `action` (or was
+ * registered: from = -1, action = -1) at `at`. */
+struct rd_clock_event {
+  int from;                   /* an rd_state, or -1 at registration */
+  enum rd_state to;
+  int action;                 /* an rd_action_kind, or -1 at registration */
+  int64_t at;
+  int64_t department_id;      /* responsible after the step */
+};
+
+/* The changes a step makes: runs to update (stopped) and runs to insert
+ * (started). Arrays of at most 2 * RD_CLOCKS_MAX. */
+struct rd_clock_changes {
+  size_t n_stopped;
+  struct rd_clock stopped[2 * RD_CLOCKS_MAX];
+  size_t n_started;
+  struct rd_clock started[2 * RD_CLOCKS_MAX];
+};
+
+/* Applies ev to the runs of one complaint: stops the open runs ev stops
+ * (met, or breached when ev comes after their due time), cancels every open
+ * run when the complaint leaves the open states other than by closing,
+ * restarts recurring ones, and starts each clock ev starts that has no
+ * open run. New runs count from start_from (the complaint's received_at at
+ * registration, ev->at otherwise) on cal (NULL: round the clock).
+ * RD_E_INVALID when a target cannot be reached on cal. */
+enum rd_status rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
+                              int64_t policy_id, const struct rd_calendar *cal,
+                              const struct rd_clock *runs, size_t n_runs,
+                              const struct rd_clock_event *ev,
+                              int64_t start_from,
+                              struct rd_clock_changes *out,
+                              struct rd_error *err);
+
+/* Working seconds left until c's due time at now on cal (negative: late by
+ * that much); 0 for a stopped run. */
+int64_t rd_clock_remaining(const struct rd_clock *c,
+                           const struct rd_calendar *cal, int64_t now);
+
+/* The state to show at now: a running run past its due time shows breached. */
+enum rd_clock_state rd_clock_state_at(const struct rd_clock *c, int64_t now);
+
+#endif

@@ -1,0 +1,284 @@
+/* Unit tests of core/clock: clock definitions, and what registration and
+ * each workflow step do to a complaint's clock runs on an office calendar
+ * (Monday to Friday 09:00-12:00, 13:30-18:00, Asia/Shanghai). */
+#include "../../testing.h"
+
+#include <string.h>
+
+#include "core/clock.h"
+#include "util/time.h"
+
+static struct rd_calendar
+office(void)
+{
+  struct rd_calendar c = { .id = 7, .name = "office", .timezone = "Asia/Shanghai" };
+  for (int d = 0; d < 5; d++)
+    c.week[d] = (struct rd_day_hours){ 2, { { 540, 720 }, { 810, 1080 } } };
+  return c;
+}
+
+static int64_t
+at(const char *text)
+{
+  struct rd_error err = {0};
+  int64_t t = 0;
+  assert_int_equal(rd_time_parse(text, &t, "t", &err), RD_OK);
+  return t;
+}
+
+static void
+expect_time(int64_t t, const char *want)
+{
+  char got[RD_TIME_TEXT_MAX];
+  rd_time_format(t, "Asia/Shanghai", got);
+  if (strcmp(got, want) != 0)
+    fail_msg("got %s, want %s", got, want);
+}
+
+static struct rd_clock_def
+def(const char *name, const char *start, const char *stop, const char *target)
+{
+  struct rd_clock_def d = {0};
+  struct rd_error err = {0};
+  snprintf(d.name, sizeof d.name, "%s", name);
+  d.start = rd_event_parse(start);
+  d.stop = rd_event_parse(stop);
+  assert_int_equal(rd_target_parse(target, &d.target, "target", &err), RD_OK);
+  return d;
+}
+
+/* The seeds' clocks: forward in 30 working minutes, first contact in 2
+ * working hours, resolve in 3 working days (warned at 80%), a progress
+ * report every 3 working days, a follow-up window from day 5 to day 7. */
+static size_t
+seed_defs(struct rd_clock_def *d)
+{
+  struct rd_error err = {0};
+  d[0] = def("forward", "registered", "assigned", "30m");
+  d[1] = def("first_contact", "assigned", "in_progress", "2h");
+  d[2] = def("resolve", "registered", "resolved", "3d");
+  d[2].warn_at = 0.8;
+  d[3] = def("progress", "assigned", "resolved", "3d");
+  d[3].restart = rd_event_parse("progress");
+  d[4] = def("follow_up", "resolved", "closed", "7cd");
+  d[4].has_window = true;
+  assert_int_equal(rd_target_parse("5cd", &d[4].opens_after, "x", &err), RD_OK);
+  for (size_t i = 0; i < 5; i++)
+    assert_int_equal(rd_clock_def_validate(&d[i], "clocks[0]", &err), RD_OK);
+  return 5;
+}
+
+/* Applies a step to runs (in place: stopped ones replaced, started appended). */
+static void
+step(struct rd_clock *runs, size_t *n, const struct rd_calendar *cal, int from,
+     enum rd_state to, int action, const char *when, int64_t start_from)
+{
+  static struct rd_clock_def defs[RD_CLOCKS_MAX]; /* runs point at the names */
+  size_t nd = seed_defs(defs);
+  static struct rd_clock_changes ch;
+  struct rd_error err = {0};
+  struct rd_clock_event ev = { from, to, action, at(when), 3 };
+
+  assert_int_equal(rd_clocks_step(defs, nd, 11, cal, runs, *n, &ev, start_from,
+                                  &ch, &err), RD_OK);
+  for (size_t i = 0; i < ch.n_stopped; i++)
+    for (size_t j = 0; j < *n; j++)
+      if (strcmp(runs[j].name, ch.stopped[i].name) == 0 &&
+          runs[j].run == ch.stopped[i].run)
+        runs[j] = ch.stopped[i];
+  for (size_t i = 0; i < ch.n_started; i++)
+    runs[(*n)++] = ch.started[i];
+}
+
+static const struct rd_clock *
+find(const struct rd_clock *runs, size_t n, const char *name, int run)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(runs[i].name, name) == 0 && runs[i].run == run)
+      return &runs[i];
+  fail_msg("no run %d of %s", run, name);
+  return NULL;
+}
+
+static void
+test_events_and_definitions(void **state)
+{
+  (void)state;
+  struct rd_error err = {0};
+  struct rd_clock_def d = def("forward", "registered", "assigned", "30m");
+
+  assert_int_equal(rd_event_parse("assigned"), RD_EV_STATE(RD_STATE_ASSIGNED));
+  assert_int_equal(rd_event_parse("progress"), RD_EV_ACTION(RD_ACT_PROGRESS));
+  assert_int_equal(rd_event_parse("explain"), RD_EV_ACTION(RD_ACT_EXPLAIN));
+  assert_int_equal(rd_event_parse("nonsense"), 0);
+  assert_int_equal(rd_event_parse(""), 0);
+
+  assert_int_equal(rd_clock_def_validate(&d, "clocks[0]", &err), RD_OK);
+  d.name[0] = 'F';
+  assert_int_equal(rd_clock_def_validate(&d, "clocks[0]", &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clocks[0].name");
+  d = def("forward", "registered", "assigned", "30m");
+  d.stop = 0;
+  assert_int_equal(rd_clock_def_validate(&d, "clocks[3]", &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clocks[3].stop");
+  d = def("loop", "assigned", "assigned", "30m");
+  assert_int_equal(rd_clock_def_validate(&d, "clocks[1]", &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clocks[1].stop");
+  d = def("forward", "registered", "assigned", "30m");
+  d.warn_at = 1.0;
+  assert_int_equal(rd_clock_def_validate(&d, "clocks[0]", &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clocks[0].warn_at");
+}
+
+static void
+test_registration_friday_evening(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_clock runs[32];
+  size_t n = 0;
+
+  /* Received by phone Friday 17:50, typed in at 18:05: the clocks count
+   * from when the customer complained. */
+  step(runs, &n, &cal, -1, RD_STATE_REGISTERED, -1, "2026-11-20T18:05:00+08:00",
+       at("2026-11-20T17:50:00+08:00"));
+  assert_int_equal(n, 2); /* forward and resolve; the others wait for their start */
+  const struct rd_clock *fw = find(runs, n, "forward", 1);
+  expect_time(fw->started_at, "2026-11-20T17:50:00+08:00");
+  expect_time(fw->due_at, "2026-11-23T09:20:00+08:00");
+  assert_int_equal(fw->state, RD_CLOCK_RUNNING);
+  assert_int_equal(fw->policy_id, 11);
+  assert_int_equal(fw->calendar_id, 7);
+  assert_int_equal(fw->warn_at, 0);
+  const struct rd_clock *rs = find(runs, n, "resolve", 1);
+  expect_time(rs->due_at, "2026-11-25T17:50:00+08:00");  /* 22.5 working hours */
+  expect_time(rs->warn_at, "2026-11-25T11:50:00+08:00"); /* 18 of them */
+
+  /* Remaining working time and the state shown as time passes. */
+  assert_int_equal(rd_clock_remaining(fw, &cal, at("2026-11-20T17:55:00+08:00")), 1500);
+  assert_int_equal(rd_clock_remaining(fw, &cal, at("2026-11-22T12:00:00+08:00")), 1200);
+  assert_int_equal(rd_clock_state_at(fw, at("2026-11-23T09:20:00+08:00")), RD_CLOCK_RUNNING);
+  assert_int_equal(rd_clock_state_at(fw, at("2026-11-23T09:20:01+08:00")), RD_CLOCK_BREACHED);
+  assert_int_equal(rd_clock_remaining(fw, &cal, at("2026-11-23T09:30:00+08:00")), -600);
+}
+
+static void
+test_met_and_breached(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_clock runs[32];
+  size_t n = 0;
+
+  step(runs, &n, &cal, -1, RD_STATE_REGISTERED, -1, "2026-11-20T17:50:00+08:00",
+       at("2026-11-20T17:50:00+08:00"));
+  /* Assigned Monday 09:10: forwarded in time; first contact starts. */
+  step(runs, &n, &cal, RD_STATE_REGISTERED, RD_STATE_ASSIGNED, RD_ACT_TRIAGE,
+       "2026-11-23T09:10:00+08:00", 0);
+  const struct rd_clock *fw = find(runs, n, "forward", 1);
+  assert_int_equal(fw->state, RD_CLOCK_MET);
+  expect_time(fw->stopped_at, "2026-11-23T09:10:00+08:00");
+  assert_int_equal(fw->department_id, 3);
+  const struct rd_clock *fc = find(runs, n, "first_contact", 1);
+  expect_time(fc->due_at, "2026-11-23T11:10:00+08:00");
+  find(runs, n, "progress", 1);
+  /* Contacted at 11:30: 20 minutes late. */
+  step(runs, &n, &cal, RD_STATE_ASSIGNED, RD_STATE_IN_PROGRESS, RD_ACT_CONTACT,
+       "2026-11-23T11:30:00+08:00", 0);
+  assert_int_equal(find(runs, n, "first_contact", 1)->state, RD_CLOCK_BREACHED);
+  assert_int_equal(find(runs, n, "resolve", 1)->state, RD_CLOCK_RUNNING);
+}
+
+static void
+test_recurring_progress_and_window(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_clock runs[32];
+  size_t n = 0;
+
+  step(runs, &n, &cal, -1, RD_STATE_REGISTERED, -1, "2026-11-23T09:00:00+08:00",
+       at("2026-11-23T09:00:00+08:00"));
+  step(runs, &n, &cal, RD_STATE_REGISTERED, RD_STATE_ASSIGNED, RD_ACT_TRIAGE,
+       "2026-11-23T10:00:00+08:00", 0);
+  expect_time(find(runs, n, "progress", 1)->due_at, "2026-11-26T10:00:00+08:00");
+  /* A progress report on Wednesday ends run 1 and starts run 2. */
+  step(runs, &n, &cal, RD_STATE_IN_PROGRESS, RD_STATE_IN_PROGRESS, RD_ACT_PROGRESS,
+       "2026-11-25T15:00:00+08:00", 0);
+  assert_int_equal(find(runs, n, "progress", 1)->state, RD_CLOCK_MET);
+  const struct rd_clock *p2 = find(runs, n, "progress", 2);
+  assert_int_equal(p2->state, RD_CLOCK_RUNNING);
+  expect_time(p2->due_at, "2026-11-30T15:00:00+08:00");
+  /* Resolved: resolve and progress stop; the follow-up window opens on day
+   * 5 and closes on day 7 (calendar days). */
+  step(runs, &n, &cal, RD_STATE_EXECUTING, RD_STATE_RESOLVED, RD_ACT_RESOLVE,
+       "2026-11-26T16:00:00+08:00", 0);
+  assert_int_equal(find(runs, n, "progress", 2)->state, RD_CLOCK_MET);
+  /* 3 working days from Monday 09:00 ended Wednesday 18:00: a day late */
+  assert_int_equal(find(runs, n, "resolve", 1)->state, RD_CLOCK_BREACHED);
+  const struct rd_clock *fu = find(runs, n, "follow_up", 1);
+  expect_time(fu->opens_at, "2026-12-01T16:00:00+08:00");
+  expect_time(fu->due_at, "2026-12-03T16:00:00+08:00");
+  step(runs, &n, &cal, RD_STATE_RESOLVED, RD_STATE_CLOSED, RD_ACT_FOLLOW_UP,
+       "2026-12-02T10:00:00+08:00", 0);
+  assert_int_equal(find(runs, n, "follow_up", 1)->state, RD_CLOCK_MET);
+  for (size_t i = 0; i < n; i++)
+    assert_false(rd_clock_open(&runs[i]));
+}
+
+static void
+test_withdrawn_and_closed_early(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_clock runs[32];
+  size_t n = 0;
+
+  step(runs, &n, &cal, -1, RD_STATE_REGISTERED, -1, "2026-11-23T09:00:00+08:00",
+       at("2026-11-23T09:00:00+08:00"));
+  /* Withdrawn at 10:00: forward (due 09:30) was already missed; resolve
+   * simply stops counting. */
+  step(runs, &n, &cal, RD_STATE_REGISTERED, RD_STATE_WITHDRAWN, RD_ACT_WITHDRAW,
+       "2026-11-23T10:00:00+08:00", 0);
+  assert_int_equal(find(runs, n, "forward", 1)->state, RD_CLOCK_BREACHED);
+  assert_int_equal(find(runs, n, "resolve", 1)->state, RD_CLOCK_CANCELLED);
+  assert_int_equal(n, 2);
+
+  /* Invalid: transferred and closed; forward never reaches "assigned". */
+  n = 0;
+  step(runs, &n, &cal, -1, RD_STATE_REGISTERED, -1, "2026-11-23T09:00:00+08:00",
+       at("2026-11-23T09:00:00+08:00"));
+  step(runs, &n, &cal, RD_STATE_REGISTERED, RD_STATE_TRANSFERRED, RD_ACT_TRIAGE,
+       "2026-11-23T09:10:00+08:00", 0);
+  assert_int_equal(find(runs, n, "forward", 1)->state, RD_CLOCK_RUNNING);
+  step(runs, &n, &cal, RD_STATE_TRANSFERRED, RD_STATE_CLOSED, RD_ACT_EXPLAIN,
+       "2026-11-23T09:20:00+08:00", 0);
+  assert_int_equal(find(runs, n, "forward", 1)->state, RD_CLOCK_CANCELLED);
+  assert_int_equal(find(runs, n, "resolve", 1)->state, RD_CLOCK_CANCELLED);
+}
+
+static void
+test_round_the_clock_without_calendar(void **state)
+{
+  (void)state;
+  struct rd_clock runs[32];
+  size_t n = 0;
+  step(runs, &n, NULL, -1, RD_STATE_REGISTERED, -1, "2026-11-21T23:00:00+08:00",
+       at("2026-11-21T23:00:00+08:00"));
+  const struct rd_clock *fw = find(runs, n, "forward", 1);
+  expect_time(fw->due_at, "2026-11-21T23:30:00+08:00");
+  assert_int_equal(fw->calendar_id, 0);
+  /* "3d" is three whole days */
+  expect_time(find(runs, n, "resolve", 1)->due_at, "2026-11-24T23:00:00+08:00");
+}
+
+static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_events_and_definitions),
+  cmocka_unit_test(test_registration_friday_evening),
+  cmocka_unit_test(test_met_and_breached),
+  cmocka_unit_test(test_recurring_progress_and_window),
+  cmocka_unit_test(test_withdrawn_and_closed_early),
+  cmocka_unit_test(test_round_the_clock_without_calendar),
+};
+
+RD_TEST_MAIN("core/clock", tests)
