@@ -32,7 +32,7 @@ static const struct rd_cli_option options[O_COUNT] = {
 
 const struct rd_cli_command rd_cli_cmd_init = {
   .path = "init",
-  .summary = "create a database: organisation, categories, SLA policy and the admin user",
+  .summary = "create a database: organisation, categories, business calendar, SLA policy and the admin user",
   .details = "Refuses a database that already has users. The administrator is 'admin'.\n"
              "With --demo the demo users share one password: the admin password when\n"
              "--admin-password-file is given, else a generated one printed once.",

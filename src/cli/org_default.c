@@ -12,6 +12,7 @@
 
 #include "core/org.h"
 #include "core/policy.h"
+#include "util/time.h"
 #include "service/service.h"
 
 static const struct { const char *code, *name; } departments[] = {
@@ -92,6 +93,35 @@ static const struct { const char *key, *parent, *name; } categories[] = {
 _Static_assert(sizeof departments / sizeof departments[0] <= RD_CLI_ORG_MAX, "org table");
 _Static_assert(sizeof sites / sizeof sites[0] <= RD_CLI_ORG_MAX, "org table");
 _Static_assert(sizeof categories / sizeof categories[0] <= RD_CLI_ORG_MAX, "org table");
+
+/* The default business calendar: Monday to Friday 09:00-12:00 and
+ * 13:30-18:00 in Beijing time, with the public holidays and make-up working
+ * days (调休) of the 国务院办公厅 notices for 2025 (2024-11-12) and 2026
+ * (2025-11-04). Administrators add later years with PUT /api/v1/calendars. */
+static const char *const cn_holidays[] = {
+  "2025-01-01",
+  "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-02-01",
+  "2025-02-02", "2025-02-03", "2025-02-04",
+  "2025-04-04", "2025-04-05", "2025-04-06",
+  "2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04", "2025-05-05",
+  "2025-05-31", "2025-06-01", "2025-06-02",
+  "2025-10-01", "2025-10-02", "2025-10-03", "2025-10-04", "2025-10-05",
+  "2025-10-06", "2025-10-07", "2025-10-08",
+  "2026-01-01", "2026-01-02", "2026-01-03",
+  "2026-02-15", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",
+  "2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23",
+  "2026-04-04", "2026-04-05", "2026-04-06",
+  "2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04", "2026-05-05",
+  "2026-06-19", "2026-06-20", "2026-06-21",
+  "2026-09-25", "2026-09-26", "2026-09-27",
+  "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05",
+  "2026-10-06", "2026-10-07",
+};
+static const char *const cn_workdays[] = {
+  "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
+  "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20",
+  "2026-10-10",
+};
 
 /* The clocks of API.md's example policy: 30 working minutes to forward, 2
  * working hours to first contact, 3 working days to resolve, and the
@@ -185,9 +215,34 @@ rd_cli_org_create(struct rd_service *svc, struct rd_cli_org *out,
     out->category_ids[i] = c.id;
   }
 
+  /* Dates listed in order, so the calendar needs no sorting. */
+  int32_t holidays[COUNT(cn_holidays)], workdays[COUNT(cn_workdays)];
+  const struct rd_day_hours office = { 2, { { 9 * 60, 12 * 60 }, { 13 * 60 + 30, 18 * 60 } } };
+  struct rd_calendar cal = {
+    .name = "标准工作日(中国大陆)",
+    .timezone = "Asia/Shanghai",
+    .workday_hours = office,
+    .holidays = holidays, .n_holidays = COUNT(cn_holidays),
+    .workdays = workdays, .n_workdays = COUNT(cn_workdays),
+  };
+  for (int d = 0; d < 5; d++)
+    cal.week[d] = office;
+  for (size_t i = 0; i < COUNT(cn_holidays) + COUNT(cn_workdays); i++) {
+    bool hol = i < COUNT(cn_holidays);
+    const char *text = hol ? cn_holidays[i] : cn_workdays[i - COUNT(cn_holidays)];
+    int64_t day;
+    if ((st = rd_date_parse(text, &day, hol ? "holidays" : "workdays", err)) != RD_OK)
+      return st;
+    (hol ? holidays : workdays)[hol ? i : i - COUNT(cn_holidays)] = (int32_t)day;
+  }
+  if ((st = rd_service_calendar_save(svc, sys, &cal, err)) != RD_OK)
+    return st;
+  out->calendar_id = cal.id;
+
   struct rd_sla_policy p = {
     .name = "默认投诉时限",
     .priority = 100,
+    .calendar_id = cal.id,
     .approval = {.always = false, .severity_at_least = 5,
                  .has_amount_over = true, .amount_over_fen = 500 * 100},
     .clocks_json = default_clocks,

@@ -23,11 +23,13 @@ struct rd_cli_org {
   int64_t department_ids[RD_CLI_ORG_MAX];
   int64_t site_ids[RD_CLI_ORG_MAX];
   int64_t category_ids[RD_CLI_ORG_MAX];
+  int64_t calendar_id;
   int64_t policy_id;
 };
 
-/* Creates departments, sites, the category tree (levels 1-3) and the default
- * SLA policy. Fails with the service's error (field named) on the first
+/* Creates departments, sites, the category tree (levels 1-3), the default
+ * business calendar (with the PRC 2025-2026 holidays) and the default SLA
+ * policy on it. Fails with the service's error (field named) on the first
  * refusal; what was created before stays. */
 enum rd_status rd_cli_org_create(struct rd_service *svc, struct rd_cli_org *out,
                                  struct rd_error *err);

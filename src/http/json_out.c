@@ -248,6 +248,30 @@ write_transfer(struct rd_buf *b, const struct rd_complaint *c)
 }
 
 void
+rd_json_clock(struct rd_buf *b, const struct rd_clock_view *cv)
+{
+  const struct rd_clock *r = &cv->run;
+  const char *tz = cv->timezone;
+  bool open = cv->state == RD_CLOCK_RUNNING || cv->state == RD_CLOCK_PAUSED ||
+              (cv->state == RD_CLOCK_BREACHED && rd_clock_open(r));
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "name"); rd_jw_string(b, r->name);
+  rd_jw_key(b, "run"); rd_jw_int(b, r->run);
+  rd_jw_key(b, "state"); rd_jw_string(b, rd_clock_state_name(cv->state));
+  rd_jw_key(b, "started_at"); rd_jw_time(b, r->started_at, tz);
+  rd_jw_key(b, "due_at"); rd_jw_time(b, r->due_at, tz);
+  rd_jw_key(b, "opens_at"); rd_jw_time(b, r->opens_at, tz);
+  rd_jw_key(b, "warn_at"); rd_jw_time(b, r->warn_at, tz);
+  rd_jw_key(b, "stopped_at"); rd_jw_time(b, r->stopped_at, tz);
+  rd_jw_key(b, "remaining_working_seconds");
+  if (open) rd_jw_int(b, cv->remaining); else rd_jw_null(b);
+  rd_jw_key(b, "policy_id"); rd_jw_id(b, r->policy_id);
+  rd_jw_key(b, "calendar_id"); rd_jw_id(b, r->calendar_id);
+  rd_jw_key(b, "department_id"); rd_jw_id(b, r->department_id);
+  rd_jw_end_object(b);
+}
+
+void
 rd_json_complaint(struct rd_buf *b, const struct rd_complaint_view *v,
                   const char *tz)
 {
@@ -299,8 +323,11 @@ rd_json_complaint(struct rd_buf *b, const struct rd_complaint_view *v,
   rd_jw_key(b, "closed_at"); rd_jw_time(b, c->closed_at, tz);
   rd_jw_key(b, "updated_at"); rd_jw_time(b, c->updated_at, tz);
   rd_jw_key(b, "due_at"); rd_jw_time(b, c->due_at, tz);
-  /* Clocks run from the working-time issue on; the key is there already. */
-  rd_jw_key(b, "clocks"); rd_jw_raw(b, "[]", "[]");
+  rd_jw_key(b, "clocks");
+  rd_jw_begin_array(b);
+  for (size_t i = 0; i < v->n_clocks; i++)
+    rd_json_clock(b, &v->clocks[i]);
+  rd_jw_end_array(b);
   rd_jw_key(b, "allowed_actions");
   rd_jw_begin_array(b);
   for (int k = 0; k < RD_ACT_COUNT; k++)

@@ -2,9 +2,10 @@
  *
  * The core decides what an action may do (core/workflow.c); this file adds
  * what needs the store: department scope, the version check, the referenced
- * department, assignee, category and merge target, and the approval rule
- * of the matching SLA policy. The change and its timeline event are written
- * in one transaction; any refusal returns before anything is written.
+ * department, assignee, category and merge target, the approval rule of
+ * the matching SLA policy, and the clocks the step starts and stops. The
+ * change, its timeline event and its clock runs are written in one
+ * transaction; any refusal returns before anything is written.
  */
 #include "service/service_int.h"
 
@@ -48,8 +49,7 @@ struct act_ctx {
   const struct rd_action *act;
   int expected_version;
   const char *body_json;
-  const struct rd_sla_policy *policies;
-  size_t n_policies;
+  const struct rd_sla_snapshot *sla;  /* policies (approval, clocks), calendars */
   int64_t now;
   struct rd_arena *a;
   /* A reference the action names that failed its check before the write;
@@ -129,7 +129,7 @@ act_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
   }
 
   const struct rd_approval_rule *rule =
-      rd_policy_approval(x->policies, x->n_policies, c);
+      rd_policy_approval(x->sla->policies, x->sla->n_policies, c);
   int from = (int)c->status;
   if ((rc = rd_workflow_apply(c, &act, x->who->role, rule, x->now, &t, err)))
     return rc;
@@ -150,7 +150,14 @@ act_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     .note = note_of(&act),
     .data_json = x->body_json && *x->body_json ? x->body_json : NULL,
   };
-  return rd_tx_event_append(tx, &ev, err);
+  if ((rc = rd_tx_event_append(tx, &ev, err)))
+    return rc;
+
+  struct rd_clock_event cev = {
+    .from = from, .to = c->status, .action = (int)act.kind, .at = x->now,
+    .department_id = c->department_id,
+  };
+  return rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err);
 }
 
 /* Checks, before the write, the department and assignee a triage or assign
@@ -217,23 +224,22 @@ rd_service_complaint_act(struct rd_service *svc, const struct rd_principal *who,
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
   if ((unsigned)act->kind >= RD_ACT_COUNT)
     return rd_error_set(err, RD_E_NOT_FOUND, "action", "unknown action");
-  /* Only a plan consults the approval rule; other actions skip the read. */
-  if (act->kind == RD_ACT_PROPOSE_PLAN) {
-    struct rd_sla_policy *p = NULL;
-    if ((rc = rd_store_policy_list(svc->store, a, &p, &x.n_policies, err)))
-      return rc;
-    x.policies = p;
-  }
   x.ref_rc = check_references(svc, &x);
   if (x.ref_rc != RD_OK && x.ref_rc != RD_E_INVALID) {
     *err = x.ref_err;
     return x.ref_rc;  /* the store failed: no point going on */
   }
-  if ((rc = rd_store_write(svc->store, act_tx, &x, err)))
+  struct rd_sla_snapshot *sla;
+  if ((rc = rd_svc_sla_acquire(svc, &sla, err)))
+    return rc;
+  x.sla = sla;
+  rc = rd_store_write(svc->store, act_tx, &x, err);
+  rd_svc_sla_release(svc, sla);
+  if (rc)
     return rc;
   /* The merge target resolved inside the transaction is the caller's too. */
   if (act->kind == RD_ACT_MERGE)
     act->into_id = x.c.merged_into;
   rd_svc_view(who, &x.c, a, out);
-  return RD_OK;
+  return rd_svc_views_clocks(svc, out, 1, a, err);
 }

@@ -28,9 +28,11 @@ rd_service_calendar_save(struct rd_service *svc, const struct rd_principal *who,
 
   if ((rc = rd_svc_require_admin(who, err)) ||
       (rc = rd_validate_text("name", cal->name, RD_MAX_SHORT, true, err)) ||
-      (rc = rd_calendar_validate(cal, err)))
+      (rc = rd_calendar_validate(cal, err)) ||
+      (rc = rd_store_write(svc->store, save_tx, &x, err)))
     return rc;
-  return rd_store_write(svc->store, save_tx, &x, err);
+  rd_sla_cache_changed(&svc->sla);
+  return RD_OK;
 }
 
 enum rd_status

@@ -34,11 +34,13 @@ struct register_ctx {
   const char *day_prefix;      /* "TS20261120" */
   int64_t now;
   struct rd_arena *a;
+  const struct rd_sla_snapshot *sla;
   bool replayed;
 };
 
 /* The whole registration in one transaction, so that a crash leaves either
- * the complaint with its number, event and idempotency record, or nothing. */
+ * the complaint with its number, event, clocks and idempotency record, or
+ * nothing. */
 static enum rd_status
 register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
 {
@@ -80,6 +82,16 @@ register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
   };
   rd_buf_free(&data);
   if ((rc = rd_tx_event_append(tx, &ev, err)))
+    return rc;
+
+  /* Clocks that start at registration count from when the customer
+   * complained (received_at), not from when it was typed in. */
+  struct rd_clock_event cev = {
+    .from = -1, .to = RD_STATE_REGISTERED, .action = -1, .at = x->now,
+    .department_id = x->c.department_id,
+  };
+  if ((rc = rd_svc_clocks_step(tx, x->sla, &x->c, &cev, x->c.received_at, true,
+                               x->a, err)))
     return rc;
 
   if (x->idem_key) {
@@ -165,7 +177,13 @@ rd_service_complaint_register(struct rd_service *svc,
   x.day_prefix = rd_arena_sprintf(a, "%s%04d%02d%02d", svc->number_prefix,
                                   day.year, day.month, day.day);
 
-  if ((rc = rd_store_write(svc->store, register_tx, &x, err)))
+  struct rd_sla_snapshot *sla;
+  if ((rc = rd_svc_sla_acquire(svc, &sla, err)))
+    return rc;
+  x.sla = sla;
+  rc = rd_store_write(svc->store, register_tx, &x, err);
+  rd_svc_sla_release(svc, sla);
+  if (rc)
     return rc;
   /* Read back what was committed (the customer record may hold more than
    * this request said) on this thread, not in the transaction: the store's
@@ -176,7 +194,7 @@ rd_service_complaint_register(struct rd_service *svc,
   if (replayed)
     *replayed = x.replayed;
   rd_svc_view(who, &x.c, a, out);
-  return RD_OK;
+  return rd_svc_views_clocks(svc, out, 1, a, err);
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -191,7 +209,7 @@ rd_service_complaint_get(struct rd_service *svc, const struct rd_principal *who,
   if (rc)
     return rc;
   rd_svc_view(who, &c, a, out);
-  return RD_OK;
+  return rd_svc_views_clocks(svc, out, 1, a, err);
 }
 
 enum rd_status
@@ -227,6 +245,8 @@ rd_service_complaint_list(struct rd_service *svc, const struct rd_principal *who
   struct rd_complaint_view *v = page.n ? rd_arena_alloc(a, page.n * sizeof *v) : NULL;
   for (size_t i = 0; i < page.n; i++)
     rd_svc_view(who, &page.items[i], a, &v[i]);
+  if ((rc = rd_svc_views_clocks(svc, v, page.n, a, err)))
+    return rc;
   *items = v;
   *n = page.n;
   *next_cursor = page.next_cursor;

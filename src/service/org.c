@@ -83,9 +83,11 @@ rd_service_site_save(struct rd_service *svc, const struct rd_principal *who,
   if ((rc = rd_svc_require_admin(who, err)) ||
       (rc = check_code_and_name(s->code, s->name, err)))
     return rc;
-  if ((rc = rd_svc_check_calendar(svc, s->calendar_id, err)))
+  if ((rc = rd_svc_check_calendar(svc, s->calendar_id, err)) ||
+      (rc = save(svc, save_site, s, err)))
     return rc;
-  return save(svc, save_site, s, err);
+  rd_sla_cache_changed(&svc->sla); /* a site's calendar counts its clocks */
+  return RD_OK;
 }
 
 struct category_ctx {
@@ -271,18 +273,17 @@ rd_service_policy_save(struct rd_service *svc, const struct rd_principal *who,
     return rc;
   if (!p->clocks_json)
     p->clocks_json = "[]";
-  json_t *clocks = json_loads(p->clocks_json, JSON_REJECT_DUPLICATES, NULL);
-  bool clocks_ok = json_is_array(clocks);
-  json_decref(clocks);
-  if (!clocks_ok)
-    return rd_error_set(err, RD_E_INVALID, "clocks", "clocks must be an array");
   struct rd_arena *a = rd_arena_new();
+  struct rd_clock_def *defs;
+  size_t n_defs;
+  rc = rd_svc_parse_clocks(p->clocks_json, a, &defs, &n_defs, err);
   for (size_t i = 0; rc == RD_OK && i < p->n_categories; i++)
     rc = rd_svc_check_category(svc, "match.category_id", p->category_ids[i], a, err);
   for (size_t i = 0; rc == RD_OK && i < p->n_sites; i++)
     rc = rd_svc_check_site(svc, "match.site_id", p->site_ids[i], a, err);
   rd_arena_free(a);
-  if (rc)
+  if (rc || (rc = save(svc, save_policy, p, err)))
     return rc;
-  return save(svc, save_policy, p, err);
+  rd_sla_cache_changed(&svc->sla);
+  return RD_OK;
 }

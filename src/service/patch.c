@@ -206,5 +206,5 @@ rd_service_complaint_patch(struct rd_service *svc, const struct rd_principal *wh
   if ((rc = rd_store_write(svc->store, do_patch, &x, err)))
     return rc;
   rd_svc_view(who, &x.c, a, out);
-  return RD_OK;
+  return rd_svc_views_clocks(svc, out, 1, a, err);
 }

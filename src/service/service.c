@@ -63,6 +63,7 @@ rd_service_new(struct rd_store *st, const struct rd_service_config *cfg)
   }
   struct rd_service *svc = rd_xcalloc(1, sizeof *svc);
   rd_credcache_init(&svc->creds);
+  rd_sla_cache_init(&svc->sla);
   svc->store = st;
   snprintf(svc->timezone, sizeof svc->timezone, "%s",
            cfg && cfg->timezone ? cfg->timezone : "Asia/Shanghai");
@@ -88,6 +89,7 @@ rd_service_free(struct rd_service *svc)
   if (!svc)
     return;
   rd_credcache_destroy(&svc->creds);
+  rd_sla_cache_destroy(&svc->sla);
   free(svc);
 }
 
@@ -215,6 +217,8 @@ rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,
             struct rd_arena *a, struct rd_complaint_view *view)
 {
   view->c = *c;
+  view->clocks = NULL; /* rd_svc_views_clocks fills them */
+  view->n_clocks = 0;
   view->pii_masked = !rd_role_sees_pii(who->role);
   if (view->pii_masked)
     rd_svc_mask_customer(&view->c.customer, a);

@@ -14,6 +14,7 @@
 
 #include "core/action.h"
 #include "core/calendar.h"
+#include "core/clock.h"
 #include "core/complaint.h"
 #include "core/event.h"
 #include "core/org.h"
@@ -112,10 +113,20 @@ enum rd_status rd_service_token_create(struct rd_service *svc,
 /* ---- complaints ----------------------------------------------------------- */
 
 /* A complaint with what a client needs to show it. */
+/* A clock as shown on a complaint: its latest run, as of now. */
+struct rd_clock_view {
+  struct rd_clock run;
+  enum rd_clock_state state;  /* a running run past its due time shows breached */
+  int64_t remaining;          /* working seconds to due_at; negative when late */
+  const char *timezone;       /* its calendar's, to show its times in */
+};
+
 struct rd_complaint_view {
   struct rd_complaint c;
   bool pii_masked;            /* phone/email/refs were masked for this role */
   unsigned allowed_actions;   /* bit per rd_action_kind the principal may take now */
+  const struct rd_clock_view *clocks; /* by name */
+  size_t n_clocks;
 };
 
 /* Registers a complaint (status registered) for the customer in in->customer,

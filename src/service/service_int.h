@@ -7,6 +7,7 @@
 
 #include "service/credcache.h"
 #include "service/service.h"
+#include "service/sla.h"
 
 struct rd_service {
   struct rd_store *store;
@@ -17,6 +18,7 @@ struct rd_service {
   rd_clock_fn clock;
   void *clock_ctx;
   struct rd_credcache creds;  /* resolved sessions and tokens, seconds old at most */
+  struct rd_sla_cache sla;    /* policies, calendars and sites, shared */
 };
 
 /* Whether who may see complaint c at all (department scope, SPEC §4). A
@@ -31,12 +33,12 @@ void rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,
 /* Masks cu's phone, email and refs in place (new strings from a). */
 void rd_svc_mask_customer(struct rd_customer *cu, struct rd_arena *a);
 
-/* RD_E_FORBIDDEN unless who is an administrator (or the system). */
 /* RD_OK for 0 (none) or an existing calendar; RD_E_INVALID naming
  * calendar_id otherwise. */
 enum rd_status rd_svc_check_calendar(struct rd_service *svc, int64_t id,
                                      struct rd_error *err);
 
+/* RD_E_FORBIDDEN unless who is an administrator (or the system). */
 enum rd_status rd_svc_require_admin(const struct rd_principal *who,
                                     struct rd_error *err);
 

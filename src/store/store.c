@@ -137,6 +137,20 @@ rd_tx_user_save(struct rd_tx *tx, struct rd_user *u, struct rd_error *err)
 { return tx->st->be->tx_user_save(tx, u, err); }
 
 enum rd_status
+rd_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id, struct rd_arena *a,
+                struct rd_clock **out, size_t *n, struct rd_error *err)
+{ return tx->st->be->tx_clocks_of(tx, complaint_id, a, out, n, err); }
+
+enum rd_status
+rd_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c, struct rd_error *err)
+{ return tx->st->be->tx_clock_insert(tx, c, err); }
+
+enum rd_status
+rd_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
+                   struct rd_error *err)
+{ return tx->st->be->tx_clock_update(tx, c, err); }
+
+enum rd_status
 rd_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c, int64_t now,
                     struct rd_error *err)
 { return tx->st->be->tx_calendar_save(tx, c, now, err); }
@@ -279,6 +293,12 @@ enum rd_status
 rd_store_user_list(struct rd_store *st, struct rd_arena *a,
                    struct rd_user **out, size_t *n, struct rd_error *err)
 { return st->be->user_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,
+                   struct rd_arena *a, struct rd_clock **out, size_t *n_out,
+                   struct rd_error *err)
+{ return st->be->clocks_of(st, ids, n, a, out, n_out, err); }
 
 enum rd_status
 rd_store_calendar_get(struct rd_store *st, int64_t id, struct rd_arena *a,

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/calendar.h"
+#include "core/clock.h"
 #include "core/complaint.h"
 #include "core/event.h"
 #include "core/org.h"
@@ -136,6 +137,17 @@ enum rd_status rd_tx_category_save(struct rd_tx *tx, struct rd_category *c,
                                    struct rd_error *err);
 enum rd_status rd_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                                struct rd_error *err);
+/* The clock runs of a complaint, oldest first (arrays in a). */
+enum rd_status rd_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
+                               struct rd_arena *a, struct rd_clock **out,
+                               size_t *n, struct rd_error *err);
+/* Inserts a run (sets c->id). */
+enum rd_status rd_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
+                                  struct rd_error *err);
+/* Writes a run's state, stopped_at and department_id (by id). */
+enum rd_status rd_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
+                                  struct rd_error *err);
+
 /* Saves a calendar (insert when c->id == 0, else replaces it whole: name,
  * zone, hours and dates) and sets c->id and c->version. The caller has
  * validated it (rd_calendar_validate). */
@@ -297,6 +309,12 @@ enum rd_status rd_store_policy_get(struct rd_store *st, int64_t id,
                                    struct rd_arena *a,
                                    struct rd_sla_policy *out,
                                    struct rd_error *err);
+/* The clock runs of the n complaints ids, by complaint then name and run. */
+enum rd_status rd_store_clocks_of(struct rd_store *st, const int64_t *ids,
+                                  size_t n, struct rd_arena *a,
+                                  struct rd_clock **out, size_t *n_out,
+                                  struct rd_error *err);
+
 /* A calendar with its hours and dates (arrays in a); RD_E_NOT_FOUND. */
 enum rd_status rd_store_calendar_get(struct rd_store *st, int64_t id,
                                      struct rd_arena *a, struct rd_calendar *out,

@@ -84,6 +84,13 @@ struct rd_store_backend {
                                      struct rd_error *err);
   enum rd_status (*tx_user_save)(struct rd_tx *tx, struct rd_user *u,
                                  struct rd_error *err);
+  enum rd_status (*tx_clocks_of)(struct rd_tx *tx, int64_t complaint_id,
+                                 struct rd_arena *a, struct rd_clock **out,
+                                 size_t *n, struct rd_error *err);
+  enum rd_status (*tx_clock_insert)(struct rd_tx *tx, struct rd_clock *c,
+                                    struct rd_error *err);
+  enum rd_status (*tx_clock_update)(struct rd_tx *tx, const struct rd_clock *c,
+                                    struct rd_error *err);
   enum rd_status (*tx_calendar_save)(struct rd_tx *tx, struct rd_calendar *c,
                                      int64_t now, struct rd_error *err);
   enum rd_status (*tx_policy_save)(struct rd_tx *tx, struct rd_sla_policy *p,
@@ -171,6 +178,10 @@ struct rd_store_backend {
                                  struct rd_error *err);
   enum rd_status (*user_list)(struct rd_store *st, struct rd_arena *a,
                               struct rd_user **out, size_t *n,
+                              struct rd_error *err);
+  enum rd_status (*clocks_of)(struct rd_store *st, const int64_t *ids,
+                              size_t n, struct rd_arena *a,
+                              struct rd_clock **out, size_t *n_out,
                               struct rd_error *err);
   enum rd_status (*calendar_get)(struct rd_store *st, int64_t id,
                                  struct rd_arena *a, struct rd_calendar *out,

@@ -55,6 +55,8 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_CALENDAR_LIST) X(SQ_CALENDAR_HOURS_CLEAR) X(SQ_CALENDAR_HOURS_ADD)\
   X(SQ_CALENDAR_HOURS_GET) X(SQ_CALENDAR_DATES_CLEAR)                   \
   X(SQ_CALENDAR_DATES_ADD) X(SQ_CALENDAR_DATES_GET)                     \
+  X(SQ_CLOCKS_OF) X(SQ_CLOCKS_OF_MANY) X(SQ_CLOCK_INSERT)               \
+  X(SQ_CLOCK_UPDATE)                                                    \
   X(SQ_SESSION_PUT) X(SQ_SESSION_GET) X(SQ_SESSION_DELETE)              \
   X(SQ_SESSION_PURGE)                                                   \
   X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
@@ -284,6 +286,20 @@ enum rd_status rd_sqlite_search_wait(struct rd_sqlite *s,
                                      struct rd_error *err);
 
 /* ---- backend entries (one file per area) ---------------------------------- */
+
+/* clocks.c */
+enum rd_status rd_sqlite_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
+                                      struct rd_arena *a, struct rd_clock **out,
+                                      size_t *n, struct rd_error *err);
+enum rd_status rd_sqlite_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
+                                         struct rd_error *err);
+enum rd_status rd_sqlite_tx_clock_update(struct rd_tx *tx,
+                                         const struct rd_clock *c,
+                                         struct rd_error *err);
+enum rd_status rd_sqlite_clocks_of(struct rd_store *st, const int64_t *ids,
+                                   size_t n, struct rd_arena *a,
+                                   struct rd_clock **out, size_t *n_out,
+                                   struct rd_error *err);
 
 /* calendars.c */
 enum rd_status rd_sqlite_tx_calendar_save(struct rd_tx *tx,

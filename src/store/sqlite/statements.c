@@ -238,6 +238,25 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_CALENDAR_DATES_GET] =
     "SELECT date, kind FROM calendar_dates WHERE calendar_id = ? ORDER BY date",
 
+#define CLOCK_COLS \
+  "id, complaint_id, name, run, policy_id, calendar_id, state, started_at," \
+  " due_at, opens_at, warn_at, stopped_at, department_id"
+  [SQ_CLOCKS_OF] =
+    "SELECT " CLOCK_COLS " FROM complaint_clocks WHERE complaint_id = ?"
+    " ORDER BY name, run",
+  /* ?1: a JSON array of complaint ids (one statement for any page size) */
+  [SQ_CLOCKS_OF_MANY] =
+    "SELECT " CLOCK_COLS " FROM complaint_clocks"
+    " WHERE complaint_id IN (SELECT value FROM json_each(?1))"
+    " ORDER BY complaint_id, name, run",
+  [SQ_CLOCK_INSERT] =
+    "INSERT INTO complaint_clocks (complaint_id, name, run, policy_id,"
+    " calendar_id, state, started_at, due_at, opens_at, warn_at, stopped_at,"
+    " department_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+  [SQ_CLOCK_UPDATE] =
+    "UPDATE complaint_clocks SET state = ?1, stopped_at = ?2, department_id = ?3"
+    " WHERE id = ?4",
+
   [SQ_SETTING_PUT] =
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

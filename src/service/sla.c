@@ -1,0 +1,392 @@
+/* service/sla.c - the SLA configuration snapshot and running a complaint's
+ * clocks through a workflow step (see sla.h). */
+#include "service/sla.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/service_int.h"
+#include "util/arena.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/time.h"
+
+/* How old a snapshot may get before it is read again, for changes made by
+ * another server process on the same database. */
+enum { SNAPSHOT_TTL_MS = 2000 };
+
+/* ---- parsing a policy's clocks -------------------------------------------------- */
+
+/* A string or a list of strings, each a state or an action. */
+static enum rd_status
+parse_events(json_t *v, const char *field, bool required, rd_event_mask *out,
+             struct rd_error *err)
+{
+  size_t i;
+  json_t *e;
+
+  *out = 0;
+  if (v == NULL || json_is_null(v)) {
+    if (required)
+      return rd_error_set(err, RD_E_INVALID, field, "%s is required", field);
+    return RD_OK;
+  }
+  if (json_is_string(v)) {
+    if ((*out = rd_event_parse(json_string_value(v))) == 0)
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s: \"%.40s\" is neither a state nor an action", field,
+                          json_string_value(v));
+    return RD_OK;
+  }
+  if (!json_is_array(v) || json_array_size(v) == 0)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must be a state or action name, or a list of them", field);
+  json_array_foreach(v, i, e) {
+    rd_event_mask m = json_is_string(e) ? rd_event_parse(json_string_value(e)) : 0;
+    if (m == 0)
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s item %zu is neither a state nor an action", field, i + 1);
+    *out |= m;
+  }
+  return RD_OK;
+}
+
+static enum rd_status
+parse_clock(json_t *o, const char *prefix, struct rd_clock_def *d,
+            struct rd_error *err)
+{
+  char field[64];
+  json_t *v;
+  enum rd_status rc;
+
+  memset(d, 0, sizeof *d);
+  if (!json_is_object(o))
+    return rd_error_set(err, RD_E_INVALID, prefix, "%s must be an object", prefix);
+  snprintf(field, sizeof field, "%s.name", prefix);
+  v = json_object_get(o, "name");
+  if (!json_is_string(v) || json_string_length(v) > RD_CLOCK_NAME_MAX)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must be a name of at most %d characters", field,
+                        RD_CLOCK_NAME_MAX);
+  snprintf(d->name, sizeof d->name, "%s", json_string_value(v));
+
+  snprintf(field, sizeof field, "%s.start", prefix);
+  if ((rc = parse_events(json_object_get(o, "start"), field, true, &d->start, err)))
+    return rc;
+  snprintf(field, sizeof field, "%s.stop", prefix);
+  if ((rc = parse_events(json_object_get(o, "stop"), field, true, &d->stop, err)))
+    return rc;
+  snprintf(field, sizeof field, "%s.restart_on", prefix);
+  if ((rc = parse_events(json_object_get(o, "restart_on"), field, false,
+                         &d->restart, err)))
+    return rc;
+
+  snprintf(field, sizeof field, "%s.target", prefix);
+  v = json_object_get(o, "target");
+  if ((rc = rd_target_parse(json_is_string(v) ? json_string_value(v) : NULL,
+                            &d->target, field, err)))
+    return rc;
+  if ((v = json_object_get(o, "opens_after")) && !json_is_null(v)) {
+    snprintf(field, sizeof field, "%s.opens_after", prefix);
+    if ((rc = rd_target_parse(json_is_string(v) ? json_string_value(v) : NULL,
+                              &d->opens_after, field, err)))
+      return rc;
+    d->has_window = true;
+  }
+  if ((v = json_object_get(o, "warn_at")) && !json_is_null(v)) {
+    snprintf(field, sizeof field, "%s.warn_at", prefix);
+    if (!json_is_number(v))
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s must be a fraction such as 0.8", field);
+    d->warn_at = json_number_value(v);
+    if (d->warn_at <= 0)
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s must be a fraction of the target, above 0 and below 1",
+                          field);
+  }
+  return rd_clock_def_validate(d, prefix, err);
+}
+
+enum rd_status
+rd_svc_parse_clocks(const char *json, struct rd_arena *a,
+                    struct rd_clock_def **out, size_t *n, struct rd_error *err)
+{
+  json_t *root = json_loads(json ? json : "[]", JSON_REJECT_DUPLICATES, NULL);
+  enum rd_status rc = RD_OK;
+  char prefix[48];
+  json_t *o;
+  size_t i;
+
+  *out = NULL;
+  *n = 0;
+  if (!json_is_array(root)) {
+    json_decref(root);
+    return rd_error_set(err, RD_E_INVALID, "clocks", "clocks must be an array");
+  }
+  if (json_array_size(root) > RD_CLOCKS_MAX) {
+    json_decref(root);
+    return rd_error_set(err, RD_E_INVALID, "clocks", "at most %d clocks a policy",
+                        RD_CLOCKS_MAX);
+  }
+  *out = rd_arena_zalloc(a, (json_array_size(root) + 1) * sizeof **out);
+  json_array_foreach(root, i, o) {
+    snprintf(prefix, sizeof prefix, "clocks[%zu]", i);
+    if ((rc = parse_clock(o, prefix, &(*out)[i], err)))
+      break;
+    for (size_t j = 0; j < i; j++)
+      if (strcmp((*out)[j].name, (*out)[i].name) == 0) {
+        snprintf(prefix, sizeof prefix, "clocks[%zu].name", i);
+        rc = rd_error_set(err, RD_E_INVALID, prefix,
+                          "%s: another clock is already called %s", prefix,
+                          (*out)[i].name);
+        break;
+      }
+    if (rc)
+      break;
+  }
+  json_decref(root);
+  if (rc != RD_OK) {
+    *out = NULL;
+    return rc;
+  }
+  *n = i;
+  return RD_OK;
+}
+
+/* ---- the snapshot ------------------------------------------------------------------ */
+
+void
+rd_sla_cache_init(struct rd_sla_cache *c)
+{
+  memset(c, 0, sizeof *c);
+  pthread_mutex_init(&c->lock, NULL);
+}
+
+static void
+snapshot_free(struct rd_sla_snapshot *s)
+{
+  if (s) {
+    rd_arena_free(s->arena);
+    free(s);
+  }
+}
+
+void
+rd_sla_cache_destroy(struct rd_sla_cache *c)
+{
+  if (c->current && --c->current->refs == 0)
+    snapshot_free(c->current);
+  c->current = NULL;
+  pthread_mutex_destroy(&c->lock);
+}
+
+void
+rd_sla_cache_changed(struct rd_sla_cache *c)
+{
+  pthread_mutex_lock(&c->lock);
+  c->generation++;
+  pthread_mutex_unlock(&c->lock);
+}
+
+static enum rd_status
+load(struct rd_service *svc, uint64_t generation, struct rd_sla_snapshot **out,
+     struct rd_error *err)
+{
+  struct rd_sla_snapshot *s = rd_xcalloc(1, sizeof *s);
+  enum rd_status rc;
+
+  s->arena = rd_arena_new();
+  s->generation = generation;
+  s->loaded_ms = rd_time_mono_ms();
+  if ((rc = rd_store_policy_list(svc->store, s->arena, &s->policies,
+                                 &s->n_policies, err)) ||
+      (rc = rd_store_calendar_list(svc->store, s->arena, &s->calendars,
+                                   &s->n_calendars, err)) ||
+      (rc = rd_store_site_list(svc->store, s->arena, &s->sites, &s->n_sites, err))) {
+    snapshot_free(s);
+    return rc;
+  }
+  s->defs = rd_arena_zalloc(s->arena, (s->n_policies + 1) * sizeof *s->defs);
+  s->n_defs = rd_arena_zalloc(s->arena, (s->n_policies + 1) * sizeof *s->n_defs);
+  for (size_t i = 0; i < s->n_policies; i++) {
+    struct rd_error perr = {0};
+    /* Saved policies were checked; one that no longer parses (written by
+     * another version) runs no clocks rather than stopping registrations. */
+    if (rd_svc_parse_clocks(s->policies[i].clocks_json, s->arena, &s->defs[i],
+                            &s->n_defs[i], &perr) != RD_OK)
+      rd_log_warn("SLA policy %lld: %s: its clocks are ignored",
+                  (long long)s->policies[i].id, perr.detail);
+  }
+  *out = s;
+  return RD_OK;
+}
+
+enum rd_status
+rd_svc_sla_acquire(struct rd_service *svc, struct rd_sla_snapshot **out,
+                   struct rd_error *err)
+{
+  struct rd_sla_cache *c = &svc->sla;
+  struct rd_sla_snapshot *s, *old = NULL;
+  uint64_t generation;
+  enum rd_status rc;
+
+  pthread_mutex_lock(&c->lock);
+  s = c->current;
+  generation = c->generation;
+  if (s && s->generation == generation &&
+      rd_time_mono_ms() - s->loaded_ms < SNAPSHOT_TTL_MS) {
+    s->refs++;
+    pthread_mutex_unlock(&c->lock);
+    *out = s;
+    return RD_OK;
+  }
+  pthread_mutex_unlock(&c->lock);
+
+  if ((rc = load(svc, generation, &s, err)))
+    return rc;
+  pthread_mutex_lock(&c->lock);
+  s->refs = 2; /* the cache's and the caller's */
+  old = c->current;
+  c->current = s;
+  if (old && --old->refs > 0)
+    old = NULL; /* still in use: its last user frees it */
+  pthread_mutex_unlock(&c->lock);
+  snapshot_free(old);
+  *out = s;
+  return RD_OK;
+}
+
+void
+rd_svc_sla_release(struct rd_service *svc, struct rd_sla_snapshot *s)
+{
+  bool last;
+  if (s == NULL)
+    return;
+  pthread_mutex_lock(&svc->sla.lock);
+  last = --s->refs == 0;
+  pthread_mutex_unlock(&svc->sla.lock);
+  if (last)
+    snapshot_free(s);
+}
+
+const struct rd_calendar *
+rd_sla_calendar(const struct rd_sla_snapshot *s, int64_t id)
+{
+  for (size_t i = 0; id && i < s->n_calendars; i++)
+    if (s->calendars[i].id == id)
+      return &s->calendars[i];
+  return NULL;
+}
+
+/* ---- running clocks ------------------------------------------------------------------ */
+
+/* The calendar a complaint's clocks count on under policy p (may be NULL). */
+static const struct rd_calendar *
+calendar_for(const struct rd_sla_snapshot *s, const struct rd_sla_policy *p,
+             const struct rd_complaint *c)
+{
+  const struct rd_calendar *cal = p ? rd_sla_calendar(s, p->calendar_id) : NULL;
+  for (size_t i = 0; !cal && c->site_id && i < s->n_sites; i++)
+    if (s->sites[i].id == c->site_id)
+      cal = rd_sla_calendar(s, s->sites[i].calendar_id);
+  if (!cal && s->n_calendars > 0)
+    cal = &s->calendars[0]; /* listed by id: the first one made */
+  return cal;
+}
+
+enum rd_status
+rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
+                   const struct rd_complaint *c, const struct rd_clock_event *ev,
+                   int64_t start_from, bool fresh, struct rd_arena *a,
+                   struct rd_error *err)
+{
+  const struct rd_sla_policy *p = rd_policy_select(s->policies, s->n_policies, c);
+  const struct rd_clock_def *defs = NULL;
+  size_t n_defs = 0, n_runs = 0;
+  struct rd_clock *runs = NULL;
+  struct rd_clock_changes *ch;
+  enum rd_status rc;
+
+  if (p) {
+    size_t k = (size_t)(p - s->policies);
+    defs = s->defs[k];
+    n_defs = s->n_defs[k];
+  }
+  if (!fresh && (rc = rd_tx_clocks_of(tx, c->id, a, &runs, &n_runs, err)))
+    return rc;
+  if (n_defs == 0 && n_runs == 0)
+    return RD_OK;
+  ch = rd_arena_alloc(a, sizeof *ch);
+  if ((rc = rd_clocks_step(defs, n_defs, p ? p->id : 0, calendar_for(s, p, c),
+                           runs, n_runs, ev, start_from, ch, err)))
+    return rc;
+  for (size_t i = 0; i < ch->n_stopped; i++)
+    if ((rc = rd_tx_clock_update(tx, &ch->stopped[i], err)))
+      return rc;
+  for (size_t i = 0; i < ch->n_started; i++) {
+    ch->started[i].complaint_id = c->id;
+    if ((rc = rd_tx_clock_insert(tx, &ch->started[i], err)))
+      return rc;
+  }
+  return RD_OK;
+}
+
+/* ---- showing clocks ------------------------------------------------------------------ */
+
+enum rd_status
+rd_svc_views_clocks(struct rd_service *svc, struct rd_complaint_view *views,
+                    size_t n, struct rd_arena *a, struct rd_error *err)
+{
+  struct rd_sla_snapshot *snap = NULL;
+  struct rd_clock *runs = NULL;
+  size_t n_runs = 0, r = 0;
+  int64_t *ids, now = rd_service_now(svc);
+  enum rd_status rc;
+
+  if (n == 0)
+    return RD_OK;
+  ids = rd_arena_alloc(a, n * sizeof *ids);
+  for (size_t i = 0; i < n; i++) {
+    ids[i] = views[i].c.id;
+    views[i].clocks = NULL;
+    views[i].n_clocks = 0;
+  }
+  if ((rc = rd_store_clocks_of(svc->store, ids, n, a, &runs, &n_runs, err)))
+    return rc;
+  if (n_runs == 0)
+    return RD_OK;
+  if ((rc = rd_svc_sla_acquire(svc, &snap, err)))
+    return rc;
+  /* Runs come by complaint, then name, then run: keep each name's last. */
+  while (r < n_runs) {
+    size_t end = r, names = 0, k = 0;
+    struct rd_complaint_view *v = NULL;
+    while (end < n_runs && runs[end].complaint_id == runs[r].complaint_id)
+      end++;
+    for (size_t i = r; i < end; i++)
+      names += i + 1 == end || strcmp(runs[i].name, runs[i + 1].name) != 0;
+    for (size_t i = 0; i < n && !v; i++)
+      if (views[i].c.id == runs[r].complaint_id)
+        v = &views[i];
+    if (v) {
+      struct rd_clock_view *cv = rd_arena_alloc(a, names * sizeof *cv);
+      for (size_t i = r; i < end; i++) {
+        if (i + 1 < end && strcmp(runs[i].name, runs[i + 1].name) == 0)
+          continue;
+        const struct rd_calendar *cal = rd_sla_calendar(snap, runs[i].calendar_id);
+        cv[k].run = runs[i];
+        cv[k].state = rd_clock_state_at(&runs[i], now);
+        cv[k].remaining = rd_clock_remaining(&runs[i], cal, now);
+        cv[k].timezone = rd_arena_strdup(a, cal ? cal->timezone : svc->timezone);
+        k++;
+      }
+      v->clocks = cv;
+      v->n_clocks = k;
+    }
+    r = end;
+  }
+  rd_svc_sla_release(svc, snap);
+  return RD_OK;
+}

@@ -1,0 +1,144 @@
+/* store/sqlite/clocks.c - SLA clock runs of complaints (0005_clocks.sql). */
+#include <string.h>
+
+#include "store/sqlite/sqlite_int.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+static void
+clock_row(sqlite3_stmt *s, struct rd_arena *a, void *out)
+{
+  struct rd_clock *c = out;
+  int state = sqlite3_column_int(s, 6);
+  c->id = sqlite3_column_int64(s, 0);
+  c->complaint_id = sqlite3_column_int64(s, 1);
+  c->name = rd_sqlite_col_text(s, 2, a);
+  c->run = sqlite3_column_int(s, 3);
+  c->policy_id = sqlite3_column_int64(s, 4);
+  c->calendar_id = sqlite3_column_int64(s, 5);
+  c->state = state >= 0 && state < RD_CLOCK_STATE_COUNT ? (enum rd_clock_state)state
+                                                        : RD_CLOCK_CANCELLED;
+  c->started_at = sqlite3_column_int64(s, 7);
+  c->due_at = sqlite3_column_int64(s, 8);
+  c->opens_at = sqlite3_column_int64(s, 9);
+  c->warn_at = sqlite3_column_int64(s, 10);
+  c->stopped_at = sqlite3_column_int64(s, 11);
+  c->department_id = sqlite3_column_int64(s, 12);
+}
+
+enum rd_status
+rd_sqlite_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
+                       struct rd_arena *a, struct rd_clock **out, size_t *n,
+                       struct rd_error *err)
+{
+  return rd_sqlite_all(rd_sqlite_tx_conn(tx), SQ_CLOCKS_OF, complaint_id,
+                       clock_row, sizeof **out, a, (void **)out, n, err);
+}
+
+enum rd_status
+rd_sqlite_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
+                          struct rd_error *err)
+{
+  struct rd_sqlite_conn *conn = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s = rd_sqlite_stmt(conn, SQ_CLOCK_INSERT, err);
+  int src;
+
+  if (s == NULL)
+    return err ? err->code : RD_E_INTERNAL;
+  sqlite3_bind_int64(s, 1, c->complaint_id);
+  rd_sqlite_bind_text(s, 2, c->name);
+  sqlite3_bind_int(s, 3, c->run);
+  rd_sqlite_bind_id(s, 4, c->policy_id);
+  rd_sqlite_bind_id(s, 5, c->calendar_id);
+  sqlite3_bind_int(s, 6, (int)c->state);
+  sqlite3_bind_int64(s, 7, c->started_at);
+  sqlite3_bind_int64(s, 8, c->due_at);
+  rd_sqlite_bind_id(s, 9, c->opens_at);
+  rd_sqlite_bind_id(s, 10, c->warn_at);
+  rd_sqlite_bind_id(s, 11, c->stopped_at);
+  rd_sqlite_bind_id(s, 12, c->department_id);
+  src = sqlite3_step(s);
+  rd_sqlite_done(s);
+  if (src != SQLITE_DONE)
+    return rd_sqlite_fail(conn->db, src, "clock", err);
+  c->id = sqlite3_last_insert_rowid(conn->db);
+  return RD_OK;
+}
+
+enum rd_status
+rd_sqlite_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
+                          struct rd_error *err)
+{
+  struct rd_sqlite_conn *conn = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s = rd_sqlite_stmt(conn, SQ_CLOCK_UPDATE, err);
+  int src;
+
+  if (s == NULL)
+    return err ? err->code : RD_E_INTERNAL;
+  sqlite3_bind_int(s, 1, (int)c->state);
+  rd_sqlite_bind_id(s, 2, c->stopped_at);
+  rd_sqlite_bind_id(s, 3, c->department_id);
+  sqlite3_bind_int64(s, 4, c->id);
+  src = sqlite3_step(s);
+  rd_sqlite_done(s);
+  if (src != SQLITE_DONE)
+    return rd_sqlite_fail(conn->db, src, "clock", err);
+  if (sqlite3_changes(conn->db) == 0)
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such clock run");
+  return RD_OK;
+}
+
+enum rd_status
+rd_sqlite_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,
+                    struct rd_arena *a, struct rd_clock **out, size_t *n_out,
+                    struct rd_error *err)
+{
+  struct rd_sqlite_conn *c;
+  struct rd_buf list = {0};
+  sqlite3_stmt *s;
+  size_t cap = 16, k = 0;
+  enum rd_status rc;
+  int src;
+
+  *out = NULL;
+  *n_out = 0;
+  if (n == 0)
+    return RD_OK;
+  rd_buf_putc(&list, '[');
+  for (size_t i = 0; i < n; i++)
+    rd_buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+  rd_buf_putc(&list, ']');
+
+  if ((rc = rd_sqlite_reader_acquire(st, &c, err))) {
+    rd_buf_free(&list);
+    return rc;
+  }
+  s = rd_sqlite_stmt(c, SQ_CLOCKS_OF_MANY, err);
+  if (s == NULL) {
+    rc = err ? err->code : RD_E_INTERNAL;
+    goto out;
+  }
+  sqlite3_bind_text(s, 1, list.data, (int)list.len, SQLITE_STATIC);
+  *out = rd_arena_alloc(a, cap * sizeof **out);
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) {
+      struct rd_clock *bigger = rd_arena_alloc(a, 2 * cap * sizeof *bigger);
+      memcpy(bigger, *out, k * sizeof *bigger);
+      *out = bigger;
+      cap *= 2;
+    }
+    clock_row(s, a, &(*out)[k++]);
+  }
+  rd_sqlite_done(s);
+  if (src != SQLITE_DONE)
+    rc = rd_sqlite_fail(c->db, src, "clocks", err);
+  *n_out = k;
+out:
+  rd_sqlite_reader_release(st, c);
+  rd_buf_free(&list);
+  if (rc != RD_OK) {
+    *out = NULL;
+    *n_out = 0;
+  }
+  return rc;
+}

@@ -1,0 +1,115 @@
+"""SLA clocks on complaints: the policy that matches a complaint starts its
+clocks at registration (counting from received_at) and the workflow stops,
+restarts and starts them, on the policy's calendar."""
+
+from client import check, expect, expect_problem, test
+
+DAY = [["09:00", "12:00"], ["13:30", "18:00"]]
+
+CLOCKS = [
+    {"name": "forward", "start": "registered", "stop": "assigned", "target": "30m"},
+    {"name": "first_contact", "start": "assigned", "stop": "in_progress", "target": "2h"},
+    {"name": "resolve", "start": "registered", "stop": "resolved", "target": "3d", "warn_at": 0.8},
+    {"name": "progress", "start": "assigned", "stop": ["resolved", "closed"], "target": "3d",
+     "restart_on": "progress"},
+]
+
+
+def setup(w, tag):
+    a = w.admin
+    cal = expect(a.post("/api/v1/calendars", {
+        "name": f"时限测试日历{tag}", "timezone": "Asia/Shanghai",
+        "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
+    cat = expect(a.post("/api/v1/categories", {"name": f"时限测试类{tag}", "parent_id": None}), 201).json()
+    pol = expect(a.post("/api/v1/sla-policies", {
+        "name": f"时限测试{tag}", "priority": 0,
+        "match": {"category_id": [cat["id"]]}, "calendar_id": cal["id"], "clocks": CLOCKS}), 201).json()
+    return cal, cat, pol
+
+
+def clocks(c):
+    return {k["name"]: k for k in c["clocks"]}
+
+
+@test
+def friday_evening_forward_clock_due_monday(w):
+    cal, cat, pol = setup(w, "(周五)")
+    c = expect(w.agent.post("/api/v1/complaints", {
+        "channel": "phone", "received_at": "2026-11-20T17:50:00+08:00",
+        "category_id": cat["id"],
+        "customer": {"name": "王五", "phone": "13700001111"},
+        "content": "周五傍晚来电投诉维修质量"}), 201).json()
+    k = clocks(c)
+    check(sorted(k) == ["forward", "resolve"], "registration starts forward and resolve", c["clocks"])
+    fw = k["forward"]
+    check(fw["started_at"] == "2026-11-20T17:50:00+08:00", "counts from received_at", fw)
+    check(fw["due_at"] == "2026-11-23T09:20:00+08:00", "30 working minutes: Monday 09:20", fw)
+    check(fw["policy_id"] == pol["id"] and fw["calendar_id"] == cal["id"], "policy and calendar", fw)
+    check(k["resolve"]["due_at"] == "2026-11-25T17:50:00+08:00", "3 working days", k["resolve"])
+    check(k["resolve"]["warn_at"] == "2026-11-25T11:50:00+08:00", "warned at 80%", k["resolve"])
+    # Today (the server's clock) is past Monday 09:20: the forward clock shows
+    # breached, with negative remaining working time.
+    check(fw["state"] == "breached" and fw["remaining_working_seconds"] < 0, "late by now", fw)
+    check(expect(w.agent.get(f"/api/v1/complaints/{c['id']}"), 200).json()["clocks"] == c["clocks"],
+          "GET shows the same clocks")
+
+    # Triage: forward stops (late), first_contact and progress start now.
+    r = w.triage(c["id"], category=cat["id"])
+    k = clocks(r)
+    check(k["forward"]["state"] == "breached" and k["forward"]["stopped_at"] is not None
+          and k["forward"]["remaining_working_seconds"] is None, "forward stopped, late", k["forward"])
+    check(k["forward"]["department_id"] == w.dept_a, "the breach is the department's", k["forward"])
+    check(k["first_contact"]["state"] in ("running", "breached") and k["first_contact"]["run"] == 1,
+          "first contact started", k["first_contact"])
+    check(k["progress"]["run"] == 1, "progress started", k["progress"])
+
+    # Contact, then a progress report: progress runs again.
+    r = w.act(w.handler_a, c["id"], "contact", {"method": "phone", "note": "已电话联系客户"}).json()
+    check(clocks(r)["first_contact"]["state"] in ("met", "breached")
+          and clocks(r)["first_contact"]["stopped_at"] is not None, "first contact stopped", r["clocks"])
+    r = w.act(w.handler_a, c["id"], "progress", {"note": "配件已订购"}).json()
+    p = clocks(r)["progress"]
+    check(p["run"] == 2 and p["state"] in ("running", "breached"), "a progress report starts run 2", p)
+
+    # Withdrawn: what still runs is cancelled (or breached, if already late).
+    r = w.act(w.agent, c["id"], "withdraw", {"reason": "客户撤诉"}).json()
+    for name, run in clocks(r).items():
+        check(run["state"] in ("met", "breached", "cancelled") and run["remaining_working_seconds"] is None,
+              f"{name} stopped at withdrawal", run)
+    check(clocks(r)["resolve"]["state"] == "breached", "resolve was already late", clocks(r)["resolve"])
+
+
+@test
+def complaint_without_matching_clocks(w):
+    # A category whose policy has no clocks: the complaint has none.
+    a = w.admin
+    cat = expect(a.post("/api/v1/categories", {"name": "无时限类(测)", "parent_id": None}), 201).json()
+    expect(a.post("/api/v1/sla-policies", {"name": "无时限(测)", "priority": 0,
+                                           "match": {"category_id": cat["id"]}, "clocks": []}), 201)
+    c = w.create(category_id=cat["id"])
+    check(c["clocks"] == [], "no clocks", c)
+
+
+@test
+def policy_clocks_are_checked(w):
+    a = w.admin
+    base = {"name": "坏时限(测)", "priority": 50}
+    bad = [
+        ([{"name": "x", "start": "registered", "stop": "assigned"}], "clocks[0].target"),
+        ([{"name": "x", "start": "registered", "stop": "assigned", "target": "30"}], "clocks[0].target"),
+        ([{"name": "x", "start": "registerd", "stop": "assigned", "target": "30m"}], "clocks[0].start"),
+        ([{"name": "x", "start": "registered", "target": "30m"}], "clocks[0].stop"),
+        ([{"name": "x", "start": "assigned", "stop": ["assigned"], "target": "30m"}], "clocks[0].stop"),
+        ([{"name": "Forward!", "start": "registered", "stop": "assigned", "target": "30m"}], "clocks[0].name"),
+        ([{"name": "x", "start": "registered", "stop": "assigned", "target": "30m", "warn_at": 1.5}],
+         "clocks[0].warn_at"),
+        ([{"name": "x", "start": "registered", "stop": "assigned", "target": "1h"},
+          {"name": "x", "start": "registered", "stop": "resolved", "target": "1h"}], "clocks[1].name"),
+        ([{"name": "x", "start": "registered", "stop": "assigned", "target": "1h", "restart_on": 3}],
+         "clocks[0].restart_on"),
+        ({"name": "x"}, "clocks"),
+    ]
+    before = len(a.list_all("/api/v1/sla-policies"))
+    for clocks_, field in bad:
+        expect_problem(a.post("/api/v1/sla-policies", dict(base, clocks=clocks_)), 422, field, what=str(clocks_))
+    check(len(a.list_all("/api/v1/sla-policies")) == before, "nothing written")
