@@ -34,7 +34,7 @@ struct register_ctx {
   const char *day_prefix;      /* "TS20261120" */
   int64_t now;
   struct rd_arena *a;
-  const struct rd_sla_snapshot *sla;
+  struct rd_clock_changes *clocks; /* computed before the write */
   bool replayed;
 };
 
@@ -84,14 +84,7 @@ register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
   if ((rc = rd_tx_event_append(tx, &ev, err)))
     return rc;
 
-  /* Clocks that start at registration count from when the customer
-   * complained (received_at), not from when it was typed in. */
-  struct rd_clock_event cev = {
-    .from = -1, .to = RD_STATE_REGISTERED, .action = -1, .at = x->now,
-    .department_id = x->c.department_id,
-  };
-  if ((rc = rd_svc_clocks_step(tx, x->sla, &x->c, &cev, x->c.received_at, true,
-                               x->a, err)))
+  if ((rc = rd_svc_clocks_insert(tx, x->c.id, x->clocks, err)))
     return rc;
 
   if (x->idem_key) {
@@ -180,21 +173,26 @@ rd_service_complaint_register(struct rd_service *svc,
   struct rd_sla_snapshot *sla;
   if ((rc = rd_svc_sla_acquire(svc, &sla, err)))
     return rc;
-  x.sla = sla;
-  rc = rd_store_write(svc->store, register_tx, &x, err);
-  rd_svc_sla_release(svc, sla);
-  if (rc)
-    return rc;
+  x.clocks = rd_arena_alloc(a, sizeof *x.clocks);
+  if ((rc = rd_svc_clocks_at_registration(sla, &x.c, now, x.clocks, err)) ||
+      (rc = rd_store_write(svc->store, register_tx, &x, err)))
+    goto out;
   /* Read back what was committed (the customer record may hold more than
    * this request said) on this thread, not in the transaction: the store's
    * single writer is the bottleneck of registration. */
   if (!x.replayed &&
       (rc = rd_store_complaint_get(svc->store, x.c.id, a, &x.c, err)))
-    return rc;
+    goto out;
   if (replayed)
     *replayed = x.replayed;
   rd_svc_view(who, &x.c, a, out);
-  return rd_svc_views_clocks(svc, out, 1, a, err);
+  if (x.replayed)
+    rc = rd_svc_views_clocks(svc, out, 1, a, err);
+  else
+    rd_svc_view_new_clocks(svc, sla, out, x.clocks, a);
+out:
+  rd_svc_sla_release(svc, sla);
+  return rc;
 }
 
 /* ---- reading ------------------------------------------------------------------ */

@@ -335,31 +335,16 @@ rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
 
 /* ---- showing clocks ------------------------------------------------------------------ */
 
-enum rd_status
-rd_svc_views_clocks(struct rd_service *svc, struct rd_complaint_view *views,
-                    size_t n, struct rd_arena *a, struct rd_error *err)
+/* Sets each view's clocks from runs (ordered by complaint; a name's runs
+ * together, oldest first): the latest run of each name, as of now. */
+static void
+attach_runs(struct rd_service *svc, const struct rd_sla_snapshot *snap,
+            struct rd_complaint_view *views, size_t n, const struct rd_clock *runs,
+            size_t n_runs, struct rd_arena *a)
 {
-  struct rd_sla_snapshot *snap = NULL;
-  struct rd_clock *runs = NULL;
-  size_t n_runs = 0, r = 0;
-  int64_t *ids, now = rd_service_now(svc);
-  enum rd_status rc;
+  int64_t now = rd_service_now(svc);
+  size_t r = 0;
 
-  if (n == 0)
-    return RD_OK;
-  ids = rd_arena_alloc(a, n * sizeof *ids);
-  for (size_t i = 0; i < n; i++) {
-    ids[i] = views[i].c.id;
-    views[i].clocks = NULL;
-    views[i].n_clocks = 0;
-  }
-  if ((rc = rd_store_clocks_of(svc->store, ids, n, a, &runs, &n_runs, err)))
-    return rc;
-  if (n_runs == 0)
-    return RD_OK;
-  if ((rc = rd_svc_sla_acquire(svc, &snap, err)))
-    return rc;
-  /* Runs come by complaint, then name, then run: keep each name's last. */
   while (r < n_runs) {
     size_t end = r, names = 0, k = 0;
     struct rd_complaint_view *v = NULL;
@@ -377,6 +362,7 @@ rd_svc_views_clocks(struct rd_service *svc, struct rd_complaint_view *views,
           continue;
         const struct rd_calendar *cal = rd_sla_calendar(snap, runs[i].calendar_id);
         cv[k].run = runs[i];
+        cv[k].run.name = rd_arena_strdup(a, runs[i].name);
         cv[k].state = rd_clock_state_at(&runs[i], now);
         cv[k].remaining = rd_clock_remaining(&runs[i], cal, now);
         cv[k].timezone = rd_arena_strdup(a, cal ? cal->timezone : svc->timezone);
@@ -387,6 +373,82 @@ rd_svc_views_clocks(struct rd_service *svc, struct rd_complaint_view *views,
     }
     r = end;
   }
+}
+
+enum rd_status
+rd_svc_views_clocks(struct rd_service *svc, struct rd_complaint_view *views,
+                    size_t n, struct rd_arena *a, struct rd_error *err)
+{
+  struct rd_sla_snapshot *snap = NULL;
+  struct rd_clock *runs = NULL;
+  size_t n_runs = 0;
+  int64_t *ids;
+  enum rd_status rc;
+
+  if (n == 0)
+    return RD_OK;
+  ids = rd_arena_alloc(a, n * sizeof *ids);
+  for (size_t i = 0; i < n; i++) {
+    ids[i] = views[i].c.id;
+    views[i].clocks = NULL;
+    views[i].n_clocks = 0;
+  }
+  if ((rc = rd_store_clocks_of(svc->store, ids, n, a, &runs, &n_runs, err)))
+    return rc;
+  if (n_runs == 0)
+    return RD_OK;
+  if ((rc = rd_svc_sla_acquire(svc, &snap, err)))
+    return rc;
+  attach_runs(svc, snap, views, n, runs, n_runs, a);
   rd_svc_sla_release(svc, snap);
+  return RD_OK;
+}
+
+void
+rd_svc_view_new_clocks(struct rd_service *svc, const struct rd_sla_snapshot *s,
+                       struct rd_complaint_view *view,
+                       const struct rd_clock_changes *ch, struct rd_arena *a)
+{
+  view->clocks = NULL;
+  view->n_clocks = 0;
+  attach_runs(svc, s, view, 1, ch->started, ch->n_started, a);
+}
+
+/* ---- registration ---------------------------------------------------------------- */
+
+enum rd_status
+rd_svc_clocks_at_registration(const struct rd_sla_snapshot *s,
+                              const struct rd_complaint *c, int64_t now,
+                              struct rd_clock_changes *out, struct rd_error *err)
+{
+  const struct rd_sla_policy *p = rd_policy_select(s->policies, s->n_policies, c);
+  struct rd_clock_event ev = {
+    .from = -1, .to = RD_STATE_REGISTERED, .action = -1, .at = now,
+    .department_id = c->department_id,
+  };
+  size_t k;
+
+  out->n_stopped = out->n_started = 0;
+  if (p == NULL)
+    return RD_OK;
+  k = (size_t)(p - s->policies);
+  if (s->n_defs[k] == 0)
+    return RD_OK;
+  /* Clocks that start at registration count from when the customer
+   * complained (received_at), not from when it was typed in. */
+  return rd_clocks_step(s->defs[k], s->n_defs[k], p->id, calendar_for(s, p, c),
+                        NULL, 0, &ev, c->received_at, out, err);
+}
+
+enum rd_status
+rd_svc_clocks_insert(struct rd_tx *tx, int64_t complaint_id,
+                     struct rd_clock_changes *ch, struct rd_error *err)
+{
+  enum rd_status rc;
+  for (size_t i = 0; i < ch->n_started; i++) {
+    ch->started[i].complaint_id = complaint_id;
+    if ((rc = rd_tx_clock_insert(tx, &ch->started[i], err)))
+      return rc;
+  }
   return RD_OK;
 }

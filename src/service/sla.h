@@ -84,4 +84,25 @@ enum rd_status rd_svc_views_clocks(struct rd_service *svc,
                                    struct rd_complaint_view *views, size_t n,
                                    struct rd_arena *a, struct rd_error *err);
 
+/* The clock runs a new complaint c starts (c->id not yet known), computed
+ * before its write so that the calendar arithmetic stays off the store's
+ * writer. */
+enum rd_status rd_svc_clocks_at_registration(const struct rd_sla_snapshot *s,
+                                             const struct rd_complaint *c,
+                                             int64_t now,
+                                             struct rd_clock_changes *out,
+                                             struct rd_error *err);
+
+/* Inserts those runs for the complaint, setting their ids. */
+enum rd_status rd_svc_clocks_insert(struct rd_tx *tx, int64_t complaint_id,
+                                    struct rd_clock_changes *ch,
+                                    struct rd_error *err);
+
+/* Shows a new complaint's clocks from the runs just inserted. */
+void rd_svc_view_new_clocks(struct rd_service *svc,
+                            const struct rd_sla_snapshot *s,
+                            struct rd_complaint_view *view,
+                            const struct rd_clock_changes *ch,
+                            struct rd_arena *a);
+
 #endif

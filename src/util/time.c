@@ -312,18 +312,63 @@ rd_time_local_date(int64_t t, const char *zone)
   return days_from_civil(c.year, (unsigned)c.month, (unsigned)c.day);
 }
 
+/* Local dates on which the zone's offset does not change, remembered per
+ * thread: working-time arithmetic turns the same few dates' interval
+ * boundaries into instants again and again, and on such a date that is
+ * plain arithmetic. Dates with a transition go to ICU. */
+enum { PLAIN_DAYS = 16 };
+static _Thread_local struct {
+  char zone[64];
+  int64_t date;
+  int offset_s;
+} plain_days[PLAIN_DAYS];
+static _Thread_local unsigned plain_next;
+
+/* Whether zone's offset is the same all through local date (and a day
+ * either side, which covers any offset); *offset_s it. */
+static bool
+plain_day(const char *zone, int64_t date, int *offset_s)
+{
+  struct rd_civil c;
+  int64_t noon = date * 86400 + 43200;
+
+  for (unsigned i = 0; i < PLAIN_DAYS; i++)
+    if (plain_days[i].date == date && strcmp(plain_days[i].zone, zone) == 0) {
+      *offset_s = plain_days[i].offset_s;
+      return true;
+    }
+  if (strlen(zone) >= sizeof plain_days[0].zone || !rd_time_civil(noon, zone, &c))
+    return false;
+  /* rd_time_civil left the span of this offset in `span`. */
+  if (strcmp(span.zone, zone) != 0 || span.from > noon - 2 * 86400 ||
+      span.to < noon + 2 * 86400)
+    return false;
+  unsigned k = plain_next++ % PLAIN_DAYS;
+  snprintf(plain_days[k].zone, sizeof plain_days[k].zone, "%s", zone);
+  plain_days[k].date = date;
+  plain_days[k].offset_s = c.offset_s;
+  *offset_s = c.offset_s;
+  return true;
+}
+
 bool
 rd_time_from_local(const char *zone, int64_t date, int second_of_day,
                    int64_t *out)
 {
-  UCalendar *cal = zone ? calendar_for(zone) : NULL;
+  UCalendar *cal;
   UErrorCode status = U_ZERO_ERROR;
-  int y, m, d;
+  int y, m, d, offset_s;
 
-  if (cal == NULL)
+  if (zone == NULL)
     return false;
   date += second_of_day / 86400;
   second_of_day %= 86400;
+  if (plain_day(zone, date, &offset_s)) {
+    *out = date * 86400 + second_of_day - offset_s;
+    return true;
+  }
+  if ((cal = calendar_for(zone)) == NULL)
+    return false;
   rd_civil_from_days(date, &y, &m, &d);
   ucal_setAttribute(cal, UCAL_REPEATED_WALL_TIME, UCAL_WALLTIME_FIRST);
   ucal_setAttribute(cal, UCAL_SKIPPED_WALL_TIME, UCAL_WALLTIME_NEXT_VALID);
