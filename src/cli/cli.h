@@ -92,6 +92,14 @@ struct rd_store;
 int rd_cli_open_store(const char *what, const char *db, struct rd_store **out,
                       int *applied);
 
+/* ---- the clock ------------------------------------------------------------ */
+
+struct rd_service;
+
+/* When REDRESS_FAKE_NOW names a file, makes svc's "now" the RFC 3339
+ * instant written in it (fake_clock.c); otherwise does nothing. */
+void rd_cli_fake_clock_install(struct rd_service *svc);
+
 /* ---- passwords ----------------------------------------------------------- */
 
 enum { RD_CLI_PASSWORD_MIN = 8, RD_CLI_PASSWORD_LEN = 16, RD_CLI_PASSWORD_MAX = 1024 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http/server.h"
+#include "jobs/scheduler.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -59,6 +60,7 @@ rd_cli_serve(int argc, char **argv)
   struct rd_store *st = NULL;
   struct rd_service *svc = NULL;
   struct rd_http *http = NULL;
+  struct rd_scheduler *sched = NULL;
   struct rd_error err = {0};
   int applied = 0;
   int rc = rd_cli_open_store("serve", v[O_DB], &st, &applied);
@@ -69,10 +71,15 @@ rd_cli_serve(int argc, char **argv)
                 v[O_DB]);
 
   svc = rd_service_new(st, NULL);
+  rd_cli_fake_clock_install(svc);
   struct rd_http_options hopt = {.listen = listen};
   if (rd_http_start(svc, &hopt, &http, &err) != RD_OK) {
     rc = rd_cli_fail("serve", "%s: %s", listen,
                      err.detail[0] ? err.detail : "cannot listen");
+    goto out;
+  }
+  if (rd_scheduler_start(svc, 1000, &sched, &err) != RD_OK) {
+    rc = rd_cli_fail("serve", "%s", err.detail);
     goto out;
   }
   rd_log_info("listening on http://%.*s:%u (database %s)", (int)(colon - listen),
@@ -85,6 +92,7 @@ rd_cli_serve(int argc, char **argv)
   rc = RD_EXIT_OK;
 out:
   rd_http_stop(http);
+  rd_scheduler_stop(sched);
   rd_service_free(svc);
   rd_store_close(st);
   if (rc == RD_EXIT_OK)

@@ -10,6 +10,29 @@ static const char *const state_names[] = {
 #undef RD_X
 };
 
+static const char *const notify_names[] = {
+#define RD_X(c, n) n,
+  RD_NOTIFY_TABLE(RD_X)
+#undef RD_X
+};
+
+const char *
+rd_notify_name(enum rd_notify n)
+{
+  return n >= 0 && n < RD_NOTIFY_COUNT ? notify_names[n] : "unknown";
+}
+
+bool
+rd_notify_parse(const char *name, enum rd_notify *out)
+{
+  for (int i = 0; name && i < RD_NOTIFY_COUNT; i++)
+    if (strcmp(name, notify_names[i]) == 0) {
+      *out = (enum rd_notify)i;
+      return true;
+    }
+  return false;
+}
+
 const char *
 rd_clock_state_name(enum rd_clock_state s)
 {
@@ -72,6 +95,12 @@ rd_clock_def_validate(const struct rd_clock_def *d, const char *prefix,
     return rd_error_set(err, RD_E_INVALID, field,
                         "%s must be a fraction of the target, above 0 and below 1",
                         field);
+  for (size_t i = 0; i < d->n_steps; i++)
+    if (d->steps[i].on == RD_STEP_WARN && d->warn_at <= 0) {
+      snprintf(field, sizeof field, "%s.escalate[%zu].on", prefix, i);
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s is warn, but the clock has no warn_at", field);
+    }
   if (d->has_window && d->target.unit != d->opens_after.unit &&
       (d->target.unit == RD_TARGET_CALENDAR_DAYS ||
        d->opens_after.unit == RD_TARGET_CALENDAR_DAYS)) {
@@ -159,6 +188,32 @@ start_run(const struct rd_clock_def *d, int64_t policy_id,
   return RD_OK;
 }
 
+/* When each escalation step of run r fires. */
+static enum rd_status
+step_times(const struct rd_clock_def *d, const struct rd_clock *r,
+           const struct rd_calendar *cal, struct rd_clock_step *out, size_t *n,
+           struct rd_error *err)
+{
+  enum rd_status rc;
+
+  *n = 0;
+  for (size_t i = 0; i < d->n_steps; i++) {
+    const struct rd_escalation_step *st = &d->steps[i];
+    int64_t at = st->on == RD_STEP_WARN ? r->warn_at : r->due_at;
+    if (at == 0)
+      continue;
+    if (st->has_after && (rc = rd_calendar_due(cal, at, &st->after, &at, err)))
+      return rc;
+    /* Never at 3 a.m. on a Sunday unless the step says so. */
+    if (!st->anytime && (rc = rd_calendar_next_working(cal, at, &at, err)))
+      return rc;
+    out[*n] = (struct rd_clock_step){ .step = (int)i, .on = st->on,
+                                      .notify = st->notify, .fire_at = at };
+    (*n)++;
+  }
+  return RD_OK;
+}
+
 static void
 stop_run(const struct rd_clock *open, enum rd_clock_state how,
          const struct rd_clock_event *ev, struct rd_clock_changes *out)
@@ -226,7 +281,10 @@ rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
       continue;
     if ((rc = start_run(d, policy_id, cal, calendar_id,
                         ev->from < 0 ? start_from : ev->at, last + 1, ev,
-                        &out->started[out->n_started], err)))
+                        &out->started[out->n_started], err)) ||
+        (rc = step_times(d, &out->started[out->n_started], cal,
+                         out->steps[out->n_started], &out->n_steps[out->n_started],
+                         err)))
       return rc;
     out->n_started++;
   }

@@ -28,13 +28,43 @@
 
 enum {
   RD_CLOCKS_MAX = 16,        /* clocks per policy */
-  RD_CLOCK_NAME_MAX = 32
+  RD_CLOCK_NAME_MAX = 32,
+  RD_CLOCK_STEPS_MAX = 8     /* escalation steps per clock */
 };
 
 /* An event bit: states first, then actions. */
 typedef uint32_t rd_event_mask;
 #define RD_EV_STATE(s)  ((rd_event_mask)1u << (s))
 #define RD_EV_ACTION(a) ((rd_event_mask)1u << (RD_STATE_COUNT + (a)))
+
+/* When an escalation step fires: at the warning point or at the breach
+ * (the due time), plus `after` (working time on the clock's calendar, or
+ * calendar days), moved to the next working moment unless `anytime`. */
+enum rd_step_on { RD_STEP_WARN, RD_STEP_BREACH };
+
+/* Whom a step notifies. */
+#define RD_NOTIFY_TABLE(X)                                  \
+  X(RD_NOTIFY_ASSIGNEE,        "assignee")                  \
+  X(RD_NOTIFY_MANAGER,         "department_manager")        \
+  X(RD_NOTIFY_GENERAL_MANAGER, "general_manager")
+
+enum rd_notify {
+#define RD_X(c, n) c,
+  RD_NOTIFY_TABLE(RD_X)
+#undef RD_X
+  RD_NOTIFY_COUNT
+};
+
+const char *rd_notify_name(enum rd_notify n);
+bool rd_notify_parse(const char *name, enum rd_notify *out);
+
+struct rd_escalation_step {
+  enum rd_step_on on;
+  bool has_after;
+  struct rd_target after;
+  enum rd_notify notify;
+  bool anytime;               /* may fire outside working time */
+};
 
 struct rd_clock_def {
   char name[RD_CLOCK_NAME_MAX + 1];
@@ -43,6 +73,8 @@ struct rd_clock_def {
   double warn_at;             /* fraction of the target, 0 = no warning */
   bool has_window;
   struct rd_target opens_after;
+  size_t n_steps;
+  struct rd_escalation_step steps[RD_CLOCK_STEPS_MAX];
 };
 
 /* Parses one event name (a state or an action) into its bit; 0 if unknown. */
@@ -99,13 +131,26 @@ struct rd_clock_event {
   int64_t department_id;      /* responsible after the step */
 };
 
-/* The changes a step makes: runs to update (stopped) and runs to insert
- * (started). Arrays of at most 2 * RD_CLOCKS_MAX. */
+/* One escalation step of a run, with the instant it fires. */
+struct rd_clock_step {
+  int64_t id;
+  int64_t clock_id;
+  int step;                   /* index in the definition's steps */
+  enum rd_step_on on;
+  enum rd_notify notify;
+  int64_t fire_at;
+};
+
+/* The changes a step makes: runs to update (stopped, whose pending
+ * escalation steps are dropped) and runs to insert (started, with their
+ * escalation steps). Arrays of at most 2 * RD_CLOCKS_MAX. */
 struct rd_clock_changes {
   size_t n_stopped;
   struct rd_clock stopped[2 * RD_CLOCKS_MAX];
   size_t n_started;
   struct rd_clock started[2 * RD_CLOCKS_MAX];
+  size_t n_steps[2 * RD_CLOCKS_MAX];
+  struct rd_clock_step steps[2 * RD_CLOCKS_MAX][RD_CLOCK_STEPS_MAX];
 };
 
 /* Applies ev to the runs of one complaint: stops the open runs ev stops

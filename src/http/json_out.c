@@ -557,6 +557,20 @@ rd_json_calendar(struct rd_buf *b, const struct rd_calendar *c)
 }
 
 void
+rd_json_notification(struct rd_buf *b, const struct rd_notification *n,
+                     const char *tz)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, n->id);
+  rd_jw_key(b, "kind"); rd_jw_string(b, n->kind);
+  rd_jw_key(b, "complaint_id"); rd_jw_id(b, n->complaint_id);
+  rd_jw_key(b, "data"); rd_jw_raw(b, n->data_json, "null");
+  rd_jw_key(b, "created_at"); rd_jw_time(b, n->created_at, tz);
+  rd_jw_key(b, "read_at"); rd_jw_time(b, n->read_at, tz);
+  rd_jw_end_object(b);
+}
+
+void
 rd_json_token(struct rd_buf *b, const struct rd_api_token *t, const char *secret,
               const char *tz)
 {

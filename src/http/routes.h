@@ -96,6 +96,8 @@ void rd_h_user_create(struct rd_request *req);
 void rd_h_user_list(struct rd_request *req);
 void rd_h_user_get(struct rd_request *req);
 void rd_h_user_put(struct rd_request *req);
+void rd_h_notification_list(struct rd_request *req);
+void rd_h_notification_read(struct rd_request *req);
 void rd_h_calendar_create(struct rd_request *req);
 void rd_h_calendar_list(struct rd_request *req);
 void rd_h_calendar_get(struct rd_request *req);

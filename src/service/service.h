@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/complaint.h"
 #include "core/event.h"
+#include "core/notification.h"
 #include "core/org.h"
 #include "core/policy.h"
 #include "store/store.h"
@@ -276,6 +277,27 @@ enum rd_status rd_service_calendar_elapsed(struct rd_service *svc, int64_t id,
                                            int64_t from, int64_t to,
                                            struct rd_arena *a, int64_t *seconds,
                                            struct rd_error *err);
+
+/* ---- escalations and notifications ------------------------------------------- */
+
+/* Fires the escalation steps due at the service's now (at most limit):
+ * each notifies its recipients and goes on the complaint's timeline, once.
+ * *fired counts the steps this call fired. Called by the scheduler. */
+enum rd_status rd_service_sweep(struct rd_service *svc, int limit,
+                                size_t *fired, struct rd_error *err);
+
+/* who's notifications, newest first (ids below before_id when > 0). */
+enum rd_status rd_service_notifications(struct rd_service *svc,
+                                        const struct rd_principal *who,
+                                        bool unread_only, int64_t before_id,
+                                        int limit, struct rd_arena *a,
+                                        struct rd_notification **out,
+                                        size_t *n, struct rd_error *err);
+
+/* Marks one of who's notifications read; RD_E_NOT_FOUND for anyone else's. */
+enum rd_status rd_service_notification_read(struct rd_service *svc,
+                                            const struct rd_principal *who,
+                                            int64_t id, struct rd_error *err);
 
 /* ---- organisation (reads: any signed-in user; writes: admin) --------------- */
 

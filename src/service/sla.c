@@ -53,6 +53,62 @@ parse_events(json_t *v, const char *field, bool required, rd_event_mask *out,
   return RD_OK;
 }
 
+/* "escalate": [{"on": "warn"|"breach", "after": "2h", "notify":
+ * "assignee"|"department_manager"|"general_manager", "anytime": false}] */
+static enum rd_status
+parse_steps(json_t *v, const char *prefix, struct rd_clock_def *d,
+            struct rd_error *err)
+{
+  char field[128];
+  json_t *o, *x;
+  size_t i;
+  enum rd_status rc;
+
+  snprintf(field, sizeof field, "%s.escalate", prefix);
+  if (!json_is_array(v) || json_array_size(v) > RD_CLOCK_STEPS_MAX)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "%s must be a list of at most %d steps", field,
+                        RD_CLOCK_STEPS_MAX);
+  json_array_foreach(v, i, o) {
+    struct rd_escalation_step *st = &d->steps[i];
+    const char *on;
+    memset(st, 0, sizeof *st);
+    snprintf(field, sizeof field, "%s.escalate[%zu]", prefix, i);
+    if (!json_is_object(o))
+      return rd_error_set(err, RD_E_INVALID, field, "%s must be an object", field);
+    snprintf(field, sizeof field, "%s.escalate[%zu].on", prefix, i);
+    x = json_object_get(o, "on");
+    on = json_is_string(x) ? json_string_value(x) : "";
+    if (strcmp(on, "warn") == 0)
+      st->on = RD_STEP_WARN;
+    else if (strcmp(on, "breach") == 0)
+      st->on = RD_STEP_BREACH;
+    else
+      return rd_error_set(err, RD_E_INVALID, field, "%s must be warn or breach", field);
+    snprintf(field, sizeof field, "%s.escalate[%zu].notify", prefix, i);
+    x = json_object_get(o, "notify");
+    if (!json_is_string(x) || !rd_notify_parse(json_string_value(x), &st->notify))
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s must be assignee, department_manager or general_manager",
+                          field);
+    if ((x = json_object_get(o, "after")) && !json_is_null(x)) {
+      snprintf(field, sizeof field, "%s.escalate[%zu].after", prefix, i);
+      if ((rc = rd_target_parse(json_is_string(x) ? json_string_value(x) : NULL,
+                                &st->after, field, err)))
+        return rc;
+      st->has_after = true;
+    }
+    if ((x = json_object_get(o, "anytime")) && !json_is_null(x)) {
+      snprintf(field, sizeof field, "%s.escalate[%zu].anytime", prefix, i);
+      if (!json_is_boolean(x))
+        return rd_error_set(err, RD_E_INVALID, field, "%s must be true or false", field);
+      st->anytime = json_is_true(x);
+    }
+    d->n_steps++;
+  }
+  return RD_OK;
+}
+
 static enum rd_status
 parse_clock(json_t *o, const char *prefix, struct rd_clock_def *d,
             struct rd_error *err)
@@ -106,6 +162,9 @@ parse_clock(json_t *o, const char *prefix, struct rd_clock_def *d,
                           "%s must be a fraction of the target, above 0 and below 1",
                           field);
   }
+  if ((v = json_object_get(o, "escalate")) && !json_is_null(v) &&
+      (rc = parse_steps(v, prefix, d, err)))
+    return rc;
   return rd_clock_def_validate(d, prefix, err);
 }
 
@@ -323,14 +382,10 @@ rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
                            runs, n_runs, ev, start_from, ch, err)))
     return rc;
   for (size_t i = 0; i < ch->n_stopped; i++)
-    if ((rc = rd_tx_clock_update(tx, &ch->stopped[i], err)))
+    if ((rc = rd_tx_clock_update(tx, &ch->stopped[i], err)) ||
+        (rc = rd_tx_clock_steps_drop(tx, ch->stopped[i].id, err)))
       return rc;
-  for (size_t i = 0; i < ch->n_started; i++) {
-    ch->started[i].complaint_id = c->id;
-    if ((rc = rd_tx_clock_insert(tx, &ch->started[i], err)))
-      return rc;
-  }
-  return RD_OK;
+  return rd_svc_clocks_insert(tx, c->id, ch, err);
 }
 
 /* ---- showing clocks ------------------------------------------------------------------ */
@@ -447,7 +502,9 @@ rd_svc_clocks_insert(struct rd_tx *tx, int64_t complaint_id,
   enum rd_status rc;
   for (size_t i = 0; i < ch->n_started; i++) {
     ch->started[i].complaint_id = complaint_id;
-    if ((rc = rd_tx_clock_insert(tx, &ch->started[i], err)))
+    if ((rc = rd_tx_clock_insert(tx, &ch->started[i], err)) ||
+        (rc = rd_tx_clock_steps_add(tx, ch->started[i].id, ch->steps[i],
+                                    ch->n_steps[i], err)))
       return rc;
   }
   return RD_OK;

@@ -151,6 +151,31 @@ rd_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
 { return tx->st->be->tx_clock_update(tx, c, err); }
 
 enum rd_status
+rd_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
+                      struct rd_clock_step *steps, size_t n,
+                      struct rd_error *err)
+{ return tx->st->be->tx_clock_steps_add(tx, clock_id, steps, n, err); }
+
+enum rd_status
+rd_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id, struct rd_error *err)
+{ return tx->st->be->tx_clock_steps_drop(tx, clock_id, err); }
+
+enum rd_status
+rd_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id, int64_t now,
+                       bool *claimed, struct rd_error *err)
+{ return tx->st->be->tx_clock_step_claim(tx, step_id, now, claimed, err); }
+
+enum rd_status
+rd_tx_notification_add(struct rd_tx *tx, struct rd_notification *n,
+                       struct rd_error *err)
+{ return tx->st->be->tx_notification_add(tx, n, err); }
+
+enum rd_status
+rd_tx_notification_read(struct rd_tx *tx, int64_t user_id, int64_t id,
+                        int64_t now, struct rd_error *err)
+{ return tx->st->be->tx_notification_read(tx, user_id, id, now, err); }
+
+enum rd_status
 rd_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c, int64_t now,
                     struct rd_error *err)
 { return tx->st->be->tx_calendar_save(tx, c, now, err); }
@@ -293,6 +318,22 @@ enum rd_status
 rd_store_user_list(struct rd_store *st, struct rd_arena *a,
                    struct rd_user **out, size_t *n, struct rd_error *err)
 { return st->be->user_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_steps_due(struct rd_store *st, int64_t now, int limit,
+                   struct rd_arena *a, struct rd_due_step **out, size_t *n,
+                   struct rd_error *err)
+{ return st->be->steps_due(st, now, limit, a, out, n, err); }
+
+enum rd_status
+rd_store_notifications_of(struct rd_store *st, int64_t user_id,
+                          bool unread_only, int64_t before_id, int limit,
+                          struct rd_arena *a, struct rd_notification **out,
+                          size_t *n, struct rd_error *err)
+{
+  return st->be->notifications_of(st, user_id, unread_only, before_id, limit,
+                                  a, out, n, err);
+}
 
 enum rd_status
 rd_store_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,

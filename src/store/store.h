@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/complaint.h"
 #include "core/event.h"
+#include "core/notification.h"
 #include "core/org.h"
 #include "core/policy.h"
 #include "util/status.h"
@@ -147,6 +148,28 @@ enum rd_status rd_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
 /* Writes a run's state, stopped_at and department_id (by id). */
 enum rd_status rd_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
                                   struct rd_error *err);
+
+/* Inserts the escalation steps of a started run (sets their ids and
+ * clock_id). */
+enum rd_status rd_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
+                                     struct rd_clock_step *steps, size_t n,
+                                     struct rd_error *err);
+/* Drops the pending steps of a run that stopped. */
+enum rd_status rd_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id,
+                                      struct rd_error *err);
+/* Marks a pending step fired; *claimed is false when it was fired or
+ * dropped already (by another sweep), and then nothing changes. */
+enum rd_status rd_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id,
+                                      int64_t now, bool *claimed,
+                                      struct rd_error *err);
+/* Inserts a notification (sets n->id). */
+enum rd_status rd_tx_notification_add(struct rd_tx *tx,
+                                      struct rd_notification *n,
+                                      struct rd_error *err);
+/* Marks notification id of user_id read; RD_E_NOT_FOUND if it is not theirs. */
+enum rd_status rd_tx_notification_read(struct rd_tx *tx, int64_t user_id,
+                                       int64_t id, int64_t now,
+                                       struct rd_error *err);
 
 /* Saves a calendar (insert when c->id == 0, else replaces it whole: name,
  * zone, hours and dates) and sets c->id and c->version. The caller has
@@ -309,6 +332,25 @@ enum rd_status rd_store_policy_get(struct rd_store *st, int64_t id,
                                    struct rd_arena *a,
                                    struct rd_sla_policy *out,
                                    struct rd_error *err);
+/* A pending escalation step that is due, with its run. */
+struct rd_due_step {
+  struct rd_clock_step step;
+  struct rd_clock run;
+};
+
+/* Pending steps with fire_at <= now, soonest first, at most limit. */
+enum rd_status rd_store_steps_due(struct rd_store *st, int64_t now, int limit,
+                                  struct rd_arena *a, struct rd_due_step **out,
+                                  size_t *n, struct rd_error *err);
+
+/* A user's notifications, newest first: with ids below before_id (0 = from
+ * the newest), only unread ones when unread_only, at most limit. */
+enum rd_status rd_store_notifications_of(struct rd_store *st, int64_t user_id,
+                                         bool unread_only, int64_t before_id,
+                                         int limit, struct rd_arena *a,
+                                         struct rd_notification **out,
+                                         size_t *n, struct rd_error *err);
+
 /* The clock runs of the n complaints ids, by complaint then name and run. */
 enum rd_status rd_store_clocks_of(struct rd_store *st, const int64_t *ids,
                                   size_t n, struct rd_arena *a,

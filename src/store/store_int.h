@@ -91,6 +91,20 @@ struct rd_store_backend {
                                     struct rd_error *err);
   enum rd_status (*tx_clock_update)(struct rd_tx *tx, const struct rd_clock *c,
                                     struct rd_error *err);
+  enum rd_status (*tx_clock_steps_add)(struct rd_tx *tx, int64_t clock_id,
+                                       struct rd_clock_step *steps, size_t n,
+                                       struct rd_error *err);
+  enum rd_status (*tx_clock_steps_drop)(struct rd_tx *tx, int64_t clock_id,
+                                        struct rd_error *err);
+  enum rd_status (*tx_clock_step_claim)(struct rd_tx *tx, int64_t step_id,
+                                        int64_t now, bool *claimed,
+                                        struct rd_error *err);
+  enum rd_status (*tx_notification_add)(struct rd_tx *tx,
+                                        struct rd_notification *n,
+                                        struct rd_error *err);
+  enum rd_status (*tx_notification_read)(struct rd_tx *tx, int64_t user_id,
+                                         int64_t id, int64_t now,
+                                         struct rd_error *err);
   enum rd_status (*tx_calendar_save)(struct rd_tx *tx, struct rd_calendar *c,
                                      int64_t now, struct rd_error *err);
   enum rd_status (*tx_policy_save)(struct rd_tx *tx, struct rd_sla_policy *p,
@@ -179,6 +193,14 @@ struct rd_store_backend {
   enum rd_status (*user_list)(struct rd_store *st, struct rd_arena *a,
                               struct rd_user **out, size_t *n,
                               struct rd_error *err);
+  enum rd_status (*steps_due)(struct rd_store *st, int64_t now, int limit,
+                              struct rd_arena *a, struct rd_due_step **out,
+                              size_t *n, struct rd_error *err);
+  enum rd_status (*notifications_of)(struct rd_store *st, int64_t user_id,
+                                     bool unread_only, int64_t before_id,
+                                     int limit, struct rd_arena *a,
+                                     struct rd_notification **out, size_t *n,
+                                     struct rd_error *err);
   enum rd_status (*clocks_of)(struct rd_store *st, const int64_t *ids,
                               size_t n, struct rd_arena *a,
                               struct rd_clock **out, size_t *n_out,

@@ -155,12 +155,16 @@ class Server:
                        f"\n{self.log_text()[-1500:]}")
         return out
 
-    def start(self):
+    def start(self, env=None):
+        """Serves on a free port; env adds environment variables
+        (REDRESS_FAKE_NOW) and is kept for restarts."""
+        if env is not None:
+            self.env = dict(os.environ, **env)
         self.port = free_port()
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--db", self.db, "--listen", f"{HOST}:{self.port}"],
-            stdout=self.log, stderr=self.log)
+            stdout=self.log, stderr=self.log, env=getattr(self, "env", None))
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -172,6 +176,15 @@ class Server:
                 pass
             time.sleep(0.05)
         raise RuntimeError("server did not answer /healthz")
+
+    def kill(self):
+        """SIGKILL: a crash, as far as the database can tell."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.log:
+            self.log.close()
+            self.log = None
 
     def stop(self):
         """SIGTERM, then wait; returns the exit code (None if never started)."""

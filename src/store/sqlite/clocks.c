@@ -93,12 +93,8 @@ rd_sqlite_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,
                     struct rd_arena *a, struct rd_clock **out, size_t *n_out,
                     struct rd_error *err)
 {
-  struct rd_sqlite_conn *c;
   struct rd_buf list = {0};
-  sqlite3_stmt *s;
-  size_t cap = 16, k = 0;
   enum rd_status rc;
-  int src;
 
   *out = NULL;
   *n_out = 0;
@@ -111,37 +107,8 @@ rd_sqlite_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,
   for (size_t i = 0; i < n; i++)
     rd_buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
   rd_buf_putc(&list, ']');
-
-  if ((rc = rd_sqlite_reader_acquire(st, &c, err))) {
-    rd_buf_free(&list);
-    return rc;
-  }
-  s = rd_sqlite_stmt(c, SQ_CLOCKS_OF_MANY, err);
-  if (s == NULL) {
-    rc = err ? err->code : RD_E_INTERNAL;
-    goto out;
-  }
-  sqlite3_bind_text(s, 1, list.data, (int)list.len, SQLITE_STATIC);
-  *out = rd_arena_alloc(a, cap * sizeof **out);
-  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) {
-      struct rd_clock *bigger = rd_arena_alloc(a, 2 * cap * sizeof *bigger);
-      memcpy(bigger, *out, k * sizeof *bigger);
-      *out = bigger;
-      cap *= 2;
-    }
-    clock_row(s, a, &(*out)[k++]);
-  }
-  rd_sqlite_done(s);
-  if (src != SQLITE_DONE)
-    rc = rd_sqlite_fail(c->db, src, "clocks", err);
-  *n_out = k;
-out:
-  rd_sqlite_reader_release(st, c);
+  rc = rd_sqlite_read_rows(st, SQ_CLOCKS_OF_MANY, NULL, 0, list.data, clock_row,
+                           sizeof **out, a, (void **)out, n_out, err);
   rd_buf_free(&list);
-  if (rc != RD_OK) {
-    *out = NULL;
-    *n_out = 0;
-  }
   return rc;
 }

@@ -410,3 +410,51 @@ rd_sqlite_read_all(struct rd_store *st, enum rd_sqlite_stmt id, int64_t key_i,
   rd_sqlite_reader_release(st, c);
   return rc;
 }
+
+enum rd_status
+rd_sqlite_read_rows(struct rd_store *st, enum rd_sqlite_stmt id,
+                    const int64_t *ints, size_t n_ints, const char *text,
+                    rd_sqlite_row_fn fn, size_t size, struct rd_arena *a,
+                    void **out, size_t *n, struct rd_error *err)
+{
+  struct rd_sqlite_conn *c;
+  sqlite3_stmt *s;
+  size_t cap = 16, k = 0;
+  char *rows;
+  enum rd_status rc;
+  int src;
+
+  *out = NULL;
+  *n = 0;
+  if ((rc = rd_sqlite_reader_acquire(st, &c, err)))
+    return rc;
+  if ((s = rd_sqlite_stmt(c, id, err)) == NULL) {
+    rd_sqlite_reader_release(st, c);
+    return err ? err->code : RD_E_INTERNAL;
+  }
+  for (size_t i = 0; i < n_ints; i++)
+    sqlite3_bind_int64(s, (int)i + 1, ints[i]);
+  if (text)
+    sqlite3_bind_text(s, (int)n_ints + 1, text, -1, SQLITE_STATIC);
+  rows = rd_arena_alloc(a, cap * size);
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) {
+      char *bigger = rd_arena_alloc(a, 2 * cap * size);
+      memcpy(bigger, rows, k * size);
+      rows = bigger;
+      cap *= 2;
+    }
+    memset(rows + k * size, 0, size);
+    fn(s, a, rows + k * size);
+    k++;
+  }
+  rd_sqlite_done(s);
+  if (src != SQLITE_DONE)
+    rc = rd_sqlite_fail(c->db, src, "read", err);
+  rd_sqlite_reader_release(st, c);
+  if (rc == RD_OK) {
+    *out = rows;
+    *n = k;
+  }
+  return rc;
+}

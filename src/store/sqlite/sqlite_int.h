@@ -56,7 +56,9 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_CALENDAR_HOURS_GET) X(SQ_CALENDAR_DATES_CLEAR)                   \
   X(SQ_CALENDAR_DATES_ADD) X(SQ_CALENDAR_DATES_GET)                     \
   X(SQ_CLOCKS_OF) X(SQ_CLOCKS_OF_MANY) X(SQ_CLOCK_INSERT)               \
-  X(SQ_CLOCK_UPDATE)                                                    \
+  X(SQ_CLOCK_UPDATE) X(SQ_STEP_ADD) X(SQ_STEPS_DROP) X(SQ_STEP_CLAIM)   \
+  X(SQ_STEPS_DUE) X(SQ_NOTIFICATION_ADD) X(SQ_NOTIFICATION_READ)        \
+  X(SQ_NOTIFICATIONS_OF)                                                \
   X(SQ_SESSION_PUT) X(SQ_SESSION_GET) X(SQ_SESSION_DELETE)              \
   X(SQ_SESSION_PURGE)                                                   \
   X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
@@ -253,6 +255,15 @@ enum rd_status rd_sqlite_read_all(struct rd_store *st, enum rd_sqlite_stmt id,
                                   size_t size, struct rd_arena *a, void **out,
                                   size_t *n, struct rd_error *err);
 
+/* Every row of statement id on a pooled reader, with ints bound as ?1..?n
+ * and then text (when not NULL), into an arena array of size-byte rows
+ * (each zeroed, then filled by fn). */
+enum rd_status rd_sqlite_read_rows(struct rd_store *st, enum rd_sqlite_stmt id,
+                                   const int64_t *ints, size_t n_ints,
+                                   const char *text, rd_sqlite_row_fn fn,
+                                   size_t size, struct rd_arena *a, void **out,
+                                   size_t *n, struct rd_error *err);
+
 /* sort=due key of c: its due_at while open and set, else INT64_MAX. */
 int64_t rd_sqlite_due_key(const struct rd_complaint *c);
 
@@ -296,6 +307,29 @@ enum rd_status rd_sqlite_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
 enum rd_status rd_sqlite_tx_clock_update(struct rd_tx *tx,
                                          const struct rd_clock *c,
                                          struct rd_error *err);
+enum rd_status rd_sqlite_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
+                                            struct rd_clock_step *steps,
+                                            size_t n, struct rd_error *err);
+enum rd_status rd_sqlite_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id,
+                                             struct rd_error *err);
+enum rd_status rd_sqlite_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id,
+                                             int64_t now, bool *claimed,
+                                             struct rd_error *err);
+enum rd_status rd_sqlite_tx_notification_add(struct rd_tx *tx,
+                                             struct rd_notification *n,
+                                             struct rd_error *err);
+enum rd_status rd_sqlite_tx_notification_read(struct rd_tx *tx,
+                                              int64_t user_id, int64_t id,
+                                              int64_t now,
+                                              struct rd_error *err);
+enum rd_status rd_sqlite_steps_due(struct rd_store *st, int64_t now, int limit,
+                                   struct rd_arena *a, struct rd_due_step **out,
+                                   size_t *n, struct rd_error *err);
+enum rd_status rd_sqlite_notifications_of(struct rd_store *st, int64_t user_id,
+                                          bool unread_only, int64_t before_id,
+                                          int limit, struct rd_arena *a,
+                                          struct rd_notification **out,
+                                          size_t *n, struct rd_error *err);
 enum rd_status rd_sqlite_clocks_of(struct rd_store *st, const int64_t *ids,
                                    size_t n, struct rd_arena *a,
                                    struct rd_clock **out, size_t *n_out,

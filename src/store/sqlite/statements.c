@@ -257,6 +257,30 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     "UPDATE complaint_clocks SET state = ?1, stopped_at = ?2, department_id = ?3"
     " WHERE id = ?4",
 
+  [SQ_STEP_ADD] =
+    "INSERT INTO clock_steps (clock_id, step, on_kind, notify, fire_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [SQ_STEPS_DROP] =
+    "UPDATE clock_steps SET state = 2 WHERE clock_id = ? AND state = 0",
+  [SQ_STEP_CLAIM] =
+    "UPDATE clock_steps SET state = 1, fired_at = ?2 WHERE id = ?1 AND state = 0",
+  [SQ_STEPS_DUE] =
+    "SELECT s.id, s.clock_id, s.step, s.on_kind, s.notify, s.fire_at,"
+    " c.id, c.complaint_id, c.name, c.run, c.policy_id, c.calendar_id, c.state,"
+    " c.started_at, c.due_at, c.opens_at, c.warn_at, c.stopped_at, c.department_id"
+    " FROM clock_steps s JOIN complaint_clocks c ON c.id = s.clock_id"
+    " WHERE s.state = 0 AND s.fire_at <= ?1 ORDER BY s.fire_at, s.id LIMIT ?2",
+  [SQ_NOTIFICATION_ADD] =
+    "INSERT INTO notifications (user_id, complaint_id, step_id, kind, data_json,"
+    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [SQ_NOTIFICATION_READ] =
+    "UPDATE notifications SET read_at = coalesce(read_at, ?3)"
+    " WHERE id = ?1 AND user_id = ?2",
+  [SQ_NOTIFICATIONS_OF] =
+    "SELECT id, user_id, complaint_id, step_id, kind, data_json, created_at, read_at"
+    " FROM notifications WHERE user_id = ?1 AND id < ?2"
+    " AND (?3 = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?4",
+
   [SQ_SETTING_PUT] =
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -272,7 +272,57 @@ test_round_the_clock_without_calendar(void **state)
   expect_time(find(runs, n, "resolve", 1)->due_at, "2026-11-24T23:00:00+08:00");
 }
 
+/* Escalation steps fire at the warning point or the breach, plus their
+ * delay in working time, moved to the next working moment unless anytime. */
+static void
+test_escalation_step_times(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_error err = {0};
+  struct rd_clock_def d[2];
+  static struct rd_clock_changes ch;
+  struct rd_clock_event ev = { -1, RD_STATE_REGISTERED, -1,
+                               at("2026-11-20T17:50:00+08:00"), 0 };
+
+  d[0] = def("resolve", "registered", "resolved", "1d");
+  d[0].warn_at = 0.5;
+  d[0].n_steps = 3;
+  d[0].steps[0] = (struct rd_escalation_step){ .on = RD_STEP_WARN, .notify = RD_NOTIFY_ASSIGNEE };
+  d[0].steps[1] = (struct rd_escalation_step){ .on = RD_STEP_BREACH, .has_after = true,
+                                              .after = { RD_TARGET_HOURS, 2 },
+                                              .notify = RD_NOTIFY_MANAGER };
+  d[0].steps[2] = (struct rd_escalation_step){ .on = RD_STEP_BREACH,
+                                              .notify = RD_NOTIFY_GENERAL_MANAGER };
+  d[1] = def("regulator", "registered", "resolved", "1cd");
+  d[1].n_steps = 2;
+  d[1].steps[0] = (struct rd_escalation_step){ .on = RD_STEP_BREACH, .anytime = true,
+                                              .notify = RD_NOTIFY_GENERAL_MANAGER };
+  d[1].steps[1] = (struct rd_escalation_step){ .on = RD_STEP_BREACH,
+                                              .notify = RD_NOTIFY_MANAGER };
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(rd_clock_def_validate(&d[i], "clocks[0]", &err), RD_OK);
+
+  assert_int_equal(rd_clocks_step(d, 2, 1, &cal, NULL, 0, &ev, ev.at, &ch, &err), RD_OK);
+  assert_int_equal(ch.n_started, 2);
+  assert_int_equal(ch.n_steps[0], 3);
+  expect_time(ch.steps[0][0].fire_at, "2026-11-23T14:05:00+08:00"); /* warning */
+  expect_time(ch.steps[0][1].fire_at, "2026-11-24T10:50:00+08:00"); /* breach + 2 working h */
+  expect_time(ch.steps[0][2].fire_at, "2026-11-23T17:50:00+08:00"); /* the breach itself */
+  assert_int_equal(ch.steps[0][1].notify, RD_NOTIFY_MANAGER);
+  assert_int_equal(ch.steps[0][1].step, 1);
+  assert_int_equal(ch.n_steps[1], 2);
+  expect_time(ch.steps[1][0].fire_at, "2026-11-21T17:50:00+08:00"); /* Saturday, anytime */
+  expect_time(ch.steps[1][1].fire_at, "2026-11-23T09:00:00+08:00"); /* Monday morning */
+
+  /* A warning step needs a warning point. */
+  d[1].steps[1].on = RD_STEP_WARN;
+  assert_int_equal(rd_clock_def_validate(&d[1], "clocks[1]", &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clocks[1].escalate[1].on");
+}
+
 static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_escalation_step_times),
   cmocka_unit_test(test_events_and_definitions),
   cmocka_unit_test(test_registration_friday_evening),
   cmocka_unit_test(test_met_and_breached),

@@ -1,0 +1,95 @@
+/* jobs/scheduler.c - one thread that sweeps for due escalation steps. */
+#include "jobs/scheduler.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "service/service.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+enum { BATCH = 500 };
+
+struct rd_scheduler {
+  struct rd_service *svc;
+  int interval_ms;
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  bool stopping;
+};
+
+static void *
+scheduler_main(void *arg)
+{
+  struct rd_scheduler *s = arg;
+  bool failing = false;
+
+  pthread_mutex_lock(&s->lock);
+  while (!s->stopping) {
+    struct rd_error err = {0};
+    size_t fired = 0;
+    pthread_mutex_unlock(&s->lock);
+    enum rd_status rc = rd_service_sweep(s->svc, BATCH, &fired, &err);
+    if (rc != RD_OK && !failing)
+      rd_log_error("scheduler: sweep failed (retrying): %s", err.detail);
+    else if (rc == RD_OK && failing)
+      rd_log_info("scheduler: sweeps work again");
+    failing = rc != RD_OK;
+    if (fired > 0)
+      rd_log_info("scheduler: %zu escalation step%s fired", fired,
+                  fired == 1 ? "" : "s");
+    pthread_mutex_lock(&s->lock);
+    if (rc == RD_OK && fired == BATCH)
+      continue; /* more are due */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += s->interval_ms / 1000;
+    until.tv_nsec += (long)(s->interval_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    if (!s->stopping)
+      pthread_cond_timedwait(&s->wake, &s->lock, &until);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return NULL;
+}
+
+enum rd_status
+rd_scheduler_start(struct rd_service *svc, int interval_ms,
+                   struct rd_scheduler **out, struct rd_error *err)
+{
+  struct rd_scheduler *s = rd_xcalloc(1, sizeof *s);
+  s->svc = svc;
+  s->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+  pthread_mutex_init(&s->lock, NULL);
+  pthread_cond_init(&s->wake, NULL);
+  if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->wake);
+    free(s);
+    *out = NULL;
+    return rd_error_set(err, RD_E_INTERNAL, "", "cannot start the scheduler");
+  }
+  *out = s;
+  return RD_OK;
+}
+
+void
+rd_scheduler_stop(struct rd_scheduler *s)
+{
+  if (s == NULL)
+    return;
+  pthread_mutex_lock(&s->lock);
+  s->stopping = true;
+  pthread_cond_signal(&s->wake);
+  pthread_mutex_unlock(&s->lock);
+  pthread_join(s->thread, NULL);
+  pthread_mutex_destroy(&s->lock);
+  pthread_cond_destroy(&s->wake);
+  free(s);
+}

@@ -1,0 +1,20 @@
+/* jobs/scheduler.h - the background work of a serving process: firing the
+ * escalation steps that fall due (rd_service_sweep), once a second. */
+#ifndef RD_JOBS_SCHEDULER_H
+#define RD_JOBS_SCHEDULER_H
+
+#include "util/status.h"
+
+struct rd_service;
+struct rd_scheduler;
+
+/* Starts the scheduler thread: a sweep every interval_ms (and at once again
+ * while a sweep finds a full batch). */
+enum rd_status rd_scheduler_start(struct rd_service *svc, int interval_ms,
+                                  struct rd_scheduler **out,
+                                  struct rd_error *err);
+
+/* Stops it, letting a sweep in progress finish; accepts NULL. */
+void rd_scheduler_stop(struct rd_scheduler *s);
+
+#endif

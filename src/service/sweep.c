@@ -1,0 +1,213 @@
+/* service/sweep.c - firing the escalation steps that are due, and the
+ * notifications users read.
+ *
+ * A sweep reads the pending steps whose time has come (an index holds only
+ * pending steps, so a sweep costs what it fires, not what is running),
+ * finds whom each notifies, and in one transaction per step claims it
+ * (pending -> fired), writes one notification per recipient and a timeline
+ * event. A step already claimed (by another sweep, or before a crash) is
+ * skipped: each fires exactly once.
+ */
+#include "service/service_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/time.h"
+
+enum { RECIPIENTS_MAX = 64 };
+
+struct fire_ctx {
+  const struct rd_due_step *due;
+  const struct rd_complaint *c;
+  const int64_t *users;
+  size_t n_users;
+  int64_t now;
+  const char *kind;
+  const char *data_json;
+  struct rd_arena *a;
+  bool fired;
+};
+
+static enum rd_status
+fire_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
+{
+  struct fire_ctx *x = arg;
+  enum rd_status rc;
+  bool claimed = false;
+
+  if ((rc = rd_tx_clock_step_claim(tx, x->due->step.id, x->now, &claimed, err)))
+    return rc;
+  if (!claimed)
+    return RD_OK; /* another sweep had it */
+  for (size_t i = 0; i < x->n_users; i++) {
+    struct rd_notification n = {
+      .user_id = x->users[i], .complaint_id = x->c->id,
+      .step_id = x->due->step.id, .kind = x->kind, .data_json = x->data_json,
+      .created_at = x->now,
+    };
+    if ((rc = rd_tx_notification_add(tx, &n, err)))
+      return rc;
+  }
+  struct rd_event ev = {
+    .complaint_id = x->c->id,
+    .at = x->now,
+    .type = x->kind,
+    .from_status = (int)x->c->status,
+    .to_status = (int)x->c->status,
+    .data_json = x->data_json,
+  };
+  if ((rc = rd_tx_event_append(tx, &ev, err)))
+    return rc;
+  x->fired = true;
+  return RD_OK;
+}
+
+/* Active users of role (in dept when dept != 0), into out. */
+static size_t
+users_with(const struct rd_user *users, size_t n, enum rd_role role,
+           int64_t dept, int64_t *out, size_t n_out, size_t max)
+{
+  for (size_t i = 0; i < n && n_out < max; i++)
+    if (users[i].active && users[i].role == role &&
+        (dept == 0 || users[i].department_id == dept))
+      out[n_out++] = users[i].id;
+  return n_out;
+}
+
+/* Whom a step notifies about complaint c: its assignee (or, without one,
+ * the department's managers), the department's managers, or the general
+ * managers (approvers). */
+static size_t
+recipients(const struct rd_due_step *d, const struct rd_complaint *c,
+           const struct rd_user *users, size_t n_users, int64_t *out)
+{
+  size_t n = 0;
+  switch (d->step.notify) {
+  case RD_NOTIFY_ASSIGNEE:
+    for (size_t i = 0; c->assignee_id && i < n_users; i++)
+      if (users[i].id == c->assignee_id && users[i].active)
+        out[n++] = users[i].id;
+    if (n == 0 && c->department_id)
+      n = users_with(users, n_users, RD_ROLE_MANAGER, c->department_id, out, 0,
+                     RECIPIENTS_MAX);
+    break;
+  case RD_NOTIFY_MANAGER:
+    if (c->department_id)
+      n = users_with(users, n_users, RD_ROLE_MANAGER, c->department_id, out, 0,
+                     RECIPIENTS_MAX);
+    break;
+  case RD_NOTIFY_GENERAL_MANAGER:
+  default:
+    n = users_with(users, n_users, RD_ROLE_APPROVER, 0, out, 0, RECIPIENTS_MAX);
+    break;
+  }
+  return n;
+}
+
+static const char *
+details(struct rd_service *svc, const struct rd_due_step *d,
+        const struct rd_complaint *c, const int64_t *users, size_t n,
+        struct rd_arena *a)
+{
+  struct rd_buf b = {0};
+  char due[RD_TIME_TEXT_MAX];
+  const char *text;
+
+  rd_buf_puts(&b, "{\"number\":");
+  rd_buf_json_string(&b, c->number);
+  rd_buf_puts(&b, ",\"clock\":");
+  rd_buf_json_string(&b, d->run.name);
+  rd_buf_printf(&b, ",\"run\":%d,\"due_at\":", d->run.run);
+  rd_buf_json_string(&b, rd_time_format(d->run.due_at, svc->timezone, due));
+  rd_buf_puts(&b, ",\"notify\":");
+  rd_buf_json_string(&b, rd_notify_name(d->step.notify));
+  rd_buf_printf(&b, ",\"step\":%d,\"notified\":[", d->step.step);
+  for (size_t i = 0; i < n; i++)
+    rd_buf_printf(&b, "%s%lld", i ? "," : "", (long long)users[i]);
+  rd_buf_puts(&b, "]}");
+  text = rd_arena_strdup(a, b.data);
+  rd_buf_free(&b);
+  return text;
+}
+
+enum rd_status
+rd_service_sweep(struct rd_service *svc, int limit, size_t *fired,
+                 struct rd_error *err)
+{
+  struct rd_arena *a = rd_arena_new();
+  struct rd_due_step *due = NULL;
+  struct rd_user *users = NULL;
+  size_t n_due = 0, n_users = 0;
+  int64_t now = rd_service_now(svc);
+  enum rd_status rc;
+
+  *fired = 0;
+  if ((rc = rd_store_steps_due(svc->store, now, limit, a, &due, &n_due, err)) ||
+      n_due == 0 ||
+      (rc = rd_store_user_list(svc->store, a, &users, &n_users, err)))
+    goto out;
+  for (size_t i = 0; i < n_due; i++) {
+    const struct rd_due_step *d = &due[i];
+    struct rd_complaint c;
+    int64_t to[RECIPIENTS_MAX];
+    size_t n_to;
+
+    if ((rc = rd_store_complaint_get(svc->store, d->run.complaint_id, a, &c, err)))
+      goto out;
+    n_to = recipients(d, &c, users, n_users, to);
+    struct fire_ctx x = {
+      .due = d, .c = &c, .users = to, .n_users = n_to, .now = now,
+      .kind = d->step.on == RD_STEP_WARN ? "clock.warning" : "clock.breach",
+      .data_json = details(svc, d, &c, to, n_to, a), .a = a,
+    };
+    if ((rc = rd_store_write(svc->store, fire_tx, &x, err)))
+      goto out;
+    *fired += x.fired;
+  }
+out:
+  rd_arena_free(a);
+  return rc;
+}
+
+/* ---- reading notifications ---------------------------------------------------------- */
+
+enum rd_status
+rd_service_notifications(struct rd_service *svc, const struct rd_principal *who,
+                         bool unread_only, int64_t before_id, int limit,
+                         struct rd_arena *a, struct rd_notification **out,
+                         size_t *n, struct rd_error *err)
+{
+  if (who->user_id == 0)
+    return rd_error_set(err, RD_E_FORBIDDEN, "", "notifications belong to users");
+  if (limit <= 0)
+    limit = 50;
+  if (limit > 500)
+    limit = 500;
+  return rd_store_notifications_of(svc->store, who->user_id, unread_only,
+                                   before_id, limit, a, out, n, err);
+}
+
+struct read_ctx {
+  int64_t user_id, id, now;
+};
+
+static enum rd_status
+read_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
+{
+  struct read_ctx *x = arg;
+  return rd_tx_notification_read(tx, x->user_id, x->id, x->now, err);
+}
+
+enum rd_status
+rd_service_notification_read(struct rd_service *svc,
+                             const struct rd_principal *who, int64_t id,
+                             struct rd_error *err)
+{
+  struct read_ctx x = { who->user_id, id, rd_service_now(svc) };
+  if (who->user_id == 0)
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such notification");
+  return rd_store_write(svc->store, read_tx, &x, err);
+}

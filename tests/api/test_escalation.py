@@ -1,0 +1,198 @@
+"""Warnings, breaches and escalation ladders over a moving clock.
+
+A server of its own, whose "now" is the time written in a file
+(REDRESS_FAKE_NOW): the test registers a complaint on Friday 17:50 Beijing
+time and moves the clock through the following days, checking that each
+escalation step notifies the right people once, never outside working time
+unless the step says so, and that a kill -9 with a step due loses and
+doubles nothing."""
+
+import os
+import time
+
+from client import Fail, Server, User, World, check, expect, expect_problem, test
+
+DAY = [["09:00", "12:00"], ["13:30", "18:00"]]
+
+# resolve in 1 working day (7.5 h), warned at half of it: from Friday 17:50
+# the warning falls on Monday 14:05 and the breach on Monday 17:50; the
+# manager hears 2 working hours after it (Tuesday 10:50), the general
+# manager 1 working day after it (Tuesday 17:50). The regulator's clock
+# counts 1 calendar day and is breached on Saturday 17:50: the general
+# manager is told at once ("anytime"), the department manager on Monday at
+# 09:00, the next working moment.
+CLOCKS = [{
+    "name": "resolve", "start": "registered", "stop": "resolved", "target": "1d",
+    "warn_at": 0.5,
+    "escalate": [
+        {"on": "warn", "notify": "assignee"},
+        {"on": "breach", "notify": "assignee"},
+        {"on": "breach", "after": "2h", "notify": "department_manager"},
+        {"on": "breach", "after": "1d", "notify": "general_manager"},
+    ],
+}, {
+    "name": "regulator", "start": "registered", "stop": "resolved", "target": "1cd",
+    "escalate": [
+        {"on": "breach", "notify": "general_manager", "anytime": True},
+        {"on": "breach", "notify": "department_manager"},
+    ],
+}]
+
+
+class Clock:
+    def __init__(self, path):
+        self.path = path
+
+    def set(self, when):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(when + "\n")
+        os.replace(tmp, self.path)  # a new mtime for the server to see
+
+
+def notes(user, **q):
+    query = "&".join(f"{k}={v}" for k, v in q.items())
+    return expect(user.get("/api/v1/notifications" + ("?" + query if query else "")), 200).json()["items"]
+
+
+def settle(w, seconds=2.5):
+    """Lets the server's once-a-second sweep run at least twice."""
+    time.sleep(seconds)
+
+
+def people(server):
+    """Signs the three recipients in again: moving the clock by days expires
+    their sessions, as it would in an office."""
+    return (User(server, "t_handler_a"), User(server, "t_manager_a"),
+            User(server, "t_approver"), User(server, "t_manager_b"))
+
+
+def kinds(user):
+    return sorted(n["kind"] for n in notes(user))
+
+
+@test
+def escalation_ladder_over_a_moving_clock(w):
+    server = Server(w.s.binary)
+    clock = Clock(os.path.join(server.dir, "now"))
+    clock.set("2026-11-20T17:50:00+08:00")  # a Friday evening
+    try:
+        server.start(env={"REDRESS_FAKE_NOW": clock.path})
+        v = World(server)
+        a = v.admin
+        cal = expect(a.post("/api/v1/calendars", {
+            "name": "升级测试日历", "timezone": "Asia/Shanghai",
+            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
+        expect(a.post("/api/v1/sla-policies", {
+            "name": "升级测试", "priority": 0, "match": {"category_id": [v.cat]},
+            "calendar_id": cal["id"], "clocks": CLOCKS}), 201)
+        c = expect(v.agent.post("/api/v1/complaints", {
+            "channel": "phone", "category_id": v.cat,
+            "customer": {"name": "赵六", "phone": "13600002222"},
+            "content": "周五傍晚投诉"}), 201).json()
+        k = {x["name"]: x for x in c["clocks"]}
+        check(k["resolve"]["due_at"] == "2026-11-23T17:50:00+08:00"
+              and k["resolve"]["warn_at"] == "2026-11-23T14:05:00+08:00",
+              "resolve due Monday 17:50, warned Monday 14:05", k["resolve"])
+        check(k["regulator"]["due_at"] == "2026-11-21T17:50:00+08:00", "regulator due Saturday",
+              k["regulator"])
+        v.act(v.agent, c["id"], "triage", {"valid": True, "category_id": v.cat, "severity": 2,
+                                          "department_id": v.dept_a,
+                                          "assignee_id": v.ids["t_handler_a"]})
+
+        # Saturday 18:00: the regulator's clock is breached. The general
+        # manager is told at once (anytime); the department manager is not
+        # disturbed on a weekend.
+        clock.set("2026-11-21T18:00:00+08:00")
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(kinds(approver) == ["clock.breach"], "anytime step fired on Saturday", notes(approver))
+        check(notes(manager) == [] and notes(handler) == [], "nobody else on a Saturday")
+        clock.set("2026-11-22T03:00:00+08:00")  # Sunday, 3 a.m.
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(notes(manager) == [], "nor at 3 a.m. on Sunday")
+
+        # Monday 09:01: the department manager hears of the regulator's breach.
+        clock.set("2026-11-23T09:01:00+08:00")
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(kinds(manager) == ["clock.breach"], "manager told at the next working moment", notes(manager))
+        check(notes(manager_b) == [], "not another department's manager")
+        check(notes(handler) == [], "no warning before its point")
+
+        # Monday 14:06: the warning, to the assignee only.
+        clock.set("2026-11-23T14:06:00+08:00")
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(kinds(handler) == ["clock.warning"], "the assignee is warned", notes(handler))
+        n = notes(handler)[0]
+        check(n["complaint_id"] == c["id"] and n["data"]["clock"] == "resolve"
+              and n["data"]["number"] == c["number"] and n["read_at"] is None, "what it says", n)
+
+        # Monday 17:51: the breach, to the assignee.
+        clock.set("2026-11-23T17:51:00+08:00")
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(kinds(handler) == ["clock.breach", "clock.warning"], "the assignee hears of the breach",
+              notes(handler))
+        got = expect(handler.get(f"/api/v1/complaints/{c['id']}"), 200).json()
+        r = {x["name"]: x for x in got["clocks"]}["resolve"]
+        check(r["state"] == "breached" and r["remaining_working_seconds"] == -60, "shown breached", r)
+
+        # Monday 23:00: the manager's step (2 working hours after the breach)
+        # waits for Tuesday morning.
+        clock.set("2026-11-23T23:00:00+08:00")
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(len(notes(manager)) == 1, "no escalation at 23:00 on a Monday night", notes(manager))
+
+        # Tuesday 10:51: the department manager.
+        clock.set("2026-11-24T10:51:00+08:00")
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(kinds(manager) == ["clock.breach", "clock.breach"], "department manager escalated",
+              notes(manager))
+
+        # Tuesday 17:51, with a crash as the step falls due: the general
+        # manager's step is delivered once, by whichever process fires it.
+        clock.set("2026-11-24T17:51:00+08:00")
+        time.sleep(0.3)
+        server.kill()
+        server.start()
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(kinds(approver) == ["clock.breach", "clock.breach"],
+              "general manager escalated once across kill -9", notes(approver))
+
+        # Days later: nothing fires twice.
+        clock.set("2026-11-27T12:00:00+08:00")
+        settle(w)
+        handler, manager, approver, manager_b = people(server)
+        check(kinds(handler) == ["clock.breach", "clock.warning"] and len(notes(manager)) == 2
+              and len(notes(approver)) == 2, "each step fired exactly once")
+        events = [e["type"] for e in expect(User(server, "admin").get(
+            f"/api/v1/complaints/{c['id']}/events"), 200).json()["items"]]
+        check(events.count("clock.warning") == 1 and events.count("clock.breach") == 5,
+              "each step is on the timeline once", events)
+
+        # Reading: marked read, filtered out, and only one's own.
+        first = notes(handler)[0]
+        expect(handler.post(f"/api/v1/notifications/{first['id']}/read"), 204)
+        check([x["id"] for x in notes(handler, unread="true")] == [notes(handler)[1]["id"]],
+              "unread=true leaves out the read one", notes(handler))
+        check(notes(handler)[0]["read_at"] is not None, "read_at set")
+        expect_problem(manager.post(f"/api/v1/notifications/{first['id']}/read"), 404)
+        expect_problem(handler.get("/api/v1/notifications?unread=maybe"), 422, "unread")
+        page = expect(handler.get("/api/v1/notifications?limit=1"), 200).json()
+        check(len(page["items"]) == 1 and page["next_cursor"], "paged", page)
+        rest = expect(handler.get("/api/v1/notifications?limit=1&cursor=" + page["next_cursor"]), 200).json()
+        check(len(rest["items"]) == 1 and rest["items"][0]["id"] < page["items"][0]["id"]
+              and rest["next_cursor"] is None, "next page", rest)
+
+        errs = server.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer: " + "\n".join(errs[:5]))
+    finally:
+        server.stop()
+        server.cleanup()
