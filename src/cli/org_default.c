@@ -124,12 +124,24 @@ static const char *const cn_workdays[] = {
 };
 
 /* The clocks of API.md's example policy: 30 working minutes to forward, 2
- * working hours to first contact, 3 working days to resolve, and the
- * follow-up window of day 5 to day 7 (car-dealer seed). */
+ * working hours to first contact, 3 working days to resolve, a progress
+ * report every 3 working days while unresolved, and the follow-up window of
+ * day 5 to day 7 (car-dealer seed). Late steps climb the ladder of the
+ * seeds: the assignee, then the department manager, then the general
+ * manager, in working time. */
 static const char default_clocks[] =
-    "[{\"name\":\"forward\",\"start\":\"registered\",\"stop\":\"assigned\",\"target\":\"30m\"},"
-    "{\"name\":\"first_contact\",\"start\":\"assigned\",\"stop\":\"in_progress\",\"target\":\"2h\"},"
-    "{\"name\":\"resolve\",\"start\":\"registered\",\"stop\":\"resolved\",\"target\":\"3d\",\"warn_at\":0.8},"
+    "[{\"name\":\"forward\",\"start\":\"registered\",\"stop\":\"assigned\",\"target\":\"30m\","
+    "\"escalate\":[{\"on\":\"breach\",\"notify\":\"general_manager\"}]},"
+    "{\"name\":\"first_contact\",\"start\":\"assigned\",\"stop\":\"in_progress\",\"target\":\"2h\","
+    "\"escalate\":[{\"on\":\"breach\",\"notify\":\"assignee\"},"
+    "{\"on\":\"breach\",\"after\":\"1h\",\"notify\":\"department_manager\"}]},"
+    "{\"name\":\"resolve\",\"start\":\"registered\",\"stop\":\"resolved\",\"target\":\"3d\",\"warn_at\":0.8,"
+    "\"escalate\":[{\"on\":\"warn\",\"notify\":\"assignee\"},"
+    "{\"on\":\"breach\",\"notify\":\"assignee\"},"
+    "{\"on\":\"breach\",\"after\":\"2h\",\"notify\":\"department_manager\"},"
+    "{\"on\":\"breach\",\"after\":\"1d\",\"notify\":\"general_manager\"}]},"
+    "{\"name\":\"progress\",\"start\":\"assigned\",\"stop\":[\"resolved\",\"closed\"],\"target\":\"3d\","
+    "\"restart_on\":\"progress\",\"escalate\":[{\"on\":\"breach\",\"notify\":\"assignee\"}]},"
     "{\"name\":\"follow_up\",\"start\":\"resolved\",\"stop\":\"closed\",\"target\":\"7cd\",\"opens_after\":\"5cd\"}]";
 
 static const char *const presets[] = {
