@@ -90,6 +90,14 @@ rd_clock_def_validate(const struct rd_clock_def *d, const char *prefix,
   if (d->start & d->stop)
     return rd_error_set(err, RD_E_INVALID, field,
                         "%s names an event that also starts the clock", field);
+  snprintf(field, sizeof field, "%s.pause_in", prefix);
+  if (d->pause & ~(RD_EV_STATE(RD_STATE_COUNT) - 1))
+    return rd_error_set(err, RD_E_INVALID, field, "%s takes states, not actions", field);
+  for (int st = 0; st < RD_STATE_COUNT; st++)
+    if ((d->pause & RD_EV_STATE(st)) && !rd_state_is_open((enum rd_state)st))
+      return rd_error_set(err, RD_E_INVALID, field,
+                          "%s names %s, which is not an open state", field,
+                          rd_state_name((enum rd_state)st));
   snprintf(field, sizeof field, "%s.warn_at", prefix);
   if (d->warn_at < 0 || d->warn_at >= 1)
     return rd_error_set(err, RD_E_INVALID, field,
@@ -218,10 +226,14 @@ static void
 stop_run(const struct rd_clock *open, enum rd_clock_state how,
          const struct rd_clock_event *ev, struct rd_clock_changes *out)
 {
-  struct rd_clock *s = &out->stopped[out->n_stopped++];
+  size_t k = out->n_updated++;
+  struct rd_clock *s = &out->updated[k];
+  out->how[k] = RD_CLOCK_STOPPED;
   *s = *open;
-  /* Past its due time a run was missed, however it ends. */
-  if (ev->at > open->due_at)
+  s->paused_at = 0;
+  /* Past its due time a run was missed, however it ends; a paused one was
+   * judged when it paused. */
+  if ((open->state == RD_CLOCK_PAUSED ? open->paused_at : ev->at) > open->due_at)
     how = RD_CLOCK_BREACHED;
   s->state = how;
   s->stopped_at = ev->at;
@@ -229,6 +241,63 @@ stop_run(const struct rd_clock *open, enum rd_clock_state how,
    * breach found only now keeps the department the run already names. */
   if (how != RD_CLOCK_BREACHED || s->department_id == 0)
     s->department_id = ev->department_id;
+}
+
+/* Pauses a running run entering one of d's pause states, resumes a paused
+ * one leaving them: due, warning and pending steps move out by the working
+ * time paused (calendar time for a calendar-day clock). */
+static enum rd_status
+pause_or_resume(const struct rd_clock_def *d, const struct rd_clock *open,
+                const struct rd_calendar *cal, const struct rd_clock_event *ev,
+                struct rd_clock_changes *out, struct rd_error *err)
+{
+  bool pausing = (d->pause & RD_EV_STATE(ev->to)) != 0;
+  size_t k;
+  struct rd_clock *u;
+  int64_t shift;
+  enum rd_status rc;
+
+  if (open->state == RD_CLOCK_RUNNING && pausing) {
+    k = out->n_updated++;
+    out->how[k] = RD_CLOCK_PAUSED_NOW;
+    u = &out->updated[k];
+    *u = *open;
+    u->state = RD_CLOCK_PAUSED;
+    u->paused_at = ev->at;
+    return RD_OK;
+  }
+  if (open->state != RD_CLOCK_PAUSED || pausing)
+    return RD_OK;
+  k = out->n_updated++;
+  out->how[k] = RD_CLOCK_RESUMED;
+  u = &out->updated[k];
+  *u = *open;
+  u->state = RD_CLOCK_RUNNING;
+  u->paused_at = 0;
+  if (d->target.unit == RD_TARGET_CALENDAR_DAYS) {
+    shift = ev->at - open->paused_at;
+    u->due_at += shift;
+    if (u->warn_at)
+      u->warn_at += shift;
+  } else {
+    shift = rd_calendar_elapsed(cal, open->paused_at, ev->at);
+    /* What was left at the pause is left now: counted from the resumption. */
+    if (shift > 0) {
+      int64_t left = rd_calendar_elapsed(cal, open->paused_at, open->due_at);
+      if (open->due_at <= open->paused_at || left == 0)
+        u->due_at = open->due_at; /* already late when it paused */
+      else if ((rc = rd_calendar_add(cal, ev->at, left, &u->due_at, err)))
+        return rc;
+      if (u->warn_at > open->paused_at) {
+        left = rd_calendar_elapsed(cal, open->paused_at, open->warn_at);
+        if (left > 0 && (rc = rd_calendar_add(cal, ev->at, left, &u->warn_at, err)))
+          return rc;
+      }
+    }
+  }
+  out->pause[k] = (struct rd_clock_pause){ open->paused_at, ev->at, shift };
+  return step_times(d, u, cal, out->updated_steps[k], &out->n_updated_steps[k],
+                    err);
 }
 
 enum rd_status
@@ -252,7 +321,7 @@ rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
   /* Withdrawn or merged: nothing was met or missed, the question went away. */
   if (cancel) {
     for (size_t i = 0; i < n_runs; i++)
-      if (rd_clock_open(&runs[i]) && out->n_stopped < 2 * RD_CLOCKS_MAX)
+      if (rd_clock_open(&runs[i]) && out->n_updated < 2 * RD_CLOCKS_MAX)
         stop_run(&runs[i], RD_CLOCK_CANCELLED, ev, out);
     return RD_OK;
   }
@@ -277,6 +346,8 @@ rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
       open = NULL;
       starts = false;
     }
+    if (open && (rc = pause_or_resume(d, open, cal, ev, out, err)))
+      return rc;
     if (open || !starts || !rd_state_is_open(ev->to))
       continue;
     if ((rc = start_run(d, policy_id, cal, calendar_id,
@@ -299,6 +370,8 @@ rd_clock_remaining(const struct rd_clock *c, const struct rd_calendar *cal,
     return 0;
   if (cal == NULL)
     cal = round_the_clock();
+  if (c->state == RD_CLOCK_PAUSED)
+    now = c->paused_at; /* not counting */
   if (now <= c->due_at)
     return rd_calendar_elapsed(cal, now, c->due_at);
   return -rd_calendar_elapsed(cal, c->due_at, now);

@@ -69,6 +69,7 @@ struct rd_escalation_step {
 struct rd_clock_def {
   char name[RD_CLOCK_NAME_MAX + 1];
   rd_event_mask start, stop, restart;
+  rd_event_mask pause;        /* states in which the clock does not count */
   struct rd_target target;
   double warn_at;             /* fraction of the target, 0 = no warning */
   bool has_window;
@@ -115,6 +116,7 @@ struct rd_clock {
   int64_t opens_at;           /* 0 = no window */
   int64_t warn_at;            /* 0 = no warning */
   int64_t stopped_at;         /* 0 while running */
+  int64_t paused_at;          /* when it paused; 0 unless paused */
   int64_t department_id;      /* responsible when it stopped or was breached */
 };
 
@@ -141,12 +143,30 @@ struct rd_clock_step {
   int64_t fire_at;
 };
 
-/* The changes a step makes: runs to update (stopped, whose pending
- * escalation steps are dropped) and runs to insert (started, with their
- * escalation steps). Arrays of at most 2 * RD_CLOCKS_MAX. */
+/* How a run changed. */
+enum rd_clock_change {
+  RD_CLOCK_STOPPED,           /* met, breached or cancelled: drop its pending steps */
+  RD_CLOCK_PAUSED_NOW,        /* paused: its pending steps wait */
+  RD_CLOCK_RESUMED            /* counting again, due later by the paused time */
+};
+
+/* A paused interval, for the timeline. */
+struct rd_clock_pause {
+  int64_t paused_at, resumed_at;
+  int64_t working_seconds;    /* of the calendar, inside the interval */
+};
+
+/* The changes a step makes: runs updated (with how, and for a resumed run
+ * its escalation steps at their new times and the pause it ended) and runs
+ * inserted (started, with their escalation steps). Arrays of at most
+ * 2 * RD_CLOCKS_MAX. */
 struct rd_clock_changes {
-  size_t n_stopped;
-  struct rd_clock stopped[2 * RD_CLOCKS_MAX];
+  size_t n_updated;
+  struct rd_clock updated[2 * RD_CLOCKS_MAX];
+  enum rd_clock_change how[2 * RD_CLOCKS_MAX];
+  struct rd_clock_pause pause[2 * RD_CLOCKS_MAX];
+  size_t n_updated_steps[2 * RD_CLOCKS_MAX];
+  struct rd_clock_step updated_steps[2 * RD_CLOCKS_MAX][RD_CLOCK_STEPS_MAX];
   size_t n_started;
   struct rd_clock started[2 * RD_CLOCKS_MAX];
   size_t n_steps[2 * RD_CLOCKS_MAX];
@@ -156,8 +176,11 @@ struct rd_clock_changes {
 /* Applies ev to the runs of one complaint: stops the open runs ev stops
  * (met, or breached when ev comes after their due time), cancels every open
  * run when the complaint leaves the open states other than by closing,
- * restarts recurring ones, and starts each clock ev starts that has no
- * open run. New runs count from start_from (the complaint's received_at at
+ * restarts recurring ones, pauses running runs entering one of their pause
+ * states and resumes paused ones leaving them (their due time, warning and
+ * escalation steps move out by the working time paused), and starts each
+ * clock ev starts that has no open run. Runs are matched to definitions by
+ * name; a run whose clock the policy no longer has only stops or cancels. New runs count from start_from (the complaint's received_at at
  * registration, ev->at otherwise) on cal (NULL: round the clock).
  * RD_E_INVALID when a target cannot be reached on cal. */
 enum rd_status rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
@@ -169,7 +192,7 @@ enum rd_status rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
                               struct rd_error *err);
 
 /* Working seconds left until c's due time at now on cal (negative: late by
- * that much); 0 for a stopped run. */
+ * that much; frozen while paused); 0 for a stopped run. */
 int64_t rd_clock_remaining(const struct rd_clock *c,
                            const struct rd_calendar *cal, int64_t now);
 

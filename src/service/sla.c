@@ -9,6 +9,7 @@
 
 #include "service/service_int.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/time.h"
@@ -137,6 +138,11 @@ parse_clock(json_t *o, const char *prefix, struct rd_clock_def *d,
   snprintf(field, sizeof field, "%s.restart_on", prefix);
   if ((rc = parse_events(json_object_get(o, "restart_on"), field, false,
                          &d->restart, err)))
+    return rc;
+
+  snprintf(field, sizeof field, "%s.pause_in", prefix);
+  if ((rc = parse_events(json_object_get(o, "pause_in"), field, false,
+                         &d->pause, err)))
     return rc;
 
   snprintf(field, sizeof field, "%s.target", prefix);
@@ -355,6 +361,30 @@ calendar_for(const struct rd_sla_snapshot *s, const struct rd_sla_policy *p,
   return cal;
 }
 
+/* The timeline entry of a paused interval that just ended. */
+static enum rd_status
+pause_event(struct rd_tx *tx, const struct rd_complaint *c,
+            const struct rd_clock *run, const struct rd_clock_pause *p,
+            int64_t at, struct rd_arena *a, struct rd_error *err)
+{
+  struct rd_buf b = {0};
+  char t1[RD_TIME_TEXT_MAX], t2[RD_TIME_TEXT_MAX], t3[RD_TIME_TEXT_MAX];
+  struct rd_event ev = {
+    .complaint_id = c->id, .at = at, .type = "clock.paused",
+    .from_status = (int)c->status, .to_status = (int)c->status,
+  };
+  rd_buf_puts(&b, "{\"clock\":");
+  rd_buf_json_string(&b, run->name);
+  rd_buf_printf(&b, ",\"run\":%d,\"paused_at\":\"%s\",\"resumed_at\":\"%s\","
+                "\"paused_working_seconds\":%lld,\"due_at\":\"%s\"}",
+                run->run, rd_time_format(p->paused_at, "UTC", t1),
+                rd_time_format(p->resumed_at, "UTC", t2),
+                (long long)p->working_seconds, rd_time_format(run->due_at, "UTC", t3));
+  ev.data_json = rd_arena_strdup(a, b.data);
+  rd_buf_free(&b);
+  return rd_tx_event_append(tx, &ev, err);
+}
+
 enum rd_status
 rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
                    const struct rd_complaint *c, const struct rd_clock_event *ev,
@@ -381,10 +411,19 @@ rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
   if ((rc = rd_clocks_step(defs, n_defs, p ? p->id : 0, calendar_for(s, p, c),
                            runs, n_runs, ev, start_from, ch, err)))
     return rc;
-  for (size_t i = 0; i < ch->n_stopped; i++)
-    if ((rc = rd_tx_clock_update(tx, &ch->stopped[i], err)) ||
-        (rc = rd_tx_clock_steps_drop(tx, ch->stopped[i].id, err)))
+  for (size_t i = 0; i < ch->n_updated; i++) {
+    const struct rd_clock *u = &ch->updated[i];
+    if ((rc = rd_tx_clock_update(tx, u, err)))
       return rc;
+    if (ch->how[i] == RD_CLOCK_RESUMED) {
+      if ((rc = rd_tx_clock_steps_add(tx, u->id, ch->updated_steps[i],
+                                      ch->n_updated_steps[i], err)) ||
+          (rc = pause_event(tx, c, u, &ch->pause[i], ev->at, a, err)))
+        return rc;
+    } else if ((rc = rd_tx_clock_steps_drop(tx, u->id, err))) {
+      return rc; /* stopped, or paused: its pending steps wait or go */
+    }
+  }
   return rd_svc_clocks_insert(tx, c->id, ch, err);
 }
 
@@ -483,7 +522,7 @@ rd_svc_clocks_at_registration(const struct rd_sla_snapshot *s,
   };
   size_t k;
 
-  out->n_stopped = out->n_started = 0;
+  out->n_updated = out->n_started = 0;
   if (p == NULL)
     return RD_OK;
   k = (size_t)(p - s->policies);

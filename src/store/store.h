@@ -145,12 +145,14 @@ enum rd_status rd_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
 /* Inserts a run (sets c->id). */
 enum rd_status rd_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
                                   struct rd_error *err);
-/* Writes a run's state, stopped_at and department_id (by id). */
+/* Writes a run's state, stopped_at, department_id, due_at, warn_at and
+ * paused_at (by id). */
 enum rd_status rd_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
                                   struct rd_error *err);
 
 /* Inserts the escalation steps of a started run (sets their ids and
- * clock_id). */
+ * clock_id); for a resumed run, re-arms them at their new times (a step
+ * that fired stays fired). */
 enum rd_status rd_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
                                      struct rd_clock_step *steps, size_t n,
                                      struct rd_error *err);

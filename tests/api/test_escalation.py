@@ -196,3 +196,53 @@ def escalation_ladder_over_a_moving_clock(w):
     finally:
         server.stop()
         server.cleanup()
+
+
+@test
+def pause_for_approval_moves_the_deadline(w):
+    server = Server(w.s.binary)
+    clock = Clock(os.path.join(server.dir, "now"))
+    clock.set("2026-11-23T09:00:00+08:00")  # a Monday morning
+    try:
+        server.start(env={"REDRESS_FAKE_NOW": clock.path})
+        v = World(server)
+        a = v.admin
+        cal = expect(a.post("/api/v1/calendars", {
+            "name": "暂停测试日历", "timezone": "Asia/Shanghai",
+            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
+        expect(a.post("/api/v1/sla-policies", {
+            "name": "暂停测试", "priority": 0, "match": {"category_id": [v.cat]},
+            "calendar_id": cal["id"], "approval": {"always": True},
+            "clocks": [{"name": "resolve", "start": "registered", "stop": "resolved",
+                        "target": "3d", "pause_in": ["pending_approval"]}]}), 201)
+        c = expect(v.agent.post("/api/v1/complaints", {
+            "channel": "phone", "category_id": v.cat,
+            "customer": {"name": "钱七", "phone": "13500003333"}, "content": "等待审批"}), 201).json()
+        check(c["clocks"][0]["due_at"] == "2026-11-25T18:00:00+08:00", "3 working days", c["clocks"])
+        v.to_in_progress(c["id"], category=v.cat)
+
+        clock.set("2026-11-23T10:00:00+08:00")
+        r = v.act(v.handler_a, c["id"], "propose_plan", {"kind": "apology", "description": "道歉"}).json()
+        check(r["status"] == "pending_approval", "the plan waits for the approver", r)
+        k = r["clocks"][0]
+        check(k["state"] == "paused" and k["remaining_working_seconds"] == 77400,
+              "paused with 21.5 working hours left", k)
+
+        clock.set("2026-11-23T12:00:00+08:00")
+        r = expect(User(server, "t_approver").post(
+            f"/api/v1/complaints/{c['id']}/actions/approve", {"note": "同意"}), 200).json()
+        k = r["clocks"][0]
+        check(k["state"] == "running" and k["due_at"] == "2026-11-26T11:00:00+08:00",
+              "2 working hours paused: due Thursday 11:00 instead of Wednesday 18:00", k)
+        events = expect(User(server, "admin").get(f"/api/v1/complaints/{c['id']}/events"),
+                        200).json()["items"]
+        paused = [e for e in events if e["type"] == "clock.paused"]
+        check(len(paused) == 1 and paused[0]["data"]["paused_working_seconds"] == 7200
+              and paused[0]["data"]["clock"] == "resolve", "the paused interval is on the timeline",
+              paused)
+        errs = server.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer: " + "\n".join(errs[:5]))
+    finally:
+        server.stop()
+        server.cleanup()

@@ -24,6 +24,7 @@ clock_row(sqlite3_stmt *s, struct rd_arena *a, void *out)
   c->warn_at = sqlite3_column_int64(s, 10);
   c->stopped_at = sqlite3_column_int64(s, 11);
   c->department_id = sqlite3_column_int64(s, 12);
+  c->paused_at = sqlite3_column_int64(s, 13);
 }
 
 enum rd_status
@@ -79,6 +80,9 @@ rd_sqlite_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
   rd_sqlite_bind_id(s, 2, c->stopped_at);
   rd_sqlite_bind_id(s, 3, c->department_id);
   sqlite3_bind_int64(s, 4, c->id);
+  sqlite3_bind_int64(s, 5, c->due_at);
+  rd_sqlite_bind_id(s, 6, c->warn_at);
+  rd_sqlite_bind_id(s, 7, c->paused_at);
   src = sqlite3_step(s);
   rd_sqlite_done(s);
   if (src != SQLITE_DONE)

@@ -240,7 +240,7 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
 
 #define CLOCK_COLS \
   "id, complaint_id, name, run, policy_id, calendar_id, state, started_at," \
-  " due_at, opens_at, warn_at, stopped_at, department_id"
+  " due_at, opens_at, warn_at, stopped_at, department_id, paused_at"
   [SQ_CLOCKS_OF] =
     "SELECT " CLOCK_COLS " FROM complaint_clocks WHERE complaint_id = ?"
     " ORDER BY name, run",
@@ -254,12 +254,16 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     " calendar_id, state, started_at, due_at, opens_at, warn_at, stopped_at,"
     " department_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
   [SQ_CLOCK_UPDATE] =
-    "UPDATE complaint_clocks SET state = ?1, stopped_at = ?2, department_id = ?3"
-    " WHERE id = ?4",
+    "UPDATE complaint_clocks SET state = ?1, stopped_at = ?2, department_id = ?3,"
+    " due_at = ?5, warn_at = ?6, paused_at = ?7 WHERE id = ?4",
 
+  /* A resumed run re-arms its steps at their new times; one already fired
+   * stays fired. */
   [SQ_STEP_ADD] =
     "INSERT INTO clock_steps (clock_id, step, on_kind, notify, fire_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)",
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (clock_id, step) DO UPDATE SET"
+    " on_kind = excluded.on_kind, notify = excluded.notify,"
+    " fire_at = excluded.fire_at, state = 0 WHERE clock_steps.state <> 1",
   [SQ_STEPS_DROP] =
     "UPDATE clock_steps SET state = 2 WHERE clock_id = ? AND state = 0",
   [SQ_STEP_CLAIM] =

@@ -81,11 +81,11 @@ step(struct rd_clock *runs, size_t *n, const struct rd_calendar *cal, int from,
 
   assert_int_equal(rd_clocks_step(defs, nd, 11, cal, runs, *n, &ev, start_from,
                                   &ch, &err), RD_OK);
-  for (size_t i = 0; i < ch.n_stopped; i++)
+  for (size_t i = 0; i < ch.n_updated; i++)
     for (size_t j = 0; j < *n; j++)
-      if (strcmp(runs[j].name, ch.stopped[i].name) == 0 &&
-          runs[j].run == ch.stopped[i].run)
-        runs[j] = ch.stopped[i];
+      if (strcmp(runs[j].name, ch.updated[i].name) == 0 &&
+          runs[j].run == ch.updated[i].run)
+        runs[j] = ch.updated[i];
   for (size_t i = 0; i < ch.n_started; i++)
     runs[(*n)++] = ch.started[i];
 }
@@ -321,7 +321,68 @@ test_escalation_step_times(void **state)
   assert_string_equal(err.field, "clocks[1].escalate[1].on");
 }
 
+/* A clock paused while the plan waits for approval: the deadline moves out
+ * by exactly the working time paused, and the warning with it. */
+static void
+test_pause_moves_the_deadline(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_error err = {0};
+  static struct rd_clock_def d[1];
+  static struct rd_clock_changes ch;
+  struct rd_clock run;
+  struct rd_clock_event ev = { -1, RD_STATE_REGISTERED, -1,
+                               at("2026-11-23T09:00:00+08:00"), 4 };
+
+  d[0] = def("resolve", "registered", "resolved", "3d");
+  d[0].warn_at = 0.8;
+  d[0].pause = rd_event_parse("pending_approval");
+  d[0].n_steps = 1;
+  d[0].steps[0] = (struct rd_escalation_step){ .on = RD_STEP_BREACH, .notify = RD_NOTIFY_MANAGER };
+  assert_int_equal(rd_clock_def_validate(&d[0], "clocks[0]", &err), RD_OK);
+  assert_int_equal(rd_clocks_step(d, 1, 1, &cal, NULL, 0, &ev, ev.at, &ch, &err), RD_OK);
+  run = ch.started[0];
+  expect_time(run.due_at, "2026-11-25T18:00:00+08:00");
+  expect_time(run.warn_at, "2026-11-25T12:00:00+08:00"); /* 18 of 22.5 hours */
+
+  /* Monday 10:00 the plan goes to the approver: paused. */
+  ev = (struct rd_clock_event){ RD_STATE_IN_PROGRESS, RD_STATE_PENDING_APPROVAL,
+                                RD_ACT_PROPOSE_PLAN, at("2026-11-23T10:00:00+08:00"), 4 };
+  assert_int_equal(rd_clocks_step(d, 1, 1, &cal, &run, 1, &ev, 0, &ch, &err), RD_OK);
+  assert_int_equal(ch.n_updated, 1);
+  assert_int_equal(ch.how[0], RD_CLOCK_PAUSED_NOW);
+  run = ch.updated[0];
+  assert_int_equal(run.state, RD_CLOCK_PAUSED);
+  /* Frozen while paused: 21.5 working hours left, however long it lasts. */
+  assert_int_equal(rd_clock_remaining(&run, &cal, at("2026-11-27T10:00:00+08:00")), 77400);
+  assert_int_equal(rd_clock_state_at(&run, at("2026-11-27T10:00:00+08:00")), RD_CLOCK_PAUSED);
+
+  /* Approved at 12:00: 2 working hours later the deadline is Thursday 11:00. */
+  ev = (struct rd_clock_event){ RD_STATE_PENDING_APPROVAL, RD_STATE_EXECUTING,
+                                RD_ACT_APPROVE, at("2026-11-23T12:00:00+08:00"), 4 };
+  assert_int_equal(rd_clocks_step(d, 1, 1, &cal, &run, 1, &ev, 0, &ch, &err), RD_OK);
+  assert_int_equal(ch.how[0], RD_CLOCK_RESUMED);
+  run = ch.updated[0];
+  assert_int_equal(run.state, RD_CLOCK_RUNNING);
+  assert_int_equal(run.paused_at, 0);
+  expect_time(run.due_at, "2026-11-26T11:00:00+08:00");
+  expect_time(run.warn_at, "2026-11-25T15:30:00+08:00");
+  assert_int_equal(ch.pause[0].working_seconds, 7200);
+  assert_int_equal(ch.n_updated_steps[0], 1);
+  expect_time(ch.updated_steps[0][0].fire_at, "2026-11-26T11:00:00+08:00");
+
+  /* The pause states must be open states. */
+  d[0].pause = rd_event_parse("closed");
+  assert_int_equal(rd_clock_def_validate(&d[0], "clocks[0]", &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clocks[0].pause_in");
+  d[0].pause = rd_event_parse("approve");
+  assert_int_equal(rd_clock_def_validate(&d[0], "clocks[0]", &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clocks[0].pause_in");
+}
+
 static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_pause_moves_the_deadline),
   cmocka_unit_test(test_escalation_step_times),
   cmocka_unit_test(test_events_and_definitions),
   cmocka_unit_test(test_registration_friday_evening),
