@@ -50,6 +50,17 @@ rd_clock_state_parse(const char *name, enum rd_clock_state *out)
   return false;
 }
 
+const char *
+rd_extension_state_name(enum rd_extension_state s)
+{
+  switch (s) {
+  case RD_EXT_REQUESTED: return "requested";
+  case RD_EXT_GRANTED:   return "granted";
+  case RD_EXT_REFUSED:   return "refused";
+  }
+  return "unknown";
+}
+
 rd_event_mask
 rd_event_parse(const char *name)
 {
@@ -360,6 +371,39 @@ rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
     out->n_started++;
   }
   return RD_OK;
+}
+
+enum rd_status
+rd_clock_extend(const struct rd_clock_def *d, const struct rd_clock *r,
+                const struct rd_calendar *cal, const struct rd_target *target,
+                struct rd_clock *out, struct rd_clock_step *steps,
+                size_t *n_steps, struct rd_error *err)
+{
+  struct rd_clock_def longer = *d;
+  struct rd_clock_event ev = { .department_id = r->department_id };
+  struct rd_clock fresh;
+  enum rd_status rc;
+
+  if (!rd_clock_open(r))
+    return rd_error_set(err, RD_E_INVALID, "clock",
+                        "clock %s no longer runs: it is %s", r->name,
+                        rd_clock_state_name(r->state));
+  if (cal == NULL)
+    cal = round_the_clock();
+  longer.target = *target;
+  if ((rc = start_run(&longer, r->policy_id, cal, r->calendar_id, r->started_at,
+                      r->run, &ev, &fresh, err)))
+    return rc;
+  if (fresh.due_at <= r->due_at) {
+    char due[RD_TARGET_TEXT_MAX];
+    return rd_error_set(err, RD_E_INVALID, "target",
+                        "%s from the clock's start is not later than its "
+                        "current deadline", rd_target_format(target, due));
+  }
+  *out = *r;
+  out->due_at = fresh.due_at;
+  out->warn_at = fresh.warn_at;
+  return step_times(&longer, out, cal, steps, n_steps, err);
 }
 
 int64_t

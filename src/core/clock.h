@@ -191,6 +191,39 @@ enum rd_status rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
                               struct rd_clock_changes *out,
                               struct rd_error *err);
 
+/* A request to extend a clock run's deadline, and its decision. */
+enum rd_extension_state { RD_EXT_REQUESTED, RD_EXT_GRANTED, RD_EXT_REFUSED };
+
+struct rd_clock_extension {
+  int64_t id;
+  int64_t complaint_id;
+  int64_t clock_id;
+  const char *clock_name;     /* read with the run */
+  int run;
+  const char *target;         /* "30cd" */
+  const char *reason;
+  enum rd_extension_state state;
+  int64_t requested_by, requested_at;
+  int64_t decided_by, decided_at;
+  const char *note;
+  int64_t due_before, due_after;
+};
+
+const char *rd_extension_state_name(enum rd_extension_state s);
+
+/* An extension of run r (the bank's 15 -> 30 -> 60 days): its target
+ * becomes `target`, counted from the run's start, and its warning and
+ * escalation steps follow (steps: RD_CLOCK_STEPS_MAX). RD_E_INVALID naming
+ * "target" unless the new due time is later than the current one, or
+ * "clock" when the run no longer counts. */
+enum rd_status rd_clock_extend(const struct rd_clock_def *d,
+                               const struct rd_clock *r,
+                               const struct rd_calendar *cal,
+                               const struct rd_target *target,
+                               struct rd_clock *out,
+                               struct rd_clock_step *steps, size_t *n_steps,
+                               struct rd_error *err);
+
 /* Working seconds left until c's due time at now on cal (negative: late by
  * that much; frozen while paused); 0 for a stopped run. */
 int64_t rd_clock_remaining(const struct rd_clock *c,

@@ -489,6 +489,22 @@ rd_json_read_note(const char *body, size_t len, struct rd_arena *a,
 }
 
 enum rd_status
+rd_json_read_strings(const char *body, size_t len, bool empty_ok,
+                     struct rd_arena *a, const char *const *keys,
+                     const char **out, size_t n, struct rd_error *err)
+{
+  json_t *root = NULL, *v;
+  enum rd_status st = load_object(body, len, empty_ok, &root, err);
+  for (size_t i = 0; i < n; i++) {
+    out[i] = NULL;
+    if (st == RD_OK && (v = get(root, keys[i])))
+      st = as_string(v, keys[i], a, &out[i], err);
+  }
+  json_decref(root);
+  return st;
+}
+
+enum rd_status
 rd_json_read_token(const char *body, size_t len, struct rd_arena *a,
                    const char **name, int64_t *user_id, struct rd_error *err)
 {

@@ -79,6 +79,14 @@ enum rd_status rd_json_read_policy(const char *body, size_t len,
                                    struct rd_sla_policy *inout,
                                    struct rd_error *err);
 
+/* The string fields keys[0..n) of an object body into out (NULL when absent
+ * or null); an empty body is {} when empty_ok. Whether one is required is
+ * the service's to say. */
+enum rd_status rd_json_read_strings(const char *body, size_t len, bool empty_ok,
+                                    struct rd_arena *a, const char *const *keys,
+                                    const char **out, size_t n,
+                                    struct rd_error *err);
+
 /* A calendar document (API.md): name, timezone, week {mon..sun: [["09:00",
  * "12:00"], ...]} (a day left out has no hours; other keys are refused),
  * workday_hours, holidays and workdays (dates, sorted and de-duplicated

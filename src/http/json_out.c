@@ -557,6 +557,28 @@ rd_json_calendar(struct rd_buf *b, const struct rd_calendar *c)
 }
 
 void
+rd_json_extension(struct rd_buf *b, const struct rd_clock_extension *x,
+                  const char *tz)
+{
+  rd_jw_begin_object(b);
+  rd_jw_key(b, "id"); rd_jw_id(b, x->id);
+  rd_jw_key(b, "complaint_id"); rd_jw_id(b, x->complaint_id);
+  rd_jw_key(b, "clock"); rd_jw_string(b, x->clock_name);
+  rd_jw_key(b, "run"); rd_jw_int(b, x->run);
+  rd_jw_key(b, "target"); rd_jw_string(b, x->target);
+  rd_jw_key(b, "reason"); rd_jw_string(b, x->reason);
+  rd_jw_key(b, "state"); rd_jw_string(b, rd_extension_state_name(x->state));
+  rd_jw_key(b, "requested_by"); rd_jw_id(b, x->requested_by);
+  rd_jw_key(b, "requested_at"); rd_jw_time(b, x->requested_at, tz);
+  rd_jw_key(b, "decided_by"); rd_jw_id(b, x->decided_by);
+  rd_jw_key(b, "decided_at"); rd_jw_time(b, x->decided_at, tz);
+  rd_jw_key(b, "note"); rd_jw_string(b, x->note);
+  rd_jw_key(b, "due_before"); rd_jw_time(b, x->due_before, tz);
+  rd_jw_key(b, "due_after"); rd_jw_time(b, x->due_after, tz);
+  rd_jw_end_object(b);
+}
+
+void
 rd_json_notification(struct rd_buf *b, const struct rd_notification *n,
                      const char *tz)
 {

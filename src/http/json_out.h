@@ -45,6 +45,8 @@ void rd_json_category(struct rd_buf *b, const struct rd_category *c);
 void rd_json_user(struct rd_buf *b, const struct rd_user *u);
 void rd_json_policy(struct rd_buf *b, const struct rd_sla_policy *p);
 void rd_json_calendar(struct rd_buf *b, const struct rd_calendar *c);
+void rd_json_extension(struct rd_buf *b, const struct rd_clock_extension *x,
+                       const char *tz);
 void rd_json_notification(struct rd_buf *b, const struct rd_notification *n,
                           const char *tz);
 /* One clock of a complaint, its times in its calendar's zone. */

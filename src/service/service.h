@@ -278,6 +278,40 @@ enum rd_status rd_service_calendar_elapsed(struct rd_service *svc, int64_t id,
                                            struct rd_arena *a, int64_t *seconds,
                                            struct rd_error *err);
 
+/* ---- deadline extensions ------------------------------------------------------ */
+
+/* A handler, manager or agent asks that the complaint's clock `clock` get
+ * the target `target` (from its start, e.g. "30cd"), with a reason. Checked
+ * now: the clock runs and the new deadline is later. One request waits per
+ * run (RD_E_DUPLICATE). On the timeline as clock.extension_requested. */
+enum rd_status rd_service_extension_request(struct rd_service *svc,
+                                            const struct rd_principal *who,
+                                            int64_t complaint_id,
+                                            const char *clock,
+                                            const char *target,
+                                            const char *reason,
+                                            struct rd_arena *a,
+                                            struct rd_clock_extension *out,
+                                            struct rd_error *err);
+
+/* An approver grants (the deadline, warning and escalation steps move) or
+ * refuses (a reason is required) a waiting request; on the timeline as
+ * clock.extended or clock.extension_refused. */
+enum rd_status rd_service_extension_decide(struct rd_service *svc,
+                                           const struct rd_principal *who,
+                                           int64_t complaint_id,
+                                           int64_t extension_id, bool grant,
+                                           const char *note, struct rd_arena *a,
+                                           struct rd_clock_extension *out,
+                                           struct rd_error *err);
+
+/* A visible complaint's extension requests, oldest first. */
+enum rd_status rd_service_extensions(struct rd_service *svc,
+                                     const struct rd_principal *who,
+                                     int64_t complaint_id, struct rd_arena *a,
+                                     struct rd_clock_extension **out, size_t *n,
+                                     struct rd_error *err);
+
 /* ---- escalations and notifications ------------------------------------------- */
 
 /* Fires the escalation steps due at the service's now (at most limit):

@@ -176,6 +176,22 @@ rd_tx_notification_read(struct rd_tx *tx, int64_t user_id, int64_t id,
 { return tx->st->be->tx_notification_read(tx, user_id, id, now, err); }
 
 enum rd_status
+rd_tx_extension_add(struct rd_tx *tx, struct rd_clock_extension *x,
+                    struct rd_error *err)
+{ return tx->st->be->tx_extension_add(tx, x, err); }
+
+enum rd_status
+rd_tx_extension_get(struct rd_tx *tx, int64_t complaint_id, int64_t id,
+                    struct rd_arena *a, struct rd_clock_extension *out,
+                    struct rd_error *err)
+{ return tx->st->be->tx_extension_get(tx, complaint_id, id, a, out, err); }
+
+enum rd_status
+rd_tx_extension_decide(struct rd_tx *tx, const struct rd_clock_extension *x,
+                       struct rd_error *err)
+{ return tx->st->be->tx_extension_decide(tx, x, err); }
+
+enum rd_status
 rd_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c, int64_t now,
                     struct rd_error *err)
 { return tx->st->be->tx_calendar_save(tx, c, now, err); }
@@ -318,6 +334,12 @@ enum rd_status
 rd_store_user_list(struct rd_store *st, struct rd_arena *a,
                    struct rd_user **out, size_t *n, struct rd_error *err)
 { return st->be->user_list(st, a, out, n, err); }
+
+enum rd_status
+rd_store_extensions_of(struct rd_store *st, int64_t complaint_id,
+                       struct rd_arena *a, struct rd_clock_extension **out,
+                       size_t *n, struct rd_error *err)
+{ return st->be->extensions_of(st, complaint_id, a, out, n, err); }
 
 enum rd_status
 rd_store_steps_due(struct rd_store *st, int64_t now, int limit,

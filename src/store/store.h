@@ -173,6 +173,20 @@ enum rd_status rd_tx_notification_read(struct rd_tx *tx, int64_t user_id,
                                        int64_t id, int64_t now,
                                        struct rd_error *err);
 
+/* Records an extension request (sets x->id); RD_E_DUPLICATE when the run
+ * already has one waiting. */
+enum rd_status rd_tx_extension_add(struct rd_tx *tx, struct rd_clock_extension *x,
+                                   struct rd_error *err);
+/* Extension id of complaint complaint_id; RD_E_NOT_FOUND otherwise. */
+enum rd_status rd_tx_extension_get(struct rd_tx *tx, int64_t complaint_id,
+                                   int64_t id, struct rd_arena *a,
+                                   struct rd_clock_extension *out,
+                                   struct rd_error *err);
+/* Writes the decision: state, decided_by, decided_at, note, due_after. */
+enum rd_status rd_tx_extension_decide(struct rd_tx *tx,
+                                      const struct rd_clock_extension *x,
+                                      struct rd_error *err);
+
 /* Saves a calendar (insert when c->id == 0, else replaces it whole: name,
  * zone, hours and dates) and sets c->id and c->version. The caller has
  * validated it (rd_calendar_validate). */
@@ -334,6 +348,12 @@ enum rd_status rd_store_policy_get(struct rd_store *st, int64_t id,
                                    struct rd_arena *a,
                                    struct rd_sla_policy *out,
                                    struct rd_error *err);
+/* A complaint's extension requests, oldest first. */
+enum rd_status rd_store_extensions_of(struct rd_store *st, int64_t complaint_id,
+                                      struct rd_arena *a,
+                                      struct rd_clock_extension **out,
+                                      size_t *n, struct rd_error *err);
+
 /* A pending escalation step that is due, with its run. */
 struct rd_due_step {
   struct rd_clock_step step;

@@ -105,6 +105,16 @@ struct rd_store_backend {
   enum rd_status (*tx_notification_read)(struct rd_tx *tx, int64_t user_id,
                                          int64_t id, int64_t now,
                                          struct rd_error *err);
+  enum rd_status (*tx_extension_add)(struct rd_tx *tx,
+                                     struct rd_clock_extension *x,
+                                     struct rd_error *err);
+  enum rd_status (*tx_extension_get)(struct rd_tx *tx, int64_t complaint_id,
+                                     int64_t id, struct rd_arena *a,
+                                     struct rd_clock_extension *out,
+                                     struct rd_error *err);
+  enum rd_status (*tx_extension_decide)(struct rd_tx *tx,
+                                        const struct rd_clock_extension *x,
+                                        struct rd_error *err);
   enum rd_status (*tx_calendar_save)(struct rd_tx *tx, struct rd_calendar *c,
                                      int64_t now, struct rd_error *err);
   enum rd_status (*tx_policy_save)(struct rd_tx *tx, struct rd_sla_policy *p,
@@ -193,6 +203,10 @@ struct rd_store_backend {
   enum rd_status (*user_list)(struct rd_store *st, struct rd_arena *a,
                               struct rd_user **out, size_t *n,
                               struct rd_error *err);
+  enum rd_status (*extensions_of)(struct rd_store *st, int64_t complaint_id,
+                                  struct rd_arena *a,
+                                  struct rd_clock_extension **out, size_t *n,
+                                  struct rd_error *err);
   enum rd_status (*steps_due)(struct rd_store *st, int64_t now, int limit,
                               struct rd_arena *a, struct rd_due_step **out,
                               size_t *n, struct rd_error *err);

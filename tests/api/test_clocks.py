@@ -113,3 +113,59 @@ def policy_clocks_are_checked(w):
     for clocks_, field in bad:
         expect_problem(a.post("/api/v1/sla-policies", dict(base, clocks=clocks_)), 422, field, what=str(clocks_))
     check(len(a.list_all("/api/v1/sla-policies")) == before, "nothing written")
+
+
+@test
+def deadline_extension_granted_by_an_approver(w):
+    """The bank rule: decide within 15 calendar days, extendable to 30, then 60."""
+    a = w.admin
+    cat = expect(a.post("/api/v1/categories", {"name": "监管时限类(测)", "parent_id": None}), 201).json()
+    expect(a.post("/api/v1/sla-policies", {
+        "name": "监管时限(测)", "priority": 0, "match": {"category_id": [cat["id"]]},
+        "clocks": [{"name": "decide", "start": "registered", "stop": "resolved", "target": "15cd",
+                    "escalate": [{"on": "breach", "notify": "general_manager", "anytime": True}]}]}), 201)
+    c = expect(w.agent.post("/api/v1/complaints", {
+        "channel": "regulator", "received_at": "2026-11-25T10:00:00+08:00", "category_id": cat["id"],
+        "customer": {"name": "孙八", "phone": "13400004444"}, "content": "银保监转来的投诉"}), 201).json()
+    w.triage(c["id"], category=cat["id"])
+    cid = c["id"]
+    path = f"/api/v1/complaints/{cid}/clocks/decide/extensions"
+    check(clocks(w.get(cid))["decide"]["due_at"] == "2026-12-10T10:00:00+08:00", "15 calendar days")
+
+    expect_problem(w.handler_a.post(path, {"target": "10cd", "reason": "x"}), 422, "target",
+                   what="not later than the deadline")
+    expect_problem(w.handler_a.post(path, {"target": "30cd"}), 422, "reason")
+    expect_problem(w.handler_a.post(f"/api/v1/complaints/{cid}/clocks/nope/extensions",
+                                    {"target": "30cd", "reason": "x"}), 404, "clock")
+    expect_problem(w.handler_b.post(path, {"target": "30cd", "reason": "x"}), 404,
+                   what="another department's complaint")
+    x = expect(w.handler_a.post(path, {"target": "30cd", "reason": "需调取监控录像"}), 201).json()
+    check(x["state"] == "requested" and x["due_before"] == "2026-12-10T10:00:00+08:00"
+          and x["due_after"] is None, "requested", x)
+    expect_problem(w.handler_a.post(path, {"target": "60cd", "reason": "再延"}), 409, "clock",
+                   what="one request waits at a time")
+    check(clocks(w.get(cid))["decide"]["due_at"] == "2026-12-10T10:00:00+08:00", "not moved yet")
+
+    grant = f"/api/v1/complaints/{cid}/extensions/{x['id']}/grant"
+    for u in (w.handler_a, w.manager_a, w.agent, w.admin):
+        expect_problem(u.post(grant, {"note": "自己批"}), 403, what=u.username)
+    g = expect(w.approver.post(grant, {"note": "同意延期至30天"}), 200).json()
+    check(g["state"] == "granted" and g["due_after"] == "2026-12-25T10:00:00+08:00"
+          and g["decided_by"] == w.ids["t_approver"], "granted", g)
+    check(clocks(w.get(cid))["decide"]["due_at"] == "2026-12-25T10:00:00+08:00",
+          "the deadline moved to 30 days")
+    expect_problem(w.approver.post(grant, {}), 409, what="decided once")
+
+    # 60 days: refused, with a reason.
+    y = expect(w.handler_a.post(path, {"target": "60cd", "reason": "客户补充材料"}), 201).json()
+    refuse = f"/api/v1/complaints/{cid}/extensions/{y['id']}/refuse"
+    expect_problem(w.approver.post(refuse, {}), 422, "reason")
+    r = expect(w.approver.post(refuse, {"reason": "材料已齐，不再延期"}), 200).json()
+    check(r["state"] == "refused" and r["due_after"] is None, "refused", r)
+    check(clocks(w.get(cid))["decide"]["due_at"] == "2026-12-25T10:00:00+08:00", "unchanged")
+
+    items = expect(w.manager_a.get(f"/api/v1/complaints/{cid}/extensions"), 200).json()["items"]
+    check([i["state"] for i in items] == ["granted", "refused"], "both listed", items)
+    types = [e["type"] for e in w.events(cid)]
+    check(types.count("clock.extension_requested") == 2 and types.count("clock.extended") == 1
+          and types.count("clock.extension_refused") == 1, "all on the timeline", types)

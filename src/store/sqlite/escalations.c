@@ -1,5 +1,6 @@
-/* store/sqlite/escalations.c - escalation steps of clock runs and the
- * notifications they send (0006_escalations.sql). */
+/* store/sqlite/escalations.c - escalation steps of clock runs, the
+ * notifications they send (0006_escalations.sql) and deadline extensions
+ * (0008_clock_extensions.sql). */
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
@@ -176,4 +177,109 @@ rd_sqlite_notifications_of(struct rd_store *st, int64_t user_id,
   return rd_sqlite_read_rows(st, SQ_NOTIFICATIONS_OF, ints, 4, NULL,
                              notification_row, sizeof **out, a, (void **)out,
                              n, err);
+}
+
+/* ---- deadline extensions ------------------------------------------------------------ */
+
+static void
+extension_row(sqlite3_stmt *s, struct rd_arena *a, void *out)
+{
+  struct rd_clock_extension *x = out;
+  int state = sqlite3_column_int(s, 7);
+  x->id = sqlite3_column_int64(s, 0);
+  x->complaint_id = sqlite3_column_int64(s, 1);
+  x->clock_id = sqlite3_column_int64(s, 2);
+  x->clock_name = rd_sqlite_col_text(s, 3, a);
+  x->run = sqlite3_column_int(s, 4);
+  x->target = rd_sqlite_col_text(s, 5, a);
+  x->reason = rd_sqlite_col_text(s, 6, a);
+  x->state = state == 1 ? RD_EXT_GRANTED : state == 2 ? RD_EXT_REFUSED : RD_EXT_REQUESTED;
+  x->requested_by = sqlite3_column_int64(s, 8);
+  x->requested_at = sqlite3_column_int64(s, 9);
+  x->decided_by = sqlite3_column_int64(s, 10);
+  x->decided_at = sqlite3_column_int64(s, 11);
+  x->note = rd_sqlite_col_text(s, 12, a);
+  x->due_before = sqlite3_column_int64(s, 13);
+  x->due_after = sqlite3_column_int64(s, 14);
+}
+
+enum rd_status
+rd_sqlite_tx_extension_add(struct rd_tx *tx, struct rd_clock_extension *x,
+                           struct rd_error *err)
+{
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s;
+  enum rd_status rc;
+  STMT(s, c, SQ_EXTENSION_ADD, err);
+  sqlite3_bind_int64(s, 1, x->complaint_id);
+  sqlite3_bind_int64(s, 2, x->clock_id);
+  rd_sqlite_bind_text(s, 3, x->target);
+  rd_sqlite_bind_text(s, 4, x->reason);
+  rd_sqlite_bind_id(s, 5, x->requested_by);
+  sqlite3_bind_int64(s, 6, x->requested_at);
+  sqlite3_bind_int64(s, 7, x->due_before);
+  if ((rc = step_done(c, s, "extension", err))) {
+    if (rc == RD_E_DUPLICATE)
+      return rd_error_set(err, RD_E_DUPLICATE, "clock",
+                          "this clock already has an extension waiting for a decision");
+    return rc;
+  }
+  x->id = sqlite3_last_insert_rowid(c->db);
+  return RD_OK;
+}
+
+enum rd_status
+rd_sqlite_tx_extension_get(struct rd_tx *tx, int64_t complaint_id, int64_t id,
+                           struct rd_arena *a, struct rd_clock_extension *out,
+                           struct rd_error *err)
+{
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s;
+  int src;
+  STMT(s, c, SQ_EXTENSION_GET, err);
+  sqlite3_bind_int64(s, 1, complaint_id);
+  sqlite3_bind_int64(s, 2, id);
+  src = sqlite3_step(s);
+  if (src == SQLITE_ROW) {
+    memset(out, 0, sizeof *out);
+    extension_row(s, a, out);
+  }
+  rd_sqlite_done(s);
+  if (src == SQLITE_DONE)
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such extension");
+  if (src != SQLITE_ROW)
+    return rd_sqlite_fail(c->db, src, "extension", err);
+  return RD_OK;
+}
+
+enum rd_status
+rd_sqlite_tx_extension_decide(struct rd_tx *tx,
+                              const struct rd_clock_extension *x,
+                              struct rd_error *err)
+{
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s;
+  enum rd_status rc;
+  STMT(s, c, SQ_EXTENSION_DECIDE, err);
+  sqlite3_bind_int64(s, 1, x->id);
+  sqlite3_bind_int(s, 2, (int)x->state);
+  rd_sqlite_bind_id(s, 3, x->decided_by);
+  sqlite3_bind_int64(s, 4, x->decided_at);
+  rd_sqlite_bind_text(s, 5, x->note);
+  rd_sqlite_bind_id(s, 6, x->due_after);
+  if ((rc = step_done(c, s, "extension", err)))
+    return rc;
+  if (sqlite3_changes(c->db) == 0)
+    return rd_error_set(err, RD_E_CONFLICT, "", "the extension was decided already");
+  return RD_OK;
+}
+
+enum rd_status
+rd_sqlite_extensions_of(struct rd_store *st, int64_t complaint_id,
+                        struct rd_arena *a, struct rd_clock_extension **out,
+                        size_t *n, struct rd_error *err)
+{
+  return rd_sqlite_read_rows(st, SQ_EXTENSIONS_OF, &complaint_id, 1, NULL,
+                             extension_row, sizeof **out, a, (void **)out, n,
+                             err);
 }

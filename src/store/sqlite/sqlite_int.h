@@ -58,7 +58,8 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_CLOCKS_OF) X(SQ_CLOCKS_OF_MANY) X(SQ_CLOCK_INSERT)               \
   X(SQ_CLOCK_UPDATE) X(SQ_STEP_ADD) X(SQ_STEPS_DROP) X(SQ_STEP_CLAIM)   \
   X(SQ_STEPS_DUE) X(SQ_NOTIFICATION_ADD) X(SQ_NOTIFICATION_READ)        \
-  X(SQ_NOTIFICATIONS_OF)                                                \
+  X(SQ_NOTIFICATIONS_OF) X(SQ_EXTENSION_ADD) X(SQ_EXTENSION_GET)        \
+  X(SQ_EXTENSION_DECIDE) X(SQ_EXTENSIONS_OF)                            \
   X(SQ_SESSION_PUT) X(SQ_SESSION_GET) X(SQ_SESSION_DELETE)              \
   X(SQ_SESSION_PURGE)                                                   \
   X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
@@ -322,6 +323,20 @@ enum rd_status rd_sqlite_tx_notification_read(struct rd_tx *tx,
                                               int64_t user_id, int64_t id,
                                               int64_t now,
                                               struct rd_error *err);
+enum rd_status rd_sqlite_tx_extension_add(struct rd_tx *tx,
+                                          struct rd_clock_extension *x,
+                                          struct rd_error *err);
+enum rd_status rd_sqlite_tx_extension_get(struct rd_tx *tx, int64_t complaint_id,
+                                          int64_t id, struct rd_arena *a,
+                                          struct rd_clock_extension *out,
+                                          struct rd_error *err);
+enum rd_status rd_sqlite_tx_extension_decide(struct rd_tx *tx,
+                                             const struct rd_clock_extension *x,
+                                             struct rd_error *err);
+enum rd_status rd_sqlite_extensions_of(struct rd_store *st, int64_t complaint_id,
+                                       struct rd_arena *a,
+                                       struct rd_clock_extension **out,
+                                       size_t *n, struct rd_error *err);
 enum rd_status rd_sqlite_steps_due(struct rd_store *st, int64_t now, int limit,
                                    struct rd_arena *a, struct rd_due_step **out,
                                    size_t *n, struct rd_error *err);

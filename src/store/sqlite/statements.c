@@ -285,6 +285,22 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     " FROM notifications WHERE user_id = ?1 AND id < ?2"
     " AND (?3 = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?4",
 
+#define EXTENSION_COLS \
+  "x.id, x.complaint_id, x.clock_id, c.name, c.run, x.target, x.reason, x.state," \
+  " x.requested_by, x.requested_at, x.decided_by, x.decided_at, x.note," \
+  " x.due_before, x.due_after FROM clock_extensions x" \
+  " JOIN complaint_clocks c ON c.id = x.clock_id"
+  [SQ_EXTENSION_ADD] =
+    "INSERT INTO clock_extensions (complaint_id, clock_id, target, reason,"
+    " requested_by, requested_at, due_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [SQ_EXTENSION_GET] =
+    "SELECT " EXTENSION_COLS " WHERE x.complaint_id = ?1 AND x.id = ?2",
+  [SQ_EXTENSION_DECIDE] =
+    "UPDATE clock_extensions SET state = ?2, decided_by = ?3, decided_at = ?4,"
+    " note = ?5, due_after = ?6 WHERE id = ?1 AND state = 0",
+  [SQ_EXTENSIONS_OF] =
+    "SELECT " EXTENSION_COLS " WHERE x.complaint_id = ?1 ORDER BY x.id",
+
   [SQ_SETTING_PUT] =
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

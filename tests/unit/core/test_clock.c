@@ -381,7 +381,48 @@ test_pause_moves_the_deadline(void **state)
   assert_string_equal(err.field, "clocks[0].pause_in");
 }
 
+/* An extension gives the run a longer target from its start; its steps
+ * follow; a shorter one, or a stopped run, is refused. */
+static void
+test_extension(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_error err = {0};
+  static struct rd_clock_def d[1];
+  static struct rd_clock_changes ch;
+  struct rd_clock later;
+  struct rd_clock_step steps[RD_CLOCK_STEPS_MAX];
+  size_t n_steps = 0;
+  struct rd_target t30 = { RD_TARGET_CALENDAR_DAYS, 30 }, t10 = { RD_TARGET_CALENDAR_DAYS, 10 };
+  struct rd_clock_event ev = { -1, RD_STATE_REGISTERED, -1,
+                               at("2026-11-25T10:00:00+08:00"), 0 };
+
+  d[0] = def("decide", "registered", "resolved", "15cd");
+  d[0].warn_at = 0.8;
+  d[0].n_steps = 1;
+  d[0].steps[0] = (struct rd_escalation_step){ .on = RD_STEP_BREACH, .anytime = true,
+                                              .notify = RD_NOTIFY_GENERAL_MANAGER };
+  assert_int_equal(rd_clocks_step(d, 1, 1, &cal, NULL, 0, &ev, ev.at, &ch, &err), RD_OK);
+  expect_time(ch.started[0].due_at, "2026-12-10T10:00:00+08:00");
+  assert_int_equal(rd_clock_extend(&d[0], &ch.started[0], &cal, &t30, &later, steps,
+                                   &n_steps, &err), RD_OK);
+  expect_time(later.due_at, "2026-12-25T10:00:00+08:00");
+  expect_time(later.warn_at, "2026-12-19T10:00:00+08:00"); /* 24 of 30 days */
+  assert_int_equal(n_steps, 1);
+  expect_time(steps[0].fire_at, "2026-12-25T10:00:00+08:00");
+  assert_int_equal(rd_clock_extend(&d[0], &ch.started[0], &cal, &t10, &later, steps,
+                                   &n_steps, &err), RD_E_INVALID);
+  assert_string_equal(err.field, "target");
+  struct rd_clock stopped = ch.started[0];
+  stopped.state = RD_CLOCK_MET;
+  assert_int_equal(rd_clock_extend(&d[0], &stopped, &cal, &t30, &later, steps,
+                                   &n_steps, &err), RD_E_INVALID);
+  assert_string_equal(err.field, "clock");
+}
+
 static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_extension),
   cmocka_unit_test(test_pause_moves_the_deadline),
   cmocka_unit_test(test_escalation_step_times),
   cmocka_unit_test(test_events_and_definitions),
