@@ -374,6 +374,53 @@ rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
 }
 
 enum rd_status
+rd_clocks_reselect(const struct rd_clock_def *defs, size_t n_defs,
+                   int64_t policy_id, const struct rd_calendar *cal,
+                   const struct rd_clock *runs, size_t n_runs,
+                   const struct rd_clock_event *ev, struct rd_clock_changes *out,
+                   struct rd_error *err)
+{
+  int64_t calendar_id = cal ? cal->id : 0;
+  enum rd_status rc;
+
+  memset(out, 0, sizeof *out);
+  if (cal == NULL)
+    cal = round_the_clock();
+  for (size_t i = 0; i < n_runs && out->n_updated < 2 * RD_CLOCKS_MAX; i++) {
+    const struct rd_clock *r = &runs[i];
+    const struct rd_clock_def *d = NULL;
+    struct rd_clock fresh;
+    size_t k;
+
+    if (!rd_clock_open(r) || r->policy_id == policy_id)
+      continue;
+    for (size_t j = 0; j < n_defs && !d; j++)
+      if (strcmp(defs[j].name, r->name) == 0)
+        d = &defs[j];
+    if (d == NULL) {
+      stop_run(r, RD_CLOCK_CANCELLED, ev, out);
+      continue;
+    }
+    if ((rc = start_run(d, policy_id, cal, calendar_id, r->started_at, r->run, ev,
+                        &fresh, err)))
+      return rc;
+    k = out->n_updated++;
+    out->how[k] = RD_CLOCK_RECOMPUTED;
+    out->pause[k] = (struct rd_clock_pause){ .paused_at = r->due_at };
+    out->updated[k] = *r;
+    out->updated[k].policy_id = policy_id;
+    out->updated[k].calendar_id = calendar_id;
+    out->updated[k].due_at = fresh.due_at;
+    out->updated[k].opens_at = fresh.opens_at;
+    out->updated[k].warn_at = fresh.warn_at;
+    if ((rc = step_times(d, &out->updated[k], cal, out->updated_steps[k],
+                         &out->n_updated_steps[k], err)))
+      return rc;
+  }
+  return RD_OK;
+}
+
+enum rd_status
 rd_clock_extend(const struct rd_clock_def *d, const struct rd_clock *r,
                 const struct rd_calendar *cal, const struct rd_target *target,
                 struct rd_clock *out, struct rd_clock_step *steps,

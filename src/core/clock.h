@@ -147,7 +147,8 @@ struct rd_clock_step {
 enum rd_clock_change {
   RD_CLOCK_STOPPED,           /* met, breached or cancelled: drop its pending steps */
   RD_CLOCK_PAUSED_NOW,        /* paused: its pending steps wait */
-  RD_CLOCK_RESUMED            /* counting again, due later by the paused time */
+  RD_CLOCK_RESUMED,           /* counting again, due later by the paused time */
+  RD_CLOCK_RECOMPUTED         /* another policy applies now: new target, calendar */
 };
 
 /* A paused interval, for the timeline. */
@@ -210,6 +211,19 @@ struct rd_clock_extension {
 };
 
 const char *rd_extension_state_name(enum rd_extension_state s);
+
+/* When a change of the complaint (severity, category, site, channel) makes
+ * another policy apply: each open run started under another policy is
+ * recomputed from its start with the clock of the same name in the new
+ * policy (defs, policy_id, on cal; NULL: round the clock), or cancelled
+ * (breached if already late) when the new policy has no such clock. The
+ * previous due time of a recomputed run is in out->pause[k].paused_at. */
+enum rd_status rd_clocks_reselect(const struct rd_clock_def *defs, size_t n_defs,
+                                  int64_t policy_id, const struct rd_calendar *cal,
+                                  const struct rd_clock *runs, size_t n_runs,
+                                  const struct rd_clock_event *ev,
+                                  struct rd_clock_changes *out,
+                                  struct rd_error *err);
 
 /* An extension of run r (the bank's 15 -> 30 -> 60 days): its target
  * becomes `target`, counted from the run's start, and its warning and

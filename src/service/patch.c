@@ -21,6 +21,7 @@ struct patch_ctx {
   int expected_version;
   struct rd_arena *a;
   int64_t now;
+  const struct rd_sla_snapshot *sla;
   struct rd_complaint c;
 };
 
@@ -170,6 +171,13 @@ do_patch(struct rd_tx *tx, void *vctx, struct rd_error *err)
   };
   if ((rc = rd_tx_event_append(tx, &ev, err)))
     goto out;
+  /* A new severity, category or site may bring another policy's clocks. */
+  struct rd_clock_event cev = {
+    .from = (int)c->status, .to = c->status, .action = RD_CLOCK_EDIT,
+    .at = x->now, .department_id = c->department_id,
+  };
+  if ((rc = rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err)))
+    goto out;
   /* Read back: a customer refresh keeps stored values the patch left empty. */
   rc = rd_tx_complaint_get(tx, c->id, x->a, c, err);
 out:
@@ -203,7 +211,13 @@ rd_service_complaint_patch(struct rd_service *svc, const struct rd_principal *wh
     return rc;
   struct patch_ctx x = {.svc = svc, .who = who, .id = id, .patch = patch,
                         .expected_version = expected_version, .a = a, .now = now};
-  if ((rc = rd_store_write(svc->store, do_patch, &x, err)))
+  struct rd_sla_snapshot *sla;
+  if ((rc = rd_svc_sla_acquire(svc, &sla, err)))
+    return rc;
+  x.sla = sla;
+  rc = rd_store_write(svc->store, do_patch, &x, err);
+  rd_svc_sla_release(svc, sla);
+  if (rc)
     return rc;
   rd_svc_view(who, &x.c, a, out);
   return rd_svc_views_clocks(svc, out, 1, a, err);

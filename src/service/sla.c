@@ -385,6 +385,71 @@ pause_event(struct rd_tx *tx, const struct rd_complaint *c,
   return rd_tx_event_append(tx, &ev, err);
 }
 
+/* The timeline entry of a run recomputed under another policy. */
+static enum rd_status
+recompute_event(struct rd_tx *tx, const struct rd_complaint *c,
+                const struct rd_clock *run, int64_t due_before, int64_t at,
+                struct rd_arena *a, struct rd_error *err)
+{
+  struct rd_buf b = {0};
+  char t1[RD_TIME_TEXT_MAX], t2[RD_TIME_TEXT_MAX];
+  struct rd_event ev = {
+    .complaint_id = c->id, .at = at, .type = "clock.recomputed",
+    .from_status = (int)c->status, .to_status = (int)c->status,
+  };
+  rd_buf_puts(&b, "{\"clock\":");
+  rd_buf_json_string(&b, run->name);
+  rd_buf_printf(&b, ",\"run\":%d,\"policy_id\":%lld,\"due_before\":\"%s\","
+                "\"due_after\":\"%s\"}", run->run, (long long)run->policy_id,
+                rd_time_format(due_before, "UTC", t1),
+                rd_time_format(run->due_at, "UTC", t2));
+  ev.data_json = rd_arena_strdup(a, b.data);
+  rd_buf_free(&b);
+  return rd_tx_event_append(tx, &ev, err);
+}
+
+/* Writes the runs ch updated (and their steps and timeline entries), then
+ * the runs it started. */
+static enum rd_status
+write_changes(struct rd_tx *tx, const struct rd_complaint *c,
+              struct rd_clock_changes *ch, int64_t at, struct rd_arena *a,
+              struct rd_error *err)
+{
+  enum rd_status rc;
+
+  for (size_t i = 0; i < ch->n_updated; i++) {
+    const struct rd_clock *u = &ch->updated[i];
+    bool rearm = (ch->how[i] == RD_CLOCK_RESUMED || ch->how[i] == RD_CLOCK_RECOMPUTED) &&
+                 u->state == RD_CLOCK_RUNNING;
+    if ((rc = rd_tx_clock_update(tx, u, err)))
+      return rc;
+    /* Stopped or paused, a run's pending steps go or wait; running again
+     * or recomputed, they are armed at their new times. */
+    if (rearm)
+      rc = rd_tx_clock_steps_add(tx, u->id, ch->updated_steps[i],
+                                 ch->n_updated_steps[i], err);
+    else if (ch->how[i] != RD_CLOCK_RECOMPUTED)
+      rc = rd_tx_clock_steps_drop(tx, u->id, err);
+    if (rc == RD_OK && ch->how[i] == RD_CLOCK_RESUMED)
+      rc = pause_event(tx, c, u, &ch->pause[i], at, a, err);
+    if (rc == RD_OK && ch->how[i] == RD_CLOCK_RECOMPUTED)
+      rc = recompute_event(tx, c, u, ch->pause[i].paused_at, at, a, err);
+    if (rc)
+      return rc;
+  }
+  return rd_svc_clocks_insert(tx, c->id, ch, err);
+}
+
+/* Replaces the runs ch updated in runs (by id). */
+static void
+apply_updates(struct rd_clock *runs, size_t n, const struct rd_clock_changes *ch)
+{
+  for (size_t i = 0; i < ch->n_updated; i++)
+    for (size_t j = 0; j < n; j++)
+      if (runs[j].id == ch->updated[i].id)
+        runs[j] = ch->updated[i];
+}
+
 enum rd_status
 rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
                    const struct rd_complaint *c, const struct rd_clock_event *ev,
@@ -393,6 +458,7 @@ rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
 {
   const struct rd_sla_policy *p = rd_policy_select(s->policies, s->n_policies, c);
   const struct rd_clock_def *defs = NULL;
+  const struct rd_calendar *cal = calendar_for(s, p, c);
   size_t n_defs = 0, n_runs = 0;
   struct rd_clock *runs = NULL;
   struct rd_clock_changes *ch;
@@ -408,23 +474,19 @@ rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
   if (n_defs == 0 && n_runs == 0)
     return RD_OK;
   ch = rd_arena_alloc(a, sizeof *ch);
-  if ((rc = rd_clocks_step(defs, n_defs, p ? p->id : 0, calendar_for(s, p, c),
-                           runs, n_runs, ev, start_from, ch, err)))
+  /* Another policy may apply now (a triage set the category and severity):
+   * running clocks follow it first, then the step acts on them. */
+  if ((rc = rd_clocks_reselect(defs, n_defs, p ? p->id : 0, cal, runs, n_runs, ev,
+                               ch, err)) ||
+      (rc = write_changes(tx, c, ch, ev->at, a, err)))
     return rc;
-  for (size_t i = 0; i < ch->n_updated; i++) {
-    const struct rd_clock *u = &ch->updated[i];
-    if ((rc = rd_tx_clock_update(tx, u, err)))
-      return rc;
-    if (ch->how[i] == RD_CLOCK_RESUMED) {
-      if ((rc = rd_tx_clock_steps_add(tx, u->id, ch->updated_steps[i],
-                                      ch->n_updated_steps[i], err)) ||
-          (rc = pause_event(tx, c, u, &ch->pause[i], ev->at, a, err)))
-        return rc;
-    } else if ((rc = rd_tx_clock_steps_drop(tx, u->id, err))) {
-      return rc; /* stopped, or paused: its pending steps wait or go */
-    }
-  }
-  return rd_svc_clocks_insert(tx, c->id, ch, err);
+  apply_updates(runs, n_runs, ch);
+  if (ev->action == RD_CLOCK_EDIT)
+    return RD_OK;
+  if ((rc = rd_clocks_step(defs, n_defs, p ? p->id : 0, cal, runs, n_runs, ev,
+                           start_from, ch, err)))
+    return rc;
+  return write_changes(tx, c, ch, ev->at, a, err);
 }
 
 /* ---- showing clocks ------------------------------------------------------------------ */

@@ -67,10 +67,16 @@ enum rd_status rd_svc_parse_clocks(const char *json, struct rd_arena *a,
 const struct rd_calendar *rd_sla_calendar(const struct rd_sla_snapshot *s,
                                           int64_t id);
 
+/* ev->action for an edit of descriptive fields: only a change of policy
+ * can touch the clocks. */
+enum { RD_CLOCK_EDIT = -2 };
+
 /* Runs complaint c's clocks through ev inside tx: the policy that applies
- * to c as it is now gives the definitions, the calendar is the policy's,
- * else c's site's, else the first calendar, else round the clock. New runs
- * count from start_from at registration. `fresh`: c has no runs yet. */
+ * to c as it is now gives the definitions (running clocks of another
+ * policy are recomputed with it first, on the timeline as
+ * clock.recomputed), the calendar is the policy's, else c's site's, else
+ * the first calendar, else round the clock. New runs count from start_from
+ * at registration. `fresh`: c has no runs yet. */
 enum rd_status rd_svc_clocks_step(struct rd_tx *tx,
                                   const struct rd_sla_snapshot *s,
                                   const struct rd_complaint *c,

@@ -145,8 +145,9 @@ enum rd_status rd_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
 /* Inserts a run (sets c->id). */
 enum rd_status rd_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
                                   struct rd_error *err);
-/* Writes a run's state, stopped_at, department_id, due_at, warn_at and
- * paused_at (by id). */
+/* Writes what may change of a run (by id): state, stopped_at,
+ * department_id, due_at, warn_at, paused_at, opens_at, policy_id and
+ * calendar_id. */
 enum rd_status rd_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
                                   struct rd_error *err);
 

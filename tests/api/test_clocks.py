@@ -169,3 +169,34 @@ def deadline_extension_granted_by_an_approver(w):
     types = [e["type"] for e in w.events(cid)]
     check(types.count("clock.extension_requested") == 2 and types.count("clock.extended") == 1
           and types.count("clock.extension_refused") == 1, "all on the timeline", types)
+
+
+@test
+def another_policy_recomputes_running_clocks(w):
+    """Registered without a category, a complaint runs the default policy's
+    clocks; filed under an urgent category, its resolve clock follows the
+    urgent policy from its start, and the clock the urgent policy lacks is
+    ended."""
+    a = w.admin
+    cat = expect(a.post("/api/v1/categories", {"name": "加急类(测)", "parent_id": None}), 201).json()
+    expect(a.post("/api/v1/sla-policies", {
+        "name": "加急(测)", "priority": 0, "match": {"category_id": [cat["id"]]},
+        "clocks": [{"name": "resolve", "start": "registered", "stop": "resolved", "target": "1d"}]}), 201)
+    c = expect(w.agent.post("/api/v1/complaints", {
+        "channel": "phone", "received_at": "2026-11-23T09:00:00+08:00",
+        "customer": {"name": "周九", "phone": "13300005555"}, "content": "先登记后分类"}), 201).json()
+    k = clocks(c)
+    check(k["resolve"]["due_at"] == "2026-11-25T18:00:00+08:00", "default: 3 working days", k)
+    default_policy = k["resolve"]["policy_id"]
+
+    r = expect(w.agent.patch(f"/api/v1/complaints/{c['id']}", {"category_id": cat["id"]},
+                             headers={"If-Match": f'"{c["version"]}"'}), 200).json()
+    k = clocks(r)
+    check(k["resolve"]["due_at"] == "2026-11-23T18:00:00+08:00" and k["resolve"]["run"] == 1
+          and k["resolve"]["policy_id"] != default_policy, "urgent: 1 working day from the start", k)
+    check(k["forward"]["state"] in ("cancelled", "breached") and k["forward"]["stopped_at"],
+          "the clock the urgent policy lacks is ended", k["forward"])
+    events = [e for e in w.events(c["id"]) if e["type"] == "clock.recomputed"]
+    check(len(events) == 1 and events[0]["data"]["clock"] == "resolve"
+          and events[0]["data"]["due_before"] == "2026-11-25T10:00:00Z"
+          and events[0]["data"]["due_after"] == "2026-11-23T10:00:00Z", "on the timeline", events)

@@ -83,6 +83,9 @@ rd_sqlite_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
   sqlite3_bind_int64(s, 5, c->due_at);
   rd_sqlite_bind_id(s, 6, c->warn_at);
   rd_sqlite_bind_id(s, 7, c->paused_at);
+  rd_sqlite_bind_id(s, 8, c->opens_at);
+  rd_sqlite_bind_id(s, 9, c->policy_id);
+  rd_sqlite_bind_id(s, 10, c->calendar_id);
   src = sqlite3_step(s);
   rd_sqlite_done(s);
   if (src != SQLITE_DONE)

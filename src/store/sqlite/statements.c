@@ -255,7 +255,8 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     " department_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
   [SQ_CLOCK_UPDATE] =
     "UPDATE complaint_clocks SET state = ?1, stopped_at = ?2, department_id = ?3,"
-    " due_at = ?5, warn_at = ?6, paused_at = ?7 WHERE id = ?4",
+    " due_at = ?5, warn_at = ?6, paused_at = ?7, opens_at = ?8, policy_id = ?9,"
+    " calendar_id = ?10 WHERE id = ?4",
 
   /* A resumed run re-arms its steps at their new times; one already fired
    * stays fired. */

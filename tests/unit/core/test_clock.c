@@ -421,7 +421,45 @@ test_extension(void **state)
   assert_string_equal(err.field, "clock");
 }
 
+/* Another policy applies: same-named clocks are recomputed from their
+ * start, others end. */
+static void
+test_reselect(void **state)
+{
+  (void)state;
+  struct rd_calendar cal = office();
+  struct rd_error err = {0};
+  struct rd_clock runs[32];
+  size_t n = 0;
+  static struct rd_clock_def urgent[1];
+  static struct rd_clock_changes ch;
+  struct rd_clock_event ev = { RD_STATE_REGISTERED, RD_STATE_REGISTERED, -2,
+                               at("2026-11-23T09:10:00+08:00"), 0 };
+
+  step(runs, &n, &cal, -1, RD_STATE_REGISTERED, -1, "2026-11-23T09:00:00+08:00",
+       at("2026-11-23T09:00:00+08:00"));
+  urgent[0] = def("resolve", "registered", "resolved", "1d");
+  assert_int_equal(rd_clocks_reselect(urgent, 1, 99, &cal, runs, n, &ev, &ch, &err), RD_OK);
+  assert_int_equal(ch.n_updated, 2);
+  for (size_t i = 0; i < ch.n_updated; i++) {
+    if (strcmp(ch.updated[i].name, "resolve") == 0) {
+      assert_int_equal(ch.how[i], RD_CLOCK_RECOMPUTED);
+      assert_int_equal(ch.updated[i].policy_id, 99);
+      expect_time(ch.updated[i].due_at, "2026-11-23T18:00:00+08:00");
+      expect_time(ch.pause[i].paused_at, "2026-11-25T18:00:00+08:00"); /* before */
+    } else {
+      assert_string_equal(ch.updated[i].name, "forward");
+      assert_int_equal(ch.how[i], RD_CLOCK_STOPPED);
+      assert_int_equal(ch.updated[i].state, RD_CLOCK_CANCELLED);
+    }
+  }
+  /* Under the same policy nothing changes. */
+  assert_int_equal(rd_clocks_reselect(urgent, 1, 11, &cal, runs, n, &ev, &ch, &err), RD_OK);
+  assert_int_equal(ch.n_updated, 0);
+}
+
 static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_reselect),
   cmocka_unit_test(test_extension),
   cmocka_unit_test(test_pause_moves_the_deadline),
   cmocka_unit_test(test_escalation_step_times),
