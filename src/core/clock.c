@@ -248,10 +248,9 @@ stop_run(const struct rd_clock *open, enum rd_clock_state how,
     how = RD_CLOCK_BREACHED;
   s->state = how;
   s->stopped_at = ev->at;
-  /* A breach belongs to whoever had the complaint when it happened; a
-   * breach found only now keeps the department the run already names. */
-  if (how != RD_CLOCK_BREACHED || s->department_id == 0)
-    s->department_id = ev->department_id;
+  /* The department stays the one responsible before this step (followed
+   * while the run was on time): whoever had it when it was met, or when it
+   * fell due. 0 is customer service, before any department had it. */
 }
 
 /* Pauses a running run entering one of d's pause states, resumes a paused
@@ -311,6 +310,25 @@ pause_or_resume(const struct rd_clock_def *d, const struct rd_clock *open,
                     err);
 }
 
+/* While a run is on time, it belongs to the department responsible now
+ * (the update pause_or_resume made at index `from`, or a new one). */
+static void
+follow_department(const struct rd_clock *open, size_t from,
+                  const struct rd_clock_event *ev, struct rd_clock_changes *out)
+{
+  size_t k;
+  if (ev->at > open->due_at || ev->department_id == open->department_id)
+    return;
+  if (out->n_updated > from) {
+    out->updated[from].department_id = ev->department_id;
+    return;
+  }
+  k = out->n_updated++;
+  out->how[k] = RD_CLOCK_REASSIGNED;
+  out->updated[k] = *open;
+  out->updated[k].department_id = ev->department_id;
+}
+
 enum rd_status
 rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
                int64_t policy_id, const struct rd_calendar *cal,
@@ -357,8 +375,12 @@ rd_clocks_step(const struct rd_clock_def *defs, size_t n_defs,
       open = NULL;
       starts = false;
     }
-    if (open && (rc = pause_or_resume(d, open, cal, ev, out, err)))
-      return rc;
+    if (open) {
+      size_t before = out->n_updated;
+      if ((rc = pause_or_resume(d, open, cal, ev, out, err)))
+        return rc;
+      follow_department(open, before, ev, out);
+    }
     if (open || !starts || !rd_state_is_open(ev->to))
       continue;
     if ((rc = start_run(d, policy_id, cal, calendar_id,

@@ -117,7 +117,9 @@ struct rd_clock {
   int64_t warn_at;            /* 0 = no warning */
   int64_t stopped_at;         /* 0 while running */
   int64_t paused_at;          /* when it paused; 0 unless paused */
-  int64_t department_id;      /* responsible when it stopped or was breached */
+  int64_t department_id;      /* responsible: followed while the run is on
+                                 time, so a breach stays with the department
+                                 that had it when it fell due */
 };
 
 /* Whether a run is still counting (running or paused). */
@@ -148,7 +150,8 @@ enum rd_clock_change {
   RD_CLOCK_STOPPED,           /* met, breached or cancelled: drop its pending steps */
   RD_CLOCK_PAUSED_NOW,        /* paused: its pending steps wait */
   RD_CLOCK_RESUMED,           /* counting again, due later by the paused time */
-  RD_CLOCK_RECOMPUTED         /* another policy applies now: new target, calendar */
+  RD_CLOCK_RECOMPUTED,        /* another policy applies now: new target, calendar */
+  RD_CLOCK_REASSIGNED         /* another department is responsible for it now */
 };
 
 /* A paused interval, for the timeline. */

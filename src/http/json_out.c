@@ -638,6 +638,19 @@ rd_json_report_row(struct rd_buf *b, const struct rd_report_row *r)
   if (r->resolved) rd_jw_double(b, r->handling_median_s); else rd_jw_null(b);
   rd_jw_key(b, "handling_p90_s");
   if (r->resolved) rd_jw_double(b, r->handling_p90_s); else rd_jw_null(b);
+  /* On-time rate per clock: of the runs that ended met or breached. */
+  rd_jw_key(b, "clocks");
+  rd_jw_begin_object(b);
+  for (size_t i = 0; i < r->n_clocks; i++) {
+    const struct rd_report_clock *k = &r->clocks[i];
+    rd_jw_key(b, k->name);
+    rd_jw_begin_object(b);
+    rd_jw_key(b, "met"); rd_jw_int(b, k->met);
+    rd_jw_key(b, "breached"); rd_jw_int(b, k->breached);
+    rd_jw_key(b, "on_time_rate"); write_rate(b, k->met, k->met + k->breached);
+    rd_jw_end_object(b);
+  }
+  rd_jw_end_object(b);
   rd_jw_end_object(b);
 }
 

@@ -198,7 +198,10 @@ static const char schemas_json[] =
   "  \"open\":{\"type\":\"integer\"},\"closed\":{\"type\":\"integer\"},\"resolved\":{\"type\":\"integer\"},"
   "  \"followed_up\":{\"type\":\"integer\"},\"satisfied\":{\"type\":\"integer\"},"
   "  \"satisfaction_rate\":{\"type\":[\"number\",\"null\"]},\"reopened\":{\"type\":\"integer\"},"
-  "  \"handling_median_s\":{\"type\":[\"number\",\"null\"]},\"handling_p90_s\":{\"type\":[\"number\",\"null\"]}}}}}}"
+  "  \"handling_median_s\":{\"type\":[\"number\",\"null\"]},\"handling_p90_s\":{\"type\":[\"number\",\"null\"]},"
+  "  \"clocks\":{\"type\":\"object\",\"description\":\"per clock name: runs met and breached, on_time_rate; by department, where each run was due\","
+  "   \"additionalProperties\":{\"type\":\"object\",\"properties\":{\"met\":{\"type\":\"integer\"},"
+  "   \"breached\":{\"type\":\"integer\"},\"on_time_rate\":{\"type\":[\"number\",\"null\"]}}}}}}}}}"
   "}";
 
 static json_t *

@@ -428,7 +428,7 @@ write_changes(struct rd_tx *tx, const struct rd_complaint *c,
     if (rearm)
       rc = rd_tx_clock_steps_add(tx, u->id, ch->updated_steps[i],
                                  ch->n_updated_steps[i], err);
-    else if (ch->how[i] != RD_CLOCK_RECOMPUTED)
+    else if (ch->how[i] == RD_CLOCK_STOPPED || ch->how[i] == RD_CLOCK_PAUSED_NOW)
       rc = rd_tx_clock_steps_drop(tx, u->id, err);
     if (rc == RD_OK && ch->how[i] == RD_CLOCK_RESUMED)
       rc = pause_event(tx, c, u, &ch->pause[i], at, a, err);

@@ -424,6 +424,12 @@ struct rd_report_query {
   int64_t scope_department_id;/* 0 = all */
 };
 
+/* How one clock fared in a group: runs stopped in time and late. */
+struct rd_report_clock {
+  const char *name;
+  int64_t met, breached;
+};
+
 struct rd_report_row {
   const char *key;            /* id, code or "2026-11"; "" for none */
   const char *label;          /* department/site/category name, or the key */
@@ -433,6 +439,8 @@ struct rd_report_row {
   int64_t reopened;                /* complaints with reopen_count > 0 */
   double handling_median_s;        /* received -> resolved; 0 when none */
   double handling_p90_s;
+  size_t n_clocks;                 /* by name */
+  struct rd_report_clock *clocks;  /* by department: where each run was due */
 };
 
 /* One row per group value, ordered by key; plus a row with key "total" last. */

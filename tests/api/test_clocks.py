@@ -58,7 +58,12 @@ def friday_evening_forward_clock_due_monday(w):
     k = clocks(r)
     check(k["forward"]["state"] == "breached" and k["forward"]["stopped_at"] is not None
           and k["forward"]["remaining_working_seconds"] is None, "forward stopped, late", k["forward"])
-    check(k["forward"]["department_id"] == w.dept_a, "the breach is the department's", k["forward"])
+    check(k["forward"]["department_id"] is None,
+          "late before any department had it: customer service's breach", k["forward"])
+    check(k["resolve"]["department_id"] is None,
+          "resolve, already late when it was assigned, stays customer service's", k["resolve"])
+    check(k["first_contact"]["department_id"] == w.dept_a, "first contact is the department's",
+          k["first_contact"])
     check(k["first_contact"]["state"] in ("running", "breached") and k["first_contact"]["run"] == 1,
           "first contact started", k["first_contact"])
     check(k["progress"]["run"] == 1, "progress started", k["progress"])
@@ -200,3 +205,33 @@ def another_policy_recomputes_running_clocks(w):
     check(len(events) == 1 and events[0]["data"]["clock"] == "resolve"
           and events[0]["data"]["due_before"] == "2026-11-25T10:00:00Z"
           and events[0]["data"]["due_after"] == "2026-11-23T10:00:00Z", "on the timeline", events)
+
+
+@test
+def report_on_time_rates_per_clock(w):
+    a = w.admin
+    cat = expect(a.post("/api/v1/categories", {"name": "准时率类(测)", "parent_id": None}), 201).json()
+    expect(a.post("/api/v1/sla-policies", {
+        "name": "准时率(测)", "priority": 0, "match": {"category_id": [cat["id"]]},
+        "clocks": [{"name": "forward", "start": "registered", "stop": "assigned", "target": "30m"}]}), 201)
+    late = [expect(w.agent.post("/api/v1/complaints", {
+        "channel": "phone", "received_at": "2026-11-02T09:00:00+08:00", "category_id": cat["id"],
+        "customer": {"name": "吴十", "phone": "1320000666%d" % i}, "content": "很早以前的投诉"}), 201).json()
+        for i in range(2)]
+    fresh = w.create(category_id=cat["id"])
+    for c in late + [fresh]:
+        w.triage(c["id"], category=cat["id"])
+    rows = expect(a.get("/api/v1/reports/summary?group_by=category"), 200).json()["items"]
+    row = [r for r in rows if r["key"] == str(cat["id"])]
+    check(len(row) == 1, "the category's row", rows)
+    fw = row[0]["clocks"].get("forward")
+    check(fw == {"met": 1, "breached": 2, "on_time_rate": round(1 / 3, 4)} or
+          (fw and fw["met"] == 1 and fw["breached"] == 2 and abs(fw["on_time_rate"] - 1 / 3) < 1e-3),
+          "1 of 3 forwarded in time", fw)
+    total = rows[-1]
+    check(total["key"] == "total" and total["clocks"]["forward"]["breached"] >= 2, "in the total", total)
+    # By department, a forward clock (due before any department had the
+    # complaint) is customer service's: it counts under no department.
+    rows = expect(a.get("/api/v1/reports/summary?group_by=department"), 200).json()["items"]
+    none = [r for r in rows if r["key"] == ""]
+    check(none and none[0]["clocks"]["forward"]["breached"] >= 2, "late forwards under no department", rows)

@@ -14,16 +14,53 @@
 /* Statements per grouping, and whether its keys are numbers (for ordering). */
 static const struct {
   enum rd_group_by by;
-  enum rd_sqlite_stmt counts, durations;
+  enum rd_sqlite_stmt counts, durations, clocks;
   bool numeric;
 } groupings[] = {
-  { RD_GROUP_CATEGORY,   SQ_REPORT_CATEGORY,   SQ_DURATIONS_CATEGORY,   true  },
-  { RD_GROUP_DEPARTMENT, SQ_REPORT_DEPARTMENT, SQ_DURATIONS_DEPARTMENT, false },
-  { RD_GROUP_SITE,       SQ_REPORT_SITE,       SQ_DURATIONS_SITE,       false },
-  { RD_GROUP_CHANNEL,    SQ_REPORT_CHANNEL,    SQ_DURATIONS_CHANNEL,    false },
-  { RD_GROUP_SEVERITY,   SQ_REPORT_SEVERITY,   SQ_DURATIONS_SEVERITY,   true  },
-  { RD_GROUP_MONTH,      SQ_REPORT_MONTH,      SQ_DURATIONS_MONTH,      false },
+  { RD_GROUP_CATEGORY,   SQ_REPORT_CATEGORY,   SQ_DURATIONS_CATEGORY,   SQ_CLOCKS_CATEGORY,   true  },
+  { RD_GROUP_DEPARTMENT, SQ_REPORT_DEPARTMENT, SQ_DURATIONS_DEPARTMENT, SQ_CLOCKS_DEPARTMENT, false },
+  { RD_GROUP_SITE,       SQ_REPORT_SITE,       SQ_DURATIONS_SITE,       SQ_CLOCKS_SITE,       false },
+  { RD_GROUP_CHANNEL,    SQ_REPORT_CHANNEL,    SQ_DURATIONS_CHANNEL,    SQ_CLOCKS_CHANNEL,    false },
+  { RD_GROUP_SEVERITY,   SQ_REPORT_SEVERITY,   SQ_DURATIONS_SEVERITY,   SQ_CLOCKS_SEVERITY,   true  },
+  { RD_GROUP_MONTH,      SQ_REPORT_MONTH,      SQ_DURATIONS_MONTH,      SQ_CLOCKS_MONTH,      false },
 };
+
+/* Adds a clock's counts to a row (a name seen again adds up). */
+static void
+add_clock(struct rd_report_row *r, const char *name, int64_t met,
+          int64_t breached, struct rd_arena *a)
+{
+  for (size_t i = 0; i < r->n_clocks; i++)
+    if (strcmp(r->clocks[i].name, name) == 0) {
+      r->clocks[i].met += met;
+      r->clocks[i].breached += breached;
+      return;
+    }
+  /* Few clocks per policy: grow one at a time. */
+  struct rd_report_clock *more = rd_arena_alloc(a, (r->n_clocks + 1) * sizeof *more);
+  if (r->n_clocks)
+    memcpy(more, r->clocks, r->n_clocks * sizeof *more);
+  more[r->n_clocks] = (struct rd_report_clock){ rd_arena_strdup(a, name), met, breached };
+  r->clocks = more;
+  r->n_clocks++;
+}
+
+/* A new zeroed row at the end of *rows (grown in the arena). */
+static struct rd_report_row *
+new_row(struct rd_report_row **rows, size_t *n, size_t *cap, struct rd_arena *a)
+{
+  if (*n == *cap) {
+    struct rd_report_row *bigger;
+    *cap = *cap ? *cap * 2 : 16;
+    bigger = rd_arena_alloc(a, (*cap + 1) * sizeof *bigger); /* +1: total */
+    if (*n)
+      memcpy(bigger, *rows, *n * sizeof **rows);
+    *rows = bigger;
+  }
+  struct rd_report_row *r = &(*rows)[(*n)++];
+  memset(r, 0, sizeof *r);
+  return r;
+}
 
 static void
 bind_query(sqlite3_stmt *s, const struct rd_report_query *q)
@@ -120,17 +157,7 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
   }
   bind_query(s, q);
   while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-    struct rd_report_row *r;
-    if (nrows == cap) {
-      struct rd_report_row *bigger;
-      cap = cap ? cap * 2 : 16;
-      bigger = rd_arena_alloc(a, (cap + 1) * sizeof *bigger); /* +1: total */
-      if (nrows)
-        memcpy(bigger, rows, nrows * sizeof *rows);
-      rows = bigger;
-    }
-    r = &rows[nrows++];
-    memset(r, 0, sizeof *r);
+    struct rd_report_row *r = new_row(&rows, &nrows, &cap, a);
     r->key = rd_sqlite_col_text(s, 0, a);
     r->label = rd_sqlite_col_text(s, 1, a);
     if (r->key == NULL)
@@ -201,6 +228,39 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
   if (nall) {
     qsort(all, nall, sizeof *all, cmp_double);
     quantiles(all, nall, &total.handling_median_s, &total.handling_p90_s);
+  }
+
+  /* On-time counts per clock. */
+  s = rd_sqlite_stmt(c, groupings[gi].clocks, err);
+  if (s == NULL) {
+    rc = err ? err->code : RD_E_INTERNAL;
+    goto out;
+  }
+  bind_query(s, q);
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *k = (const char *)sqlite3_column_text(s, 0);
+    const char *name = (const char *)sqlite3_column_text(s, 2);
+    int64_t met = sqlite3_column_int64(s, 3), breached = sqlite3_column_int64(s, 4);
+    struct rd_report_row *r = NULL;
+    if (k == NULL)
+      k = "";
+    for (size_t i = 0; i < nrows && r == NULL; i++)
+      if (strcmp(rows[i].key, k) == 0)
+        r = &rows[i];
+    if (r == NULL) { /* a department late on complaints it no longer has */
+      r = new_row(&rows, &nrows, &cap, a);
+      r->key = rd_arena_strdup(a, k);
+      r->label = rd_sqlite_col_text(s, 1, a);
+      if (r->label == NULL)
+        r->label = r->key;
+    }
+    add_clock(r, name ? name : "", met, breached, a);
+    add_clock(&total, name ? name : "", met, breached, a);
+  }
+  rd_sqlite_done(s);
+  if (src != SQLITE_DONE) {
+    rc = rd_sqlite_fail(c->db, src, "report clocks", err);
+    goto out;
   }
 
   sort_rows(rows, nrows, groupings[gi].numeric);

@@ -69,7 +69,9 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_REPORT_CHANNEL) X(SQ_REPORT_SEVERITY) X(SQ_REPORT_MONTH)         \
   X(SQ_DURATIONS_CATEGORY) X(SQ_DURATIONS_DEPARTMENT)                   \
   X(SQ_DURATIONS_SITE) X(SQ_DURATIONS_CHANNEL)                          \
-  X(SQ_DURATIONS_SEVERITY) X(SQ_DURATIONS_MONTH)
+  X(SQ_DURATIONS_SEVERITY) X(SQ_DURATIONS_MONTH)                        \
+  X(SQ_CLOCKS_CATEGORY) X(SQ_CLOCKS_DEPARTMENT) X(SQ_CLOCKS_SITE)       \
+  X(SQ_CLOCKS_CHANNEL) X(SQ_CLOCKS_SEVERITY) X(SQ_CLOCKS_MONTH)
 
 enum rd_sqlite_stmt {
 #define RD_X(name) name,

@@ -38,6 +38,15 @@ const char rd_sqlite_complaint_cols[] = COMPLAINT_COLS;
   "SELECT " key ", c.resolved_at - c.received_at FROM complaints c " join \
   REPORT_WHERE " AND c.resolved_at IS NOT NULL ORDER BY 1, 2"
 
+/* Met and breached clock runs per group and clock. By department, a run
+ * counts for the department it is attributed to (responsible at its due
+ * time), not the complaint's current one. */
+#define CLOCKS(key, label, join)                                         \
+  "SELECT " key ", " label ", k.name, sum(k.state = 2), sum(k.state = 3)"  \
+  " FROM complaint_clocks k JOIN complaints c ON c.id = k.complaint_id "  \
+  join REPORT_WHERE " AND k.state IN (2, 3) GROUP BY 1, 3 ORDER BY 1, 3"
+#define J_CLOCK_DEPARTMENT "LEFT JOIN departments g ON g.id = k.department_id"
+
 #define K_CATEGORY "CAST(c.category_id AS TEXT)"
 #define J_CATEGORY "LEFT JOIN categories g ON g.id = c.category_id"
 #define K_DEPARTMENT "g.code"
@@ -321,6 +330,12 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_REPORT_CHANNEL] = REPORT("c.channel", "c.channel", "", "c.channel"),
   [SQ_REPORT_SEVERITY] = REPORT(K_SEVERITY, K_SEVERITY, "", "c.severity"),
   [SQ_REPORT_MONTH] = REPORT(K_MONTH, K_MONTH, "", "1"),
+  [SQ_CLOCKS_CATEGORY] = CLOCKS(K_CATEGORY, "g.name", J_CATEGORY),
+  [SQ_CLOCKS_DEPARTMENT] = CLOCKS(K_DEPARTMENT, "g.name", J_CLOCK_DEPARTMENT),
+  [SQ_CLOCKS_SITE] = CLOCKS(K_SITE, "g.name", J_SITE),
+  [SQ_CLOCKS_CHANNEL] = CLOCKS("c.channel", "c.channel", ""),
+  [SQ_CLOCKS_SEVERITY] = CLOCKS(K_SEVERITY, K_SEVERITY, ""),
+  [SQ_CLOCKS_MONTH] = CLOCKS(K_MONTH, K_MONTH, ""),
   [SQ_DURATIONS_CATEGORY] = DURATIONS(K_CATEGORY, J_CATEGORY),
   [SQ_DURATIONS_DEPARTMENT] = DURATIONS(K_DEPARTMENT, J_DEPARTMENT),
   [SQ_DURATIONS_SITE] = DURATIONS(K_SITE, J_SITE),

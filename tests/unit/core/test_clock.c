@@ -77,7 +77,8 @@ step(struct rd_clock *runs, size_t *n, const struct rd_calendar *cal, int from,
   size_t nd = seed_defs(defs);
   static struct rd_clock_changes ch;
   struct rd_error err = {0};
-  struct rd_clock_event ev = { from, to, action, at(when), 3 };
+  /* Registered by customer service (no department), then department 3. */
+  struct rd_clock_event ev = { from, to, action, at(when), from < 0 ? 0 : 3 };
 
   assert_int_equal(rd_clocks_step(defs, nd, 11, cal, runs, *n, &ev, start_from,
                                   &ch, &err), RD_OK);
@@ -178,7 +179,8 @@ test_met_and_breached(void **state)
   const struct rd_clock *fw = find(runs, n, "forward", 1);
   assert_int_equal(fw->state, RD_CLOCK_MET);
   expect_time(fw->stopped_at, "2026-11-23T09:10:00+08:00");
-  assert_int_equal(fw->department_id, 3);
+  assert_int_equal(fw->department_id, 0); /* customer service forwarded it */
+  assert_int_equal(find(runs, n, "resolve", 1)->department_id, 3); /* now the department's */
   const struct rd_clock *fc = find(runs, n, "first_contact", 1);
   expect_time(fc->due_at, "2026-11-23T11:10:00+08:00");
   find(runs, n, "progress", 1);
