@@ -50,6 +50,8 @@ struct act_ctx {
   int expected_version;
   const char *body_json;
   const struct rd_sla_snapshot *sla;  /* policies (approval, clocks), calendars */
+  const struct rd_user *users;        /* for an after-hours alert; NULL if none */
+  size_t n_users;
   int64_t now;
   struct rd_arena *a;
   /* A reference the action names that failed its check before the write;
@@ -130,7 +132,7 @@ act_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
 
   const struct rd_approval_rule *rule =
       rd_policy_approval(x->sla->policies, x->sla->n_policies, c);
-  int from = (int)c->status;
+  int from = (int)c->status, severity_before = c->severity;
   if ((rc = rd_workflow_apply(c, &act, x->who->role, rule, x->now, &t, err)))
     return rc;
   if (x->ref_rc) {
@@ -157,7 +159,10 @@ act_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     .from = from, .to = c->status, .action = (int)act.kind, .at = x->now,
     .department_id = c->department_id,
   };
-  return rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err);
+  if ((rc = rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err)))
+    return rc;
+  return rd_svc_after_hours_alert(tx, x->sla, c, severity_before, x->now, x->users,
+                                  x->n_users, x->a, err);
 }
 
 /* Checks, before the write, the department and assignee a triage or assign
@@ -228,6 +233,13 @@ rd_service_complaint_act(struct rd_service *svc, const struct rd_principal *who,
   if (x.ref_rc != RD_OK && x.ref_rc != RD_E_INVALID) {
     *err = x.ref_err;
     return x.ref_rc;  /* the store failed: no point going on */
+  }
+  /* A triage that makes it major may need to wake the general manager. */
+  if ((act->fields & RD_F_SEVERITY) && act->severity >= RD_SEVERITY_MAJOR) {
+    struct rd_user *users = NULL;
+    if ((rc = rd_store_user_list(svc->store, a, &users, &x.n_users, err)))
+      return rc;
+    x.users = users;
   }
   struct rd_sla_snapshot *sla;
   if ((rc = rd_svc_sla_acquire(svc, &sla, err)))

@@ -35,6 +35,9 @@ struct register_ctx {
   int64_t now;
   struct rd_arena *a;
   struct rd_clock_changes *clocks; /* computed before the write */
+  const struct rd_sla_snapshot *sla;
+  const struct rd_user *users;     /* read before the write for a major one */
+  size_t n_users;
   bool replayed;
 };
 
@@ -84,7 +87,9 @@ register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
   if ((rc = rd_tx_event_append(tx, &ev, err)))
     return rc;
 
-  if ((rc = rd_svc_clocks_insert(tx, x->c.id, x->clocks, err)))
+  if ((rc = rd_svc_clocks_insert(tx, x->c.id, x->clocks, err)) ||
+      (rc = rd_svc_after_hours_alert(tx, x->sla, &x->c, 0, x->now, x->users,
+                                     x->n_users, x->a, err)))
     return rc;
 
   if (x->idem_key) {
@@ -174,6 +179,13 @@ rd_service_complaint_register(struct rd_service *svc,
   if ((rc = rd_svc_sla_acquire(svc, &sla, err)))
     return rc;
   x.clocks = rd_arena_alloc(a, sizeof *x.clocks);
+  x.sla = sla;
+  if (x.c.severity >= RD_SEVERITY_MAJOR) {
+    struct rd_user *users = NULL;
+    if ((rc = rd_store_user_list(svc->store, a, &users, &x.n_users, err)))
+      goto out;
+    x.users = users;
+  }
   if ((rc = rd_svc_clocks_at_registration(sla, &x.c, now, x.clocks, err)) ||
       (rc = rd_store_write(svc->store, register_tx, &x, err)))
     goto out;

@@ -14,6 +14,10 @@
 #include "util/mem.h"
 #include "util/time.h"
 
+static const struct rd_calendar *calendar_for(const struct rd_sla_snapshot *s,
+                                              const struct rd_sla_policy *p,
+                                              const struct rd_complaint *c);
+
 /* How old a snapshot may get before it is read again, for changes made by
  * another server process on the same database. */
 enum { SNAPSHOT_TTL_MS = 2000 };
@@ -346,6 +350,12 @@ rd_sla_calendar(const struct rd_sla_snapshot *s, int64_t id)
 }
 
 /* ---- running clocks ------------------------------------------------------------------ */
+
+const struct rd_calendar *
+rd_sla_calendar_for(const struct rd_sla_snapshot *s, const struct rd_complaint *c)
+{
+  return calendar_for(s, rd_policy_select(s->policies, s->n_policies, c), c);
+}
 
 /* The calendar a complaint's clocks count on under policy p (may be NULL). */
 static const struct rd_calendar *

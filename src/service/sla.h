@@ -71,6 +71,26 @@ const struct rd_calendar *rd_sla_calendar(const struct rd_sla_snapshot *s,
  * can touch the clocks. */
 enum { RD_CLOCK_EDIT = -2 };
 
+/* The calendar c's clocks count on (NULL: round the clock). */
+const struct rd_calendar *rd_sla_calendar_for(const struct rd_sla_snapshot *s,
+                                              const struct rd_complaint *c);
+
+/* Severity from which a complaint is major (SPEC §1: 5 = 重大). */
+enum { RD_SEVERITY_MAJOR = 5 };
+
+/* A complaint that became major (registered, or triaged, with severity
+ * RD_SEVERITY_MAJOR; it was below before) outside its calendar's working
+ * time: the general managers (approvers) in users are notified at once
+ * (complaint.after_hours) and the alert goes on the timeline. Nothing
+ * otherwise. */
+enum rd_status rd_svc_after_hours_alert(struct rd_tx *tx,
+                                        const struct rd_sla_snapshot *s,
+                                        const struct rd_complaint *c,
+                                        int previous_severity, int64_t at,
+                                        const struct rd_user *users,
+                                        size_t n_users, struct rd_arena *a,
+                                        struct rd_error *err);
+
 /* Runs complaint c's clocks through ev inside tx: the policy that applies
  * to c as it is now gives the definitions (running clocks of another
  * policy are recomputed with it first, on the timeline as

@@ -172,6 +172,50 @@ out:
   return rc;
 }
 
+/* ---- out-of-hours intake ---------------------------------------------------------- */
+
+enum rd_status
+rd_svc_after_hours_alert(struct rd_tx *tx, const struct rd_sla_snapshot *s,
+                         const struct rd_complaint *c, int previous_severity,
+                         int64_t at, const struct rd_user *users, size_t n_users,
+                         struct rd_arena *a, struct rd_error *err)
+{
+  const struct rd_calendar *cal;
+  int64_t to[RECIPIENTS_MAX];
+  size_t n;
+  struct rd_buf b = {0};
+  const char *data;
+  enum rd_status rc;
+
+  if (c->severity < RD_SEVERITY_MAJOR || previous_severity >= RD_SEVERITY_MAJOR)
+    return RD_OK;
+  cal = rd_sla_calendar_for(s, c);
+  if (cal == NULL || rd_calendar_is_working(cal, at))
+    return RD_OK; /* in working time the clocks and the people are there */
+  n = users_with(users, n_users, RD_ROLE_APPROVER, 0, to, 0, RECIPIENTS_MAX);
+  rd_buf_puts(&b, "{\"number\":");
+  rd_buf_json_string(&b, c->number);
+  rd_buf_printf(&b, ",\"severity\":%d,\"notified\":[", c->severity);
+  for (size_t i = 0; i < n; i++)
+    rd_buf_printf(&b, "%s%lld", i ? "," : "", (long long)to[i]);
+  rd_buf_puts(&b, "]}");
+  data = rd_arena_strdup(a, b.data);
+  rd_buf_free(&b);
+  for (size_t i = 0; i < n; i++) {
+    struct rd_notification note = {
+      .user_id = to[i], .complaint_id = c->id, .kind = "complaint.after_hours",
+      .data_json = data, .created_at = at,
+    };
+    if ((rc = rd_tx_notification_add(tx, &note, err)))
+      return rc;
+  }
+  struct rd_event ev = {
+    .complaint_id = c->id, .at = at, .type = "complaint.after_hours",
+    .from_status = (int)c->status, .to_status = (int)c->status, .data_json = data,
+  };
+  return rd_tx_event_append(tx, &ev, err);
+}
+
 /* ---- reading notifications ---------------------------------------------------------- */
 
 enum rd_status

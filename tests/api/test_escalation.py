@@ -246,3 +246,57 @@ def pause_for_approval_moves_the_deadline(w):
     finally:
         server.stop()
         server.cleanup()
+
+
+@test
+def major_complaint_out_of_hours_wakes_the_general_manager(w):
+    server = Server(w.s.binary)
+    clock = Clock(os.path.join(server.dir, "now"))
+    clock.set("2026-11-21T02:00:00+08:00")  # Saturday, 2 a.m.
+    try:
+        server.start(env={"REDRESS_FAKE_NOW": clock.path})
+        v = World(server)
+        a = v.admin
+        cal = expect(a.post("/api/v1/calendars", {
+            "name": "夜间测试日历", "timezone": "Asia/Shanghai",
+            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
+        expect(a.post("/api/v1/sla-policies", {
+            "name": "夜间测试", "priority": 0, "match": {"category_id": [v.cat]},
+            "calendar_id": cal["id"], "clocks": []}), 201)
+
+        def register(severity):
+            return expect(v.agent.post("/api/v1/complaints", {
+                "channel": "phone", "category_id": v.cat, "severity": severity,
+                "customer": {"name": "郑十一", "phone": "13100007777"},
+                "content": "泳池救生员缺岗导致溺水险情"}), 201).json()
+
+        minor = register(1)
+        check(notes(v.approver) == [], "a general complaint at night waits for the morning")
+        major = register(5)
+        got = notes(v.approver)
+        check([n["kind"] for n in got] == ["complaint.after_hours"] and got[0]["complaint_id"] == major["id"],
+              "a major one notifies the general manager at once", got)
+        check(notes(v.manager_a) == [], "only the general managers")
+        types = [e["type"] for e in v.events(major["id"])]
+        check("complaint.after_hours" in types, "on the timeline", types)
+        check("complaint.after_hours" not in [e["type"] for e in v.events(minor["id"])], "not the minor one")
+
+        # Triaged up to major at night: the same alert.
+        v.act(v.agent, minor["id"], "triage", {"valid": True, "category_id": v.cat, "severity": 5,
+                                              "department_id": v.dept_a})
+        check(len(notes(v.approver)) == 2, "a triage that makes it major alerts too", notes(v.approver))
+
+        # Monday morning, in working hours: no alert.
+        clock.set("2026-11-23T10:00:00+08:00")
+        approver = User(server, "t_approver")
+        agent = User(server, "t_agent")
+        expect(agent.post("/api/v1/complaints", {
+            "channel": "phone", "category_id": v.cat, "severity": 5,
+            "customer": {"name": "王十二", "phone": "13100008888"}, "content": "白天的重大投诉"}), 201)
+        check(len(notes(approver)) == 2, "in working hours the clocks and people are there")
+        errs = server.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer: " + "\n".join(errs[:5]))
+    finally:
+        server.stop()
+        server.cleanup()
