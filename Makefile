@@ -76,8 +76,13 @@ build/tests/%: build/tests/%.o build/libredress.a
 build/asan/tests/%: build/asan/tests/%.o build/asan/libredress.a
 	$(CC) $(ALL_CFLAGS) $(ASAN) -o $@ $^ $(LIBS) -lcmocka
 
-# The benchmark dataset generator (bench/run.sh builds it).
+# The benchmark dataset generator (bench/run.sh builds it) and the sweep
+# benchmark (bench/sweep.sh).
 build/bench/gen: bench/gen.c build/libredress.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS)
+
+build/bench/sweep: bench/sweep.c build/libredress.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS)
 

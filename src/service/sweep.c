@@ -3,10 +3,11 @@
  *
  * A sweep reads the pending steps whose time has come (an index holds only
  * pending steps, so a sweep costs what it fires, not what is running),
- * finds whom each notifies, and in one transaction per step claims it
- * (pending -> fired), writes one notification per recipient and a timeline
- * event. A step already claimed (by another sweep, or before a crash) is
- * skipped: each fires exactly once.
+ * finds whom each notifies, and in one transaction for the batch claims
+ * each step (pending -> fired), writes one notification per recipient and
+ * a timeline event. A step already claimed (by another sweep, or before a
+ * crash) is skipped: each fires exactly once. A batch that fails is rolled
+ * back whole and tried again at the next sweep.
  */
 #include "service/service_int.h"
 
@@ -19,49 +20,60 @@
 
 enum { RECIPIENTS_MAX = 64 };
 
-struct fire_ctx {
+/* One due step, ready to fire. */
+struct firing {
   const struct rd_due_step *due;
-  const struct rd_complaint *c;
-  const int64_t *users;
+  struct rd_complaint c;
+  int64_t users[RECIPIENTS_MAX];
   size_t n_users;
-  int64_t now;
   const char *kind;
   const char *data_json;
-  struct rd_arena *a;
-  bool fired;
 };
 
+struct fire_ctx {
+  struct firing *f;
+  size_t n;
+  int64_t now;
+  size_t fired;
+};
+
+/* Fires a batch of steps in one transaction: one commit (one fsync) for
+ * the batch, each step claimed first so that none fires twice. */
 static enum rd_status
 fire_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
 {
   struct fire_ctx *x = arg;
   enum rd_status rc;
-  bool claimed = false;
 
-  if ((rc = rd_tx_clock_step_claim(tx, x->due->step.id, x->now, &claimed, err)))
-    return rc;
-  if (!claimed)
-    return RD_OK; /* another sweep had it */
-  for (size_t i = 0; i < x->n_users; i++) {
-    struct rd_notification n = {
-      .user_id = x->users[i], .complaint_id = x->c->id,
-      .step_id = x->due->step.id, .kind = x->kind, .data_json = x->data_json,
-      .created_at = x->now,
-    };
-    if ((rc = rd_tx_notification_add(tx, &n, err)))
+  x->fired = 0;
+  for (size_t k = 0; k < x->n; k++) {
+    struct firing *f = &x->f[k];
+    bool claimed = false;
+    if ((rc = rd_tx_clock_step_claim(tx, f->due->step.id, x->now, &claimed, err)))
       return rc;
+    if (!claimed)
+      continue; /* another sweep had it */
+    for (size_t i = 0; i < f->n_users; i++) {
+      struct rd_notification n = {
+        .user_id = f->users[i], .complaint_id = f->c.id,
+        .step_id = f->due->step.id, .kind = f->kind, .data_json = f->data_json,
+        .created_at = x->now,
+      };
+      if ((rc = rd_tx_notification_add(tx, &n, err)))
+        return rc;
+    }
+    struct rd_event ev = {
+      .complaint_id = f->c.id,
+      .at = x->now,
+      .type = f->kind,
+      .from_status = (int)f->c.status,
+      .to_status = (int)f->c.status,
+      .data_json = f->data_json,
+    };
+    if ((rc = rd_tx_event_append(tx, &ev, err)))
+      return rc;
+    x->fired++;
   }
-  struct rd_event ev = {
-    .complaint_id = x->c->id,
-    .at = x->now,
-    .type = x->kind,
-    .from_status = (int)x->c->status,
-    .to_status = (int)x->c->status,
-    .data_json = x->data_json,
-  };
-  if ((rc = rd_tx_event_append(tx, &ev, err)))
-    return rc;
-  x->fired = true;
   return RD_OK;
 }
 
@@ -149,24 +161,20 @@ rd_service_sweep(struct rd_service *svc, int limit, size_t *fired,
       n_due == 0 ||
       (rc = rd_store_user_list(svc->store, a, &users, &n_users, err)))
     goto out;
+  struct firing *f = rd_arena_alloc(a, n_due * sizeof *f);
   for (size_t i = 0; i < n_due; i++) {
     const struct rd_due_step *d = &due[i];
-    struct rd_complaint c;
-    int64_t to[RECIPIENTS_MAX];
-    size_t n_to;
-
-    if ((rc = rd_store_complaint_get(svc->store, d->run.complaint_id, a, &c, err)))
+    f[i].due = d;
+    if ((rc = rd_store_complaint_get(svc->store, d->run.complaint_id, a, &f[i].c, err)))
       goto out;
-    n_to = recipients(d, &c, users, n_users, to);
-    struct fire_ctx x = {
-      .due = d, .c = &c, .users = to, .n_users = n_to, .now = now,
-      .kind = d->step.on == RD_STEP_WARN ? "clock.warning" : "clock.breach",
-      .data_json = details(svc, d, &c, to, n_to, a), .a = a,
-    };
-    if ((rc = rd_store_write(svc->store, fire_tx, &x, err)))
-      goto out;
-    *fired += x.fired;
+    f[i].n_users = recipients(d, &f[i].c, users, n_users, f[i].users);
+    f[i].kind = d->step.on == RD_STEP_WARN ? "clock.warning" : "clock.breach";
+    f[i].data_json = details(svc, d, &f[i].c, f[i].users, f[i].n_users, a);
   }
+  struct fire_ctx x = { .f = f, .n = n_due, .now = now };
+  if ((rc = rd_store_write(svc->store, fire_tx, &x, err)))
+    goto out;
+  *fired = x.fired;
 out:
   rd_arena_free(a);
   return rc;

@@ -13,17 +13,6 @@ enum { MAKE_UP_DAY = 7 }; /* calendar_hours.day of the make-up day hours */
 enum { KIND_HOLIDAY = 0, KIND_WORKDAY = 1 };
 
 static enum rd_status
-step_done(struct rd_sqlite_conn *c, sqlite3_stmt *s, const char *what,
-          struct rd_error *err)
-{
-  int src = sqlite3_step(s);
-  rd_sqlite_done(s);
-  if (src != SQLITE_DONE)
-    return rd_sqlite_fail(c->db, src, what, err);
-  return RD_OK;
-}
-
-static enum rd_status
 add_hours(struct rd_sqlite_conn *c, int64_t id, int day,
           const struct rd_day_hours *h, struct rd_error *err)
 {
@@ -37,7 +26,7 @@ add_hours(struct rd_sqlite_conn *c, int64_t id, int day,
     sqlite3_bind_int(s, 3, i);
     sqlite3_bind_int(s, 4, h->iv[i].start_min);
     sqlite3_bind_int(s, 5, h->iv[i].end_min);
-    if ((rc = step_done(c, s, "calendar hours", err)))
+    if ((rc = rd_sqlite_step_done(c, s, "calendar hours", err)))
       return rc;
   }
   return RD_OK;
@@ -56,7 +45,7 @@ add_dates(struct rd_sqlite_conn *c, int64_t id, const int32_t *dates, size_t n,
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, rd_date_format(dates[i], text), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 3, kind);
-    if ((rc = step_done(c, s, "calendar dates", err)))
+    if ((rc = rd_sqlite_step_done(c, s, "calendar dates", err)))
       return rc;
   }
   return RD_OK;
@@ -103,7 +92,7 @@ rd_sqlite_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *cal,
     if ((s = rd_sqlite_stmt(c, clear[i], err)) == NULL)
       return err ? err->code : RD_E_INTERNAL;
     sqlite3_bind_int64(s, 1, cal->id);
-    if ((rc = step_done(c, s, "calendar", err)))
+    if ((rc = rd_sqlite_step_done(c, s, "calendar", err)))
       return rc;
   }
   for (int d = 0; d < 7; d++)

@@ -458,3 +458,14 @@ rd_sqlite_read_rows(struct rd_store *st, enum rd_sqlite_stmt id,
   }
   return rc;
 }
+
+enum rd_status
+rd_sqlite_step_done(struct rd_sqlite_conn *c, sqlite3_stmt *s, const char *what,
+                    struct rd_error *err)
+{
+  int src = sqlite3_step(s);
+  rd_sqlite_done(s);
+  if (src != SQLITE_DONE)
+    return rd_sqlite_fail(c->db, src, what, err);
+  return RD_OK;
+}

@@ -6,17 +6,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
 
-static enum rd_status
-step_done(struct rd_sqlite_conn *c, sqlite3_stmt *s, const char *what,
-          struct rd_error *err)
-{
-  int src = sqlite3_step(s);
-  rd_sqlite_done(s);
-  if (src != SQLITE_DONE)
-    return rd_sqlite_fail(c->db, src, what, err);
-  return RD_OK;
-}
-
 #define STMT(s, c, id, err)                                               \
   do {                                                                    \
     if (((s) = rd_sqlite_stmt((c), (id), (err))) == NULL)                 \
@@ -39,7 +28,7 @@ rd_sqlite_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
     sqlite3_bind_int(s, 3, (int)steps[i].on);
     sqlite3_bind_int(s, 4, (int)steps[i].notify);
     sqlite3_bind_int64(s, 5, steps[i].fire_at);
-    if ((rc = step_done(c, s, "clock step", err)))
+    if ((rc = rd_sqlite_step_done(c, s, "clock step", err)))
       return rc;
     steps[i].id = sqlite3_last_insert_rowid(c->db);
     steps[i].clock_id = clock_id;
@@ -55,7 +44,7 @@ rd_sqlite_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id,
   sqlite3_stmt *s;
   STMT(s, c, SQ_STEPS_DROP, err);
   sqlite3_bind_int64(s, 1, clock_id);
-  return step_done(c, s, "clock steps", err);
+  return rd_sqlite_step_done(c, s, "clock steps", err);
 }
 
 enum rd_status
@@ -68,7 +57,7 @@ rd_sqlite_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id, int64_t now,
   STMT(s, c, SQ_STEP_CLAIM, err);
   sqlite3_bind_int64(s, 1, step_id);
   sqlite3_bind_int64(s, 2, now);
-  if ((rc = step_done(c, s, "clock step", err)))
+  if ((rc = rd_sqlite_step_done(c, s, "clock step", err)))
     return rc;
   *claimed = sqlite3_changes(c->db) == 1;
   return RD_OK;
@@ -88,7 +77,7 @@ rd_sqlite_tx_notification_add(struct rd_tx *tx, struct rd_notification *n,
   rd_sqlite_bind_text(s, 4, n->kind);
   rd_sqlite_bind_text(s, 5, n->data_json);
   sqlite3_bind_int64(s, 6, n->created_at);
-  if ((rc = step_done(c, s, "notification", err)))
+  if ((rc = rd_sqlite_step_done(c, s, "notification", err)))
     return rc;
   n->id = sqlite3_last_insert_rowid(c->db);
   return RD_OK;
@@ -105,7 +94,7 @@ rd_sqlite_tx_notification_read(struct rd_tx *tx, int64_t user_id, int64_t id,
   sqlite3_bind_int64(s, 1, id);
   sqlite3_bind_int64(s, 2, user_id);
   sqlite3_bind_int64(s, 3, now);
-  if ((rc = step_done(c, s, "notification", err)))
+  if ((rc = rd_sqlite_step_done(c, s, "notification", err)))
     return rc;
   if (sqlite3_changes(c->db) == 0)
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such notification");
@@ -218,7 +207,7 @@ rd_sqlite_tx_extension_add(struct rd_tx *tx, struct rd_clock_extension *x,
   rd_sqlite_bind_id(s, 5, x->requested_by);
   sqlite3_bind_int64(s, 6, x->requested_at);
   sqlite3_bind_int64(s, 7, x->due_before);
-  if ((rc = step_done(c, s, "extension", err))) {
+  if ((rc = rd_sqlite_step_done(c, s, "extension", err))) {
     if (rc == RD_E_DUPLICATE)
       return rd_error_set(err, RD_E_DUPLICATE, "clock",
                           "this clock already has an extension waiting for a decision");
@@ -267,7 +256,7 @@ rd_sqlite_tx_extension_decide(struct rd_tx *tx,
   sqlite3_bind_int64(s, 4, x->decided_at);
   rd_sqlite_bind_text(s, 5, x->note);
   rd_sqlite_bind_id(s, 6, x->due_after);
-  if ((rc = step_done(c, s, "extension", err)))
+  if ((rc = rd_sqlite_step_done(c, s, "extension", err)))
     return rc;
   if (sqlite3_changes(c->db) == 0)
     return rd_error_set(err, RD_E_CONFLICT, "", "the extension was decided already");

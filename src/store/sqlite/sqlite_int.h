@@ -221,6 +221,11 @@ enum rd_status rd_sqlite_fail(sqlite3 *db, int rc, const char *what,
 enum rd_status rd_sqlite_exec(struct rd_sqlite_conn *c, enum rd_sqlite_stmt id,
                               struct rd_error *err);
 
+/* Steps a bound statement that returns no rows and resets it; RD_OK on
+ * SQLITE_DONE, else the mapped failure (`what` names the operation). */
+enum rd_status rd_sqlite_step_done(struct rd_sqlite_conn *c, sqlite3_stmt *s,
+                                   const char *what, struct rd_error *err);
+
 /* Bind helpers: NULL text and zero ids / instants become SQL NULL. */
 int rd_sqlite_bind_text(sqlite3_stmt *st, int i, const char *s);
 int rd_sqlite_bind_id(sqlite3_stmt *st, int i, int64_t v);
