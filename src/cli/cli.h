@@ -95,10 +95,13 @@ int rd_cli_open_store(const char *what, const char *db, struct rd_store **out,
 /* ---- the clock ------------------------------------------------------------ */
 
 struct rd_service;
+struct fake_clock;
 
 /* When REDRESS_FAKE_NOW names a file, makes svc's "now" the RFC 3339
- * instant written in it (fake_clock.c); otherwise does nothing. */
-void rd_cli_fake_clock_install(struct rd_service *svc);
+ * instant written in it (fake_clock.c) and returns the clock, to free after
+ * the service; otherwise does nothing and returns NULL. */
+struct fake_clock *rd_cli_fake_clock_install(struct rd_service *svc);
+void rd_cli_fake_clock_free(struct fake_clock *f);
 
 /* ---- passwords ----------------------------------------------------------- */
 

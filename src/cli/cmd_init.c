@@ -100,6 +100,7 @@ rd_cli_init(int argc, char **argv)
   int rc;
   struct rd_store *st = NULL;
   struct rd_service *svc = NULL;
+  struct fake_clock *fake = NULL;
   struct rd_arena *a = rd_arena_new();
   rc = rd_cli_open_store("init", v[O_DB], &st, NULL);
   if (rc != RD_EXIT_OK)
@@ -119,6 +120,8 @@ rd_cli_init(int argc, char **argv)
   }
 
   svc = rd_service_new(st, NULL);
+
+  fake = rd_cli_fake_clock_install(svc); /* REDRESS_FAKE_NOW: a demo made "at" another hour */
   struct rd_cli_org org;
   if (rd_cli_org_create(svc, &org, &err) != RD_OK) {
     rc = rd_cli_fail_error("init: organisation", &err);
@@ -151,7 +154,7 @@ rd_cli_init(int argc, char **argv)
 
   if (v[O_DEMO]) {
     struct rd_cli_demo_stats stats;
-    if (rd_cli_demo_load(svc, &org, password, rd_time_now(), DEMO_SEED,
+    if (rd_cli_demo_load(svc, &org, password, rd_service_now(svc), DEMO_SEED,
                          DEMO_COMPLAINTS, &stats, &err) != RD_OK) {
       rc = rd_cli_fail_error("init: demo", &err);
       goto out;
@@ -162,6 +165,7 @@ rd_cli_init(int argc, char **argv)
 out:
   sodium_memzero(password, sizeof password);
   rd_service_free(svc);
+  rd_cli_fake_clock_free(fake);
   rd_store_close(st);
   rd_arena_free(a);
   return rc;

@@ -59,6 +59,7 @@ rd_cli_serve(int argc, char **argv)
 
   struct rd_store *st = NULL;
   struct rd_service *svc = NULL;
+  struct fake_clock *fake = NULL;
   struct rd_http *http = NULL;
   struct rd_scheduler *sched = NULL;
   struct rd_error err = {0};
@@ -71,7 +72,7 @@ rd_cli_serve(int argc, char **argv)
                 v[O_DB]);
 
   svc = rd_service_new(st, NULL);
-  rd_cli_fake_clock_install(svc);
+  fake = rd_cli_fake_clock_install(svc);
   struct rd_http_options hopt = {.listen = listen};
   if (rd_http_start(svc, &hopt, &http, &err) != RD_OK) {
     rc = rd_cli_fail("serve", "%s: %s", listen,
@@ -94,6 +95,7 @@ out:
   rd_http_stop(http);
   rd_scheduler_stop(sched);
   rd_service_free(svc);
+  rd_cli_fake_clock_free(fake);
   rd_store_close(st);
   if (rc == RD_EXIT_OK)
     rd_log_info("stopped");

@@ -777,15 +777,18 @@ compare_times(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* The newest complaints, newest first, stop here whatever the dice say, so
- * that every open state has an example (when the hour of day allows). */
+/* A few recent complaints, newest first, stop here whatever the dice say,
+ * so that every open state has an example. They are received in staff hours
+ * that have passed (demo_load), so that their stories fit before now at any
+ * hour the demo is made. */
 static const int newest_stops[] = {
   RD_STATE_REGISTERED, RD_STATE_TRANSFERRED, RD_STATE_ASSIGNED,
   RD_STATE_IN_PROGRESS, RD_STATE_ASSIGNED, RD_STATE_PENDING_APPROVAL,
 };
 
 /* Registers complaint i received at `received` and plays its story; newest
- * is 0 for the newest complaint, 1 for the one before... */
+ * is its place among the chosen recent ones (0 = the newest), -1 for the
+ * others. */
 static enum rd_status
 run_complaint(struct demo *d, int i, int newest, int64_t received,
               struct rd_error *err)
@@ -802,7 +805,7 @@ run_complaint(struct demo *d, int i, int newest, int64_t received,
 
   enum scenario sc = (enum scenario)pick_weighted(d, scenario_weight, SC_COUNT);
   int stop = choose_stop(d, age);
-  if (newest < (int)COUNT(newest_stops)) {
+  if (newest >= 0 && newest < (int)COUNT(newest_stops)) {
     stop = newest_stops[newest];
     sc = stop == RD_STATE_TRANSFERRED ? SC_INVALID : SC_NORMAL;
   } else if (sc == SC_INVALID) {
@@ -986,9 +989,20 @@ rd_cli_demo_load(struct rd_service *svc, const struct rd_cli_org *org,
 
   /* When the customers complained: mostly in the daytime, over 90 days, a
    * few in the last days so that some complaints are still fresh. */
+  /* When the customers complained: mostly in the daytime, over 90 days, a
+   * few in the last days so that some complaints are still fresh. The
+   * first COUNT(newest_stops) are the recent examples of each open state:
+   * received on the last day whose staff hours have all passed, between
+   * 10:00 and 12:00, so that their stories fit before now at any hour. */
+  struct rd_civil nc;
+  rd_time_civil(now, d.zone, &nc);
+  int64_t example_day = day_start(&d, now) - (nc.hour >= 18 ? 0 : DAY);
+  int *example = rd_xcalloc((size_t)(count > 0 ? count : 1), sizeof *example);
   for (int i = 0; i < count; i++) {
     int64_t t;
-    if (i < 8) {
+    if (i < (int)COUNT(newest_stops)) {
+      t = example_day + 10 * HOUR + between(&d, 0, 2 * HOUR) + i * MINUTE;
+    } else if (i < 8) {
       t = now - between(&d, 2 * HOUR, 3 * DAY);
     } else {
       t = day_start(&d, now - between(&d, 0, 89) * DAY) +
@@ -998,17 +1012,33 @@ rd_cli_demo_load(struct rd_service *svc, const struct rd_cli_org *org,
     }
     received[i] = t;
   }
+  /* Which of them are the examples, after sorting: their times are kept
+   * and marked before the sort (times are distinct enough; a tie only
+   * swaps two examples). */
+  int64_t examples[COUNT(newest_stops)];
+  for (size_t k = 0; k < COUNT(newest_stops) && (int)k < count; k++)
+    examples[k] = received[k];
   qsort(received, (size_t)count, sizeof *received, compare_times);
+  for (int i = count - 1, rank = 0; i >= 0; i--) {
+    example[i] = -1;
+    for (size_t k = 0; k < COUNT(newest_stops) && (int)k < count; k++)
+      if (received[i] == examples[k] && rank < (int)COUNT(newest_stops)) {
+        example[i] = rank++;
+        examples[k] = INT64_MIN; /* used */
+        break;
+      }
+  }
 
   rd_service_set_clock(svc, demo_clock, &d);
   for (int i = 0; i < count; i++) {
     rd_arena_reset(d.a);
     memset(&d.view, 0, sizeof d.view);
     d.number[0] = '\0';
-    if ((st = run_complaint(&d, i, count - 1 - i, received[i], err)) != RD_OK)
+    if ((st = run_complaint(&d, i, example[i], received[i], err)) != RD_OK)
       break;
   }
   rd_service_set_clock(svc, NULL, NULL);
+  free(example);
 out:
   free(received);
   free(d.customers);

@@ -59,16 +59,14 @@ fake_now(void *ctx)
   return now;
 }
 
-void
+struct fake_clock *
 rd_cli_fake_clock_install(struct rd_service *svc)
 {
   const char *path = getenv("REDRESS_FAKE_NOW");
   struct fake_clock *f;
 
   if (path == NULL || *path == '\0')
-    return;
-  /* Lives as long as the process: the service may ask for the time until
-   * the very end. */
+    return NULL;
   f = rd_xcalloc(1, sizeof *f);
   f->path = rd_xstrdup(path);
   pthread_mutex_init(&f->lock, NULL);
@@ -77,4 +75,15 @@ rd_cli_fake_clock_install(struct rd_service *svc)
   rd_service_set_clock(svc, fake_now, f);
   rd_log_warn("the clock is faked: \"now\" is the time written in %s "
               "(REDRESS_FAKE_NOW, for tests)", path);
+  return f;
+}
+
+void
+rd_cli_fake_clock_free(struct fake_clock *f)
+{
+  if (f == NULL)
+    return;
+  pthread_mutex_destroy(&f->lock);
+  free(f->path);
+  free(f);
 }

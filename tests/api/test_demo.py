@@ -112,3 +112,32 @@ def demo_data_scoping_masking_search_timelines(w):
         raise failure
     if code not in (0, None):
         raise Fail(f"demo server exit code {code} on SIGTERM\n{log[-3000:]}")
+
+
+@test
+def demo_has_every_open_state_at_any_hour(w):
+    """`init --demo` made at night or early in the morning (REDRESS_FAKE_NOW)
+    still leaves an example in every open state: the examples' stories fit
+    in staff hours that have passed."""
+    import os
+    import sqlite3
+    import subprocess
+    import tempfile
+    names = ("registered", "assigned", "in_progress", "pending_approval", "executing",
+             "resolved", "transferred")
+    for hour in ("03:30", "09:30", "23:30"):
+        d = tempfile.mkdtemp(prefix="redress-demo-hour-")
+        now, pw, db = (os.path.join(d, n) for n in ("now", "pw", "x.db"))
+        with open(now, "w") as f:
+            f.write(f"2026-11-30T{hour}:00+08:00\n")
+        with open(pw, "w") as f:
+            f.write("demo-password-123\n")
+        p = subprocess.run([w.s.binary, "init", "--db", db, "--demo", "--admin-password-file", pw],
+                           env=dict(os.environ, REDRESS_FAKE_NOW=now), capture_output=True, timeout=300)
+        check(p.returncode == 0, f"init --demo at {hour}", p.stderr.decode()[-500:])
+        con = sqlite3.connect(db)
+        have = {r[0] for r in con.execute("SELECT DISTINCT status FROM complaints")}
+        con.close()
+        missing = [n for i, n in enumerate(names) if i not in have]
+        check(not missing, f"every open state at {hour}", missing)
+        subprocess.run(["rm", "-rf", d])
