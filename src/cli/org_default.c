@@ -126,7 +126,8 @@ static const char *const cn_workdays[] = {
 /* The clocks of API.md's example policy: 30 working minutes to forward, 2
  * working hours to first contact, 3 working days to resolve, a progress
  * report every 3 working days while unresolved, and the follow-up window of
- * day 5 to day 7 (car-dealer seed). Late steps climb the ladder of the
+ * day 5 to day 7 (car-dealer seed); resolving does not count while the
+ * department waits for the customer. Late steps climb the ladder of the
  * seeds: the assignee, then the department manager, then the general
  * manager, in working time. */
 static const char default_clocks[] =
@@ -136,6 +137,7 @@ static const char default_clocks[] =
     "\"escalate\":[{\"on\":\"breach\",\"notify\":\"assignee\"},"
     "{\"on\":\"breach\",\"after\":\"1h\",\"notify\":\"department_manager\"}]},"
     "{\"name\":\"resolve\",\"start\":\"registered\",\"stop\":\"resolved\",\"target\":\"3d\",\"warn_at\":0.8,"
+    "\"pause_in\":[\"waiting\"],"
     "\"escalate\":[{\"on\":\"warn\",\"notify\":\"assignee\"},"
     "{\"on\":\"breach\",\"notify\":\"assignee\"},"
     "{\"on\":\"breach\",\"after\":\"2h\",\"notify\":\"department_manager\"},"

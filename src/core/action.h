@@ -24,7 +24,9 @@
   X(RD_ACT_FOLLOW_UP,    "follow_up")            \
   X(RD_ACT_CLOSE,        "close")                \
   X(RD_ACT_WITHDRAW,     "withdraw")             \
-  X(RD_ACT_MERGE,        "merge")
+  X(RD_ACT_MERGE,        "merge")                \
+  X(RD_ACT_WAIT,         "wait")                 \
+  X(RD_ACT_RESUME,       "resume")
 
 enum rd_action_kind {
 #define RD_X(c, n) c,

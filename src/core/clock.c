@@ -66,6 +66,8 @@ rd_event_parse(const char *name)
 {
   enum rd_state s;
   enum rd_action_kind a;
+  if (name && strcmp(name, "waiting") == 0)
+    return RD_EV_WAITING;
   if (rd_state_parse(name, &s))
     return RD_EV_STATE(s);
   if (rd_action_parse(name, &a))
@@ -91,6 +93,9 @@ rd_clock_def_validate(const struct rd_clock_def *d, const char *prefix,
                           RD_CLOCK_NAME_MAX);
   }
   snprintf(field, sizeof field, "%s.start", prefix);
+  if ((d->start | d->stop | d->restart) & RD_EV_WAITING)
+    return rd_error_set(err, RD_E_INVALID, field,
+                        "\"waiting\" is a condition for pause_in, not an event");
   if (d->start == 0)
     return rd_error_set(err, RD_E_INVALID, field,
                         "%s must name a state or an action", field);
@@ -102,7 +107,7 @@ rd_clock_def_validate(const struct rd_clock_def *d, const char *prefix,
     return rd_error_set(err, RD_E_INVALID, field,
                         "%s names an event that also starts the clock", field);
   snprintf(field, sizeof field, "%s.pause_in", prefix);
-  if (d->pause & ~(RD_EV_STATE(RD_STATE_COUNT) - 1))
+  if (d->pause & ~(RD_EV_STATE(RD_STATE_COUNT) - 1) & ~RD_EV_WAITING)
     return rd_error_set(err, RD_E_INVALID, field, "%s takes states, not actions", field);
   for (int st = 0; st < RD_STATE_COUNT; st++)
     if ((d->pause & RD_EV_STATE(st)) && !rd_state_is_open((enum rd_state)st))
@@ -261,7 +266,8 @@ pause_or_resume(const struct rd_clock_def *d, const struct rd_clock *open,
                 const struct rd_calendar *cal, const struct rd_clock_event *ev,
                 struct rd_clock_changes *out, struct rd_error *err)
 {
-  bool pausing = (d->pause & RD_EV_STATE(ev->to)) != 0;
+  bool pausing = (d->pause & (RD_EV_STATE(ev->to) |
+                              (ev->waiting ? RD_EV_WAITING : 0))) != 0;
   size_t k;
   struct rd_clock *u;
   int64_t shift;

@@ -36,6 +36,8 @@ enum {
 typedef uint32_t rd_event_mask;
 #define RD_EV_STATE(s)  ((rd_event_mask)1u << (s))
 #define RD_EV_ACTION(a) ((rd_event_mask)1u << (RD_STATE_COUNT + (a)))
+/* Not an event but a condition, for pause_in: waiting for the customer. */
+#define RD_EV_WAITING   ((rd_event_mask)1u << (RD_STATE_COUNT + RD_ACT_COUNT))
 
 /* When an escalation step fires: at the warning point or at the breach
  * (the due time), plus `after` (working time on the clock's calendar, or
@@ -69,7 +71,8 @@ struct rd_escalation_step {
 struct rd_clock_def {
   char name[RD_CLOCK_NAME_MAX + 1];
   rd_event_mask start, stop, restart;
-  rd_event_mask pause;        /* states in which the clock does not count */
+  rd_event_mask pause;        /* open states, or RD_EV_WAITING, in which the
+                                 clock does not count */
   struct rd_target target;
   double warn_at;             /* fraction of the target, 0 = no warning */
   bool has_window;
@@ -78,7 +81,8 @@ struct rd_clock_def {
   struct rd_escalation_step steps[RD_CLOCK_STEPS_MAX];
 };
 
-/* Parses one event name (a state or an action) into its bit; 0 if unknown. */
+/* Parses one event name (a state or an action, or "waiting" for pause_in)
+ * into its bit; 0 if unknown. */
 rd_event_mask rd_event_parse(const char *name);
 
 /* Checks one definition; names the field under prefix ("clocks[2].stop"). */
@@ -133,6 +137,7 @@ struct rd_clock_event {
   int action;                 /* an rd_action_kind, or -1 at registration */
   int64_t at;
   int64_t department_id;      /* responsible after the step */
+  bool waiting;               /* waiting for the customer after the step */
 };
 
 /* One escalation step of a run, with the instant it fires. */

@@ -171,6 +171,11 @@ struct rd_complaint {
   int satisfaction_score;      /* 0 = none, else 1-5 */
   int satisfied;               /* -1 = not asked, 0 = no, 1 = yes */
 
+  /* Waiting for the customer (等待客户反馈): since when and why; 0 = not.
+   * Clocks may pause while it lasts (core/clock.h, pause_in "waiting"). */
+  int64_t waiting_since;
+  const char *waiting_reason;
+
   int64_t merged_into;         /* complaint id, 0 = none */
   const char *close_reason;
   const char *tags_json;       /* JSON array of strings, or NULL */

@@ -69,6 +69,11 @@ static enum rd_status resolve(struct rd_complaint *, const struct rd_action *,
                               const struct rd_approval_rule *, int64_t, struct rd_error *);
 static enum rd_status follow_up(struct rd_complaint *, const struct rd_action *,
                                 const struct rd_approval_rule *, int64_t, struct rd_error *);
+static enum rd_status wait_for_customer(struct rd_complaint *, const struct rd_action *,
+                                        const struct rd_approval_rule *, int64_t,
+                                        struct rd_error *);
+static enum rd_status resume(struct rd_complaint *, const struct rd_action *,
+                             const struct rd_approval_rule *, int64_t, struct rd_error *);
 static enum rd_status close_with_reason(struct rd_complaint *, const struct rd_action *,
                                         const struct rd_approval_rule *, int64_t,
                                         struct rd_error *);
@@ -94,6 +99,8 @@ static const struct move moves[] = {
   { S(RESOLVED),                   RD_ACT_CLOSE,        RD_STATE_CLOSED, NULL,                   AGENT,      F(REASON),                     close_with_reason },
   { OPEN,                          RD_ACT_WITHDRAW,     RD_STATE_WITHDRAWN, NULL,                ANY_STAFF,  F(REASON),                     close_with_reason },
   { OPEN,                          RD_ACT_MERGE,        RD_STATE_MERGED, NULL,                   AGENT_MGR,  F(INTO),                       merge             },
+  { S(IN_PROGRESS) | S(EXECUTING), RD_ACT_WAIT,         SAME, NULL,                              ANY_STAFF,  F(REASON),                     wait_for_customer },
+  { S(IN_PROGRESS) | S(EXECUTING), RD_ACT_RESUME,       SAME, NULL,                              ANY_STAFF,  0,                             resume            },
 };
 
 enum { N_MOVES = sizeof moves / sizeof moves[0] };
@@ -324,6 +331,34 @@ follow_up_destination(const struct rd_complaint *c, const struct rd_action *a)
   return a->satisfied ? RD_STATE_CLOSED : RD_STATE_IN_PROGRESS;
 }
 
+/* wait: the department waits for the customer (documents, a decision);
+ * resume: the customer answered. Not a state of the workflow, a hold on
+ * the current one, which clocks may pause for. */
+static enum rd_status
+wait_for_customer(struct rd_complaint *c, const struct rd_action *a,
+                  const struct rd_approval_rule *rule, int64_t now,
+                  struct rd_error *err)
+{
+  if (c->waiting_since)
+    return rd_error_set(err, RD_E_ILLEGAL_STATE, "",
+                        "the complaint is already waiting for the customer");
+  c->waiting_since = now;
+  c->waiting_reason = a->reason;
+  return RD_OK;
+}
+
+static enum rd_status
+resume(struct rd_complaint *c, const struct rd_action *a,
+       const struct rd_approval_rule *rule, int64_t now, struct rd_error *err)
+{
+  if (!c->waiting_since)
+    return rd_error_set(err, RD_E_ILLEGAL_STATE, "",
+                        "the complaint is not waiting for the customer");
+  c->waiting_since = 0;
+  c->waiting_reason = NULL;
+  return RD_OK;
+}
+
 /* close and withdraw: the reason (required by the table) is the record's. */
 static enum rd_status
 close_with_reason(struct rd_complaint *c, const struct rd_action *a,
@@ -396,6 +431,11 @@ rd_workflow_apply(struct rd_complaint *c, const struct rd_action *act,
     next.status = row->decide(&next, act);
   else if (row->to != SAME)
     next.status = (enum rd_state)row->to;
+  /* A complaint that moves on is no longer waiting for the customer. */
+  if (next.status != c->status) {
+    next.waiting_since = 0;
+    next.waiting_reason = NULL;
+  }
 
   if (out)
     *out = (struct rd_transition){
@@ -406,6 +446,15 @@ rd_workflow_apply(struct rd_complaint *c, const struct rd_action *act,
     };
   *c = next;
   return RD_OK;
+}
+
+unsigned
+rd_workflow_allowed_now(const struct rd_complaint *c, enum rd_role role)
+{
+  unsigned mask = rd_workflow_allowed(c->status, role);
+  /* Either waiting or not: one of the two holds, never both. */
+  mask &= ~(1u << (c->waiting_since ? RD_ACT_WAIT : RD_ACT_RESUME));
+  return mask;
 }
 
 unsigned

@@ -38,6 +38,10 @@ enum rd_status rd_workflow_apply(struct rd_complaint *c,
 
 /* Bit mask (1u << action) of the actions `role` may take from state s, for
  * clients that show only what is allowed. */
+/* The actions role may take on c now: rd_workflow_allowed for its state,
+ * less wait while it waits for the customer, less resume while it does not. */
+unsigned rd_workflow_allowed_now(const struct rd_complaint *c, enum rd_role role);
+
 unsigned rd_workflow_allowed(enum rd_state s, enum rd_role role);
 
 #endif

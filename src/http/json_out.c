@@ -315,6 +315,15 @@ rd_json_complaint(struct rd_buf *b, const struct rd_complaint_view *v,
     rd_jw_key(b, "satisfied"); rd_jw_bool(b, c->satisfied == 1);
     rd_jw_end_object(b);
   }
+  rd_jw_key(b, "waiting");
+  if (c->waiting_since) {
+    rd_jw_begin_object(b);
+    rd_jw_key(b, "since"); rd_jw_time(b, c->waiting_since, tz);
+    rd_jw_key(b, "reason"); rd_jw_string(b, c->waiting_reason);
+    rd_jw_end_object(b);
+  } else {
+    rd_jw_null(b);
+  }
   rd_jw_key(b, "merged_into"); rd_jw_id(b, c->merged_into);
   rd_jw_key(b, "close_reason"); rd_jw_string(b, c->close_reason);
   rd_jw_key(b, "tags"); rd_jw_raw(b, c->tags_json, "[]");

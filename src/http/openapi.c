@@ -78,6 +78,7 @@ static const char schemas_json[] =
   " \"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
   " \"due_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
   " \"clocks\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Clock\"}},"
+  " \"waiting\":{\"type\":[\"object\",\"null\"],\"description\":\"waiting for the customer: since, reason\"},"
   " \"allowed_actions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
   " \"pii_masked\":{\"type\":\"boolean\"}}},"
   "\"TransferSlip\":{\"type\":\"object\",\"properties\":{\"to_party\":{\"type\":\"string\"},"

@@ -157,7 +157,7 @@ act_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
 
   struct rd_clock_event cev = {
     .from = from, .to = c->status, .action = (int)act.kind, .at = x->now,
-    .department_id = c->department_id,
+    .department_id = c->department_id, .waiting = c->waiting_since != 0,
   };
   if ((rc = rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err)))
     return rc;

@@ -175,6 +175,7 @@ do_patch(struct rd_tx *tx, void *vctx, struct rd_error *err)
   struct rd_clock_event cev = {
     .from = (int)c->status, .to = c->status, .action = RD_CLOCK_EDIT,
     .at = x->now, .department_id = c->department_id,
+    .waiting = c->waiting_since != 0,
   };
   if ((rc = rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err)))
     goto out;

@@ -223,7 +223,7 @@ rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,
   if (view->pii_masked)
     rd_svc_mask_customer(&view->c.customer, a);
   view->allowed_actions =
-      rd_svc_can_see(who, c) ? rd_workflow_allowed(c->status, who->role) : 0;
+      rd_svc_can_see(who, c) ? rd_workflow_allowed_now(c, who->role) : 0;
 }
 
 /* ---- loading ---------------------------------------------------------------- */

@@ -590,7 +590,7 @@ rd_svc_clocks_at_registration(const struct rd_sla_snapshot *s,
   const struct rd_sla_policy *p = rd_policy_select(s->policies, s->n_policies, c);
   struct rd_clock_event ev = {
     .from = -1, .to = RD_STATE_REGISTERED, .action = -1, .at = now,
-    .department_id = c->department_id,
+    .department_id = c->department_id, .waiting = c->waiting_since != 0,
   };
   size_t k;
 

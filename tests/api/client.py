@@ -292,8 +292,9 @@ class User:
 
 # ---- fixtures ---------------------------------------------------------------------
 
+# "resume" needs a complaint that waits: tests/api/test_clocks.py takes it.
 ACTIONS = ("triage", "explain", "assign", "contact", "progress", "propose_plan", "approve",
-           "reject", "resolve", "follow_up", "close", "withdraw", "merge")
+           "reject", "resolve", "follow_up", "close", "withdraw", "merge", "wait")
 OPEN_STATES = ("registered", "assigned", "in_progress", "pending_approval", "executing",
                "resolved", "transferred")
 TERMINAL_STATES = ("closed", "withdrawn", "merged")
@@ -305,6 +306,7 @@ LEGAL = {
     "approve": {"pending_approval"}, "reject": {"pending_approval"},
     "resolve": {"executing"}, "follow_up": {"resolved"}, "close": {"resolved"},
     "withdraw": set(OPEN_STATES), "merge": set(OPEN_STATES),
+    "wait": {"in_progress", "executing"},
 }
 # Roles that may take each action (admin may take every one), BRIEF.md.
 ROLES = {
@@ -313,7 +315,7 @@ ROLES = {
     "propose_plan": {"handler", "manager"}, "resolve": {"handler", "manager"},
     "approve": {"approver"}, "reject": {"approver"}, "follow_up": {"agent"},
     "close": {"agent"}, "withdraw": {"agent", "handler", "manager"},
-    "merge": {"agent", "manager"},
+    "merge": {"agent", "manager"}, "wait": {"agent", "handler", "manager"},
 }
 
 
@@ -444,4 +446,5 @@ class World:
             "close": {"reason": "多次未接通"},
             "withdraw": {"reason": "客户撤诉"},
             "merge": {"into": merge_into},
+            "wait": {"reason": "等待客户提供凭证"},
         }[action]

@@ -300,3 +300,61 @@ def major_complaint_out_of_hours_wakes_the_general_manager(w):
     finally:
         server.stop()
         server.cleanup()
+
+
+@test
+def waiting_for_the_customer_pauses_the_clock(w):
+    server = Server(w.s.binary)
+    clock = Clock(os.path.join(server.dir, "now"))
+    clock.set("2026-11-23T09:00:00+08:00")  # a Monday morning
+    try:
+        server.start(env={"REDRESS_FAKE_NOW": clock.path})
+        v = World(server)
+        a = v.admin
+        cal = expect(a.post("/api/v1/calendars", {
+            "name": "等待测试日历", "timezone": "Asia/Shanghai",
+            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
+        expect(a.post("/api/v1/sla-policies", {
+            "name": "等待测试", "priority": 0, "match": {"category_id": [v.cat]},
+            "calendar_id": cal["id"],
+            "clocks": [{"name": "resolve", "start": "registered", "stop": "resolved",
+                        "target": "3d", "pause_in": ["waiting"]}]}), 201)
+        c = expect(v.agent.post("/api/v1/complaints", {
+            "channel": "phone", "category_id": v.cat,
+            "customer": {"name": "冯十三", "phone": "13000009999"}, "content": "需要客户补充发票"}), 201).json()
+        cid = c["id"]
+        r = v.to_in_progress(cid, category=v.cat)
+        check(r["waiting"] is None and "wait" in r["allowed_actions"]
+              and "resume" not in r["allowed_actions"], "not waiting yet", r)
+
+        clock.set("2026-11-23T10:00:00+08:00")
+        expect_problem(v.handler_a.post(f"/api/v1/complaints/{cid}/actions/wait", {}), 422, "reason")
+        expect_problem(v.handler_b.post(f"/api/v1/complaints/{cid}/actions/wait",
+                                        {"reason": "x"}), 404, what="another department")
+        r = v.act(v.handler_a, cid, "wait", {"reason": "等待客户提供发票"}).json()
+        check(r["status"] == "in_progress" and r["waiting"] == {
+            "since": "2026-11-23T10:00:00+08:00", "reason": "等待客户提供发票"}, "waiting", r)
+        check("resume" in r["allowed_actions"] and "wait" not in r["allowed_actions"], "resume offered", r)
+        k = r["clocks"][0]
+        check(k["state"] == "paused", "the resolve clock paused", k)
+        expect_problem(v.handler_a.post(f"/api/v1/complaints/{cid}/actions/wait",
+                                        {"reason": "再等"}), 422, what="already waiting")
+
+        # The customer sends the invoice at 14:30: 3 working hours waited.
+        clock.set("2026-11-23T14:30:00+08:00")
+        r = v.act(v.agent, cid, "resume", {"note": "客户已发来发票"}).json()
+        k = r["clocks"][0]
+        check(r["waiting"] is None and k["state"] == "running"
+              and k["due_at"] == "2026-11-26T12:00:00+08:00",
+              "due 3 working hours later: Thursday 12:00 instead of Wednesday 18:00", k)
+        paused = [e for e in v.events(cid) if e["type"] == "clock.paused"]
+        check(len(paused) == 1 and paused[0]["data"]["paused_working_seconds"] == 3 * 3600,
+              "the wait is on the timeline", paused)
+        expect_problem(v.handler_a.post(f"/api/v1/complaints/{cid}/actions/resume", {}), 422,
+                       what="resume without waiting")
+        errs = server.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer: " + "\n".join(errs[:5]))
+    finally:
+        server.stop()
+        server.cleanup()

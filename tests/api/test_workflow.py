@@ -296,7 +296,7 @@ def wrong_role_403_unchanged(w):
                  "contact": "assigned", "progress": "in_progress", "propose_plan": "in_progress",
                  "approve": "pending_approval", "reject": "pending_approval", "resolve": "executing",
                  "follow_up": "resolved", "close": "resolved", "withdraw": "in_progress",
-                 "merge": "in_progress"}
+                 "merge": "in_progress", "wait": "in_progress"}
     for action in ACTIONS:
         cid = w.in_state(state_for[action], merge_target=target)
         snap = w.snapshot(cid)

@@ -126,6 +126,8 @@ extern const char *const rd_sqlite_sql[SQ_STMT_COUNT];
   X(followup_attempts,        I,   followup_attempts)                   \
   X(satisfaction_score,       I,   satisfaction_score)                  \
   X(satisfied,                I,   satisfied)                           \
+  X(waiting_since,            ID,  waiting_since)                       \
+  X(waiting_reason,           T,   waiting_reason)                      \
   X(merged_into,              ID,  merged_into)                         \
   X(close_reason,             T,   close_reason)                        \
   X(tags_json,                T,   tags_json)                           \

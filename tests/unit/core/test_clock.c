@@ -78,7 +78,7 @@ step(struct rd_clock *runs, size_t *n, const struct rd_calendar *cal, int from,
   static struct rd_clock_changes ch;
   struct rd_error err = {0};
   /* Registered by customer service (no department), then department 3. */
-  struct rd_clock_event ev = { from, to, action, at(when), from < 0 ? 0 : 3 };
+  struct rd_clock_event ev = { from, to, action, at(when), from < 0 ? 0 : 3, false };
 
   assert_int_equal(rd_clocks_step(defs, nd, 11, cal, runs, *n, &ev, start_from,
                                   &ch, &err), RD_OK);
@@ -285,7 +285,7 @@ test_escalation_step_times(void **state)
   struct rd_clock_def d[2];
   static struct rd_clock_changes ch;
   struct rd_clock_event ev = { -1, RD_STATE_REGISTERED, -1,
-                               at("2026-11-20T17:50:00+08:00"), 0 };
+                               at("2026-11-20T17:50:00+08:00"), 0, false };
 
   d[0] = def("resolve", "registered", "resolved", "1d");
   d[0].warn_at = 0.5;
@@ -335,7 +335,7 @@ test_pause_moves_the_deadline(void **state)
   static struct rd_clock_changes ch;
   struct rd_clock run;
   struct rd_clock_event ev = { -1, RD_STATE_REGISTERED, -1,
-                               at("2026-11-23T09:00:00+08:00"), 4 };
+                               at("2026-11-23T09:00:00+08:00"), 4, false };
 
   d[0] = def("resolve", "registered", "resolved", "3d");
   d[0].warn_at = 0.8;
@@ -350,7 +350,7 @@ test_pause_moves_the_deadline(void **state)
 
   /* Monday 10:00 the plan goes to the approver: paused. */
   ev = (struct rd_clock_event){ RD_STATE_IN_PROGRESS, RD_STATE_PENDING_APPROVAL,
-                                RD_ACT_PROPOSE_PLAN, at("2026-11-23T10:00:00+08:00"), 4 };
+                                RD_ACT_PROPOSE_PLAN, at("2026-11-23T10:00:00+08:00"), 4, false };
   assert_int_equal(rd_clocks_step(d, 1, 1, &cal, &run, 1, &ev, 0, &ch, &err), RD_OK);
   assert_int_equal(ch.n_updated, 1);
   assert_int_equal(ch.how[0], RD_CLOCK_PAUSED_NOW);
@@ -362,7 +362,7 @@ test_pause_moves_the_deadline(void **state)
 
   /* Approved at 12:00: 2 working hours later the deadline is Thursday 11:00. */
   ev = (struct rd_clock_event){ RD_STATE_PENDING_APPROVAL, RD_STATE_EXECUTING,
-                                RD_ACT_APPROVE, at("2026-11-23T12:00:00+08:00"), 4 };
+                                RD_ACT_APPROVE, at("2026-11-23T12:00:00+08:00"), 4, false };
   assert_int_equal(rd_clocks_step(d, 1, 1, &cal, &run, 1, &ev, 0, &ch, &err), RD_OK);
   assert_int_equal(ch.how[0], RD_CLOCK_RESUMED);
   run = ch.updated[0];
@@ -398,7 +398,7 @@ test_extension(void **state)
   size_t n_steps = 0;
   struct rd_target t30 = { RD_TARGET_CALENDAR_DAYS, 30 }, t10 = { RD_TARGET_CALENDAR_DAYS, 10 };
   struct rd_clock_event ev = { -1, RD_STATE_REGISTERED, -1,
-                               at("2026-11-25T10:00:00+08:00"), 0 };
+                               at("2026-11-25T10:00:00+08:00"), 0, false };
 
   d[0] = def("decide", "registered", "resolved", "15cd");
   d[0].warn_at = 0.8;
@@ -436,7 +436,7 @@ test_reselect(void **state)
   static struct rd_clock_def urgent[1];
   static struct rd_clock_changes ch;
   struct rd_clock_event ev = { RD_STATE_REGISTERED, RD_STATE_REGISTERED, -2,
-                               at("2026-11-23T09:10:00+08:00"), 0 };
+                               at("2026-11-23T09:10:00+08:00"), 0, false };
 
   step(runs, &n, &cal, -1, RD_STATE_REGISTERED, -1, "2026-11-23T09:00:00+08:00",
        at("2026-11-23T09:00:00+08:00"));

@@ -40,6 +40,8 @@ static const struct {
   [RD_ACT_CLOSE]        = {S(RESOLVED), R(AGENT)},
   [RD_ACT_WITHDRAW]     = {OPEN, R(AGENT) | R(HANDLER) | R(MANAGER)},
   [RD_ACT_MERGE]        = {OPEN, R(AGENT) | R(MANAGER)},
+  [RD_ACT_WAIT]         = {S(IN_PROGRESS) | S(EXECUTING), R(AGENT) | R(HANDLER) | R(MANAGER)},
+  [RD_ACT_RESUME]       = {S(IN_PROGRESS) | S(EXECUTING), R(AGENT) | R(HANDLER) | R(MANAGER)},
 };
 
 static bool
@@ -123,6 +125,8 @@ body(enum rd_action_kind k)
   case RD_ACT_CLOSE: a.reason = "三次未接通"; a.fields = RD_F_REASON; break;
   case RD_ACT_WITHDRAW: a.reason = "客户撤诉"; a.fields = RD_F_REASON; break;
   case RD_ACT_MERGE: a.into = "TS20261120-000007"; a.into_id = 7; a.fields = RD_F_INTO; break;
+  case RD_ACT_WAIT: a.reason = "等待客户提供购买凭证"; a.fields = RD_F_REASON; break;
+  case RD_ACT_RESUME: a.note = "客户已提供"; a.fields = RD_F_NOTE; break;
   case RD_ACT_COUNT: break;
   }
   return a;
@@ -189,6 +193,7 @@ assert_same_record(const struct rd_complaint *got, const struct rd_complaint *wa
   SAME(plan.has_amount); SAME(plan.amount_fen); SAME(plan.needs_approval);
   SAME(reopen_count); SAME(followup_attempts); SAME(satisfaction_score);
   SAME(satisfied); SAME(merged_into); SAME(tags_json);
+  SAME(waiting_since); SAME(waiting_reason);
   /* close_reason may be a literal of the core's ("satisfied"): by value. */
   assert_true((got->close_reason == NULL) == (want->close_reason == NULL));
   if (got->close_reason)
@@ -258,6 +263,14 @@ expect_plan(struct rd_complaint *e, const struct rd_action *a)
 }
 
 static void
+expect_plan_resumed(struct rd_complaint *e, const struct rd_action *a)
+{
+  expect_plan(e, a);
+  e->waiting_since = 0;
+  e->waiting_reason = NULL;
+}
+
+static void
 expect_resolve(struct rd_complaint *e, const struct rd_action *a)
 {
   e->resolved_at = NOW;
@@ -296,6 +309,20 @@ expect_close(struct rd_complaint *e, const struct rd_action *a)
 }
 
 static void
+expect_wait(struct rd_complaint *e, const struct rd_action *a)
+{
+  e->waiting_since = NOW;
+  e->waiting_reason = a->reason;
+}
+
+static void
+expect_resume(struct rd_complaint *e, const struct rd_action *a)
+{
+  e->waiting_since = 0;
+  e->waiting_reason = NULL;
+}
+
+static void
 expect_merge(struct rd_complaint *e, const struct rd_action *a)
 {
   e->merged_into = a->into_id;
@@ -305,7 +332,7 @@ expect_merge(struct rd_complaint *e, const struct rd_action *a)
 
 enum variant {
   V_PLAIN, V_TRIAGE_INVALID, V_NO_ASSIGNEE, V_CONTACTED_BEFORE, V_MONEY_PLAN,
-  V_UNSATISFIED, V_UNREACHED, V_REASON,
+  V_UNSATISFIED, V_UNREACHED, V_REASON, V_WAITING,
 };
 
 struct legal_move {
@@ -336,6 +363,12 @@ static const struct legal_move legal_moves[] = {
   {RD_STATE_RESOLVED,         RD_ACT_FOLLOW_UP,    V_UNSATISFIED,      RD_STATE_IN_PROGRESS,      expect_unsatisfied},
   {RD_STATE_RESOLVED,         RD_ACT_FOLLOW_UP,    V_UNREACHED,        RD_STATE_RESOLVED,         expect_unreached},
   {RD_STATE_RESOLVED,         RD_ACT_CLOSE,        V_PLAIN,            RD_STATE_CLOSED,           expect_close},
+  {RD_STATE_IN_PROGRESS,      RD_ACT_WAIT,         V_PLAIN,            RD_STATE_IN_PROGRESS,      expect_wait},
+  {RD_STATE_EXECUTING,        RD_ACT_WAIT,         V_PLAIN,            RD_STATE_EXECUTING,        expect_wait},
+  {RD_STATE_IN_PROGRESS,      RD_ACT_RESUME,       V_WAITING,          RD_STATE_IN_PROGRESS,      expect_resume},
+  {RD_STATE_EXECUTING,        RD_ACT_RESUME,       V_WAITING,          RD_STATE_EXECUTING,        expect_resume},
+  /* waiting, and moving on: the wait ends with the state */
+  {RD_STATE_IN_PROGRESS,      RD_ACT_PROPOSE_PLAN, V_WAITING,          RD_STATE_EXECUTING,        expect_plan_resumed},
 #define FROM_EVERY_OPEN(act, variant, to, fn)                                         \
   {RD_STATE_REGISTERED, act, variant, to, fn}, {RD_STATE_ASSIGNED, act, variant, to, fn}, \
   {RD_STATE_IN_PROGRESS, act, variant, to, fn}, {RD_STATE_PENDING_APPROVAL, act, variant, to, fn}, \
@@ -364,6 +397,7 @@ setup_move(const struct legal_move *m, struct rd_complaint *c, struct rd_action 
     a->fields = RD_F_METHOD | RD_F_REACHED;
     break;
   case V_REASON: a->reason = "重复投诉"; a->fields |= RD_F_REASON; break;
+  case V_WAITING: c->waiting_since = NOW - 7200; c->waiting_reason = "等待客户"; break;
   case V_PLAIN: case V_TRIAGE_INVALID: break;
   }
 }
@@ -444,11 +478,28 @@ test_allowed_examples(void **state)
                    (1u << RD_ACT_APPROVE) | (1u << RD_ACT_REJECT));
   assert_int_equal(rd_workflow_allowed(RD_STATE_IN_PROGRESS, RD_ROLE_HANDLER),
                    (1u << RD_ACT_PROGRESS) | (1u << RD_ACT_PROPOSE_PLAN) |
-                       (1u << RD_ACT_WITHDRAW));
+                       (1u << RD_ACT_WITHDRAW) | (1u << RD_ACT_WAIT) |
+                       (1u << RD_ACT_RESUME));
   assert_int_equal(rd_workflow_allowed(RD_STATE_IN_PROGRESS, RD_ROLE_MANAGER),
                    (1u << RD_ACT_ASSIGN) | (1u << RD_ACT_PROGRESS) |
                        (1u << RD_ACT_PROPOSE_PLAN) | (1u << RD_ACT_WITHDRAW) |
-                       (1u << RD_ACT_MERGE));
+                       (1u << RD_ACT_MERGE) | (1u << RD_ACT_WAIT) |
+                       (1u << RD_ACT_RESUME));
+  /* ... of which, on a record, only the hold that applies: wait or resume. */
+  struct rd_complaint c;
+  complaint_in(RD_STATE_IN_PROGRESS, &c);
+  assert_int_equal(rd_workflow_allowed_now(&c, RD_ROLE_HANDLER) & (1u << RD_ACT_RESUME), 0);
+  assert_true(rd_workflow_allowed_now(&c, RD_ROLE_HANDLER) & (1u << RD_ACT_WAIT));
+  c.waiting_since = NOW;
+  assert_int_equal(rd_workflow_allowed_now(&c, RD_ROLE_HANDLER) & (1u << RD_ACT_WAIT), 0);
+  assert_true(rd_workflow_allowed_now(&c, RD_ROLE_HANDLER) & (1u << RD_ACT_RESUME));
+  /* waiting twice, or resuming without waiting, is refused */
+  struct rd_action again = body(RD_ACT_WAIT);
+  struct rd_error err = {0};
+  assert_int_equal(apply(&c, &again, RD_ROLE_HANDLER, NULL, &err), RD_E_ILLEGAL_STATE);
+  c.waiting_since = 0;
+  struct rd_action res = body(RD_ACT_RESUME);
+  assert_int_equal(apply(&c, &res, RD_ROLE_HANDLER, NULL, &err), RD_E_ILLEGAL_STATE);
   assert_int_equal(rd_workflow_allowed(RD_STATE_RESOLVED, RD_ROLE_AGENT),
                    (1u << RD_ACT_FOLLOW_UP) | (1u << RD_ACT_CLOSE) |
                        (1u << RD_ACT_WITHDRAW) | (1u << RD_ACT_MERGE));
@@ -487,7 +538,7 @@ test_illegal_states_change_nothing(void **state)
       refused++;
     }
   }
-  assert_int_equal(refused, RD_ACT_COUNT * RD_STATE_COUNT - 27); /* 27 legal pairs */
+  assert_int_equal(refused, RD_ACT_COUNT * RD_STATE_COUNT - 31); /* 31 legal pairs */
 }
 
 /* Every legal move by every role the brief does not allow: 403, unchanged. */
