@@ -7,6 +7,7 @@ escalation step notifies the right people once, never outside working time
 unless the step says so, and that a kill -9 with a step due loses and
 doubles nothing."""
 
+import contextlib
 import os
 import time
 
@@ -67,22 +68,38 @@ def people(server):
             User(server, "t_approver"), User(server, "t_manager_b"))
 
 
+@contextlib.contextmanager
+def moving_clock(w, start, calendar_name):
+    """A server of its own whose "now" starts at `start` and moves when the
+    test says (REDRESS_FAKE_NOW), with the usual fixtures and an office
+    calendar (weekdays 09:00-12:00, 13:30-18:00); its log is checked for
+    sanitizer reports at the end."""
+    server = Server(w.s.binary)
+    clock = Clock(os.path.join(server.dir, "now"))
+    clock.set(start)
+    try:
+        server.start(env={"REDRESS_FAKE_NOW": clock.path})
+        v = World(server)
+        cal = expect(v.admin.post("/api/v1/calendars", {
+            "name": calendar_name, "timezone": "Asia/Shanghai",
+            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
+        yield server, clock, v, cal
+        errs = server.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer: " + "\n".join(errs[:5]))
+    finally:
+        server.stop()
+        server.cleanup()
+
+
 def kinds(user):
     return sorted(n["kind"] for n in notes(user))
 
 
 @test
 def escalation_ladder_over_a_moving_clock(w):
-    server = Server(w.s.binary)
-    clock = Clock(os.path.join(server.dir, "now"))
-    clock.set("2026-11-20T17:50:00+08:00")  # a Friday evening
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": clock.path})
-        v = World(server)
+    with moving_clock(w, "2026-11-20T17:50:00+08:00", "升级测试日历") as (server, clock, v, cal):  # a Friday evening
         a = v.admin
-        cal = expect(a.post("/api/v1/calendars", {
-            "name": "升级测试日历", "timezone": "Asia/Shanghai",
-            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
         expect(a.post("/api/v1/sla-policies", {
             "name": "升级测试", "priority": 0, "match": {"category_id": [v.cat]},
             "calendar_id": cal["id"], "clocks": CLOCKS}), 201)
@@ -190,26 +207,12 @@ def escalation_ladder_over_a_moving_clock(w):
         check(len(rest["items"]) == 1 and rest["items"][0]["id"] < page["items"][0]["id"]
               and rest["next_cursor"] is None, "next page", rest)
 
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
 
 
 @test
 def pause_for_approval_moves_the_deadline(w):
-    server = Server(w.s.binary)
-    clock = Clock(os.path.join(server.dir, "now"))
-    clock.set("2026-11-23T09:00:00+08:00")  # a Monday morning
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": clock.path})
-        v = World(server)
+    with moving_clock(w, "2026-11-23T09:00:00+08:00", "暂停测试日历") as (server, clock, v, cal):  # a Monday morning
         a = v.admin
-        cal = expect(a.post("/api/v1/calendars", {
-            "name": "暂停测试日历", "timezone": "Asia/Shanghai",
-            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
         expect(a.post("/api/v1/sla-policies", {
             "name": "暂停测试", "priority": 0, "match": {"category_id": [v.cat]},
             "calendar_id": cal["id"], "approval": {"always": True},
@@ -240,26 +243,12 @@ def pause_for_approval_moves_the_deadline(w):
         check(len(paused) == 1 and paused[0]["data"]["paused_working_seconds"] == 7200
               and paused[0]["data"]["clock"] == "resolve", "the paused interval is on the timeline",
               paused)
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
 
 
 @test
 def major_complaint_out_of_hours_wakes_the_general_manager(w):
-    server = Server(w.s.binary)
-    clock = Clock(os.path.join(server.dir, "now"))
-    clock.set("2026-11-21T02:00:00+08:00")  # Saturday, 2 a.m.
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": clock.path})
-        v = World(server)
+    with moving_clock(w, "2026-11-21T02:00:00+08:00", "夜间测试日历") as (server, clock, v, cal):  # Saturday, 2 a.m.
         a = v.admin
-        cal = expect(a.post("/api/v1/calendars", {
-            "name": "夜间测试日历", "timezone": "Asia/Shanghai",
-            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
         expect(a.post("/api/v1/sla-policies", {
             "name": "夜间测试", "priority": 0, "match": {"category_id": [v.cat]},
             "calendar_id": cal["id"], "clocks": []}), 201)
@@ -294,26 +283,12 @@ def major_complaint_out_of_hours_wakes_the_general_manager(w):
             "channel": "phone", "category_id": v.cat, "severity": 5,
             "customer": {"name": "王十二", "phone": "13100008888"}, "content": "白天的重大投诉"}), 201)
         check(len(notes(approver)) == 2, "in working hours the clocks and people are there")
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
 
 
 @test
 def waiting_for_the_customer_pauses_the_clock(w):
-    server = Server(w.s.binary)
-    clock = Clock(os.path.join(server.dir, "now"))
-    clock.set("2026-11-23T09:00:00+08:00")  # a Monday morning
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": clock.path})
-        v = World(server)
+    with moving_clock(w, "2026-11-23T09:00:00+08:00", "等待测试日历") as (server, clock, v, cal):  # a Monday morning
         a = v.admin
-        cal = expect(a.post("/api/v1/calendars", {
-            "name": "等待测试日历", "timezone": "Asia/Shanghai",
-            "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
         expect(a.post("/api/v1/sla-policies", {
             "name": "等待测试", "priority": 0, "match": {"category_id": [v.cat]},
             "calendar_id": cal["id"],
@@ -352,9 +327,3 @@ def waiting_for_the_customer_pauses_the_clock(w):
               "the wait is on the timeline", paused)
         expect_problem(v.handler_a.post(f"/api/v1/complaints/{cid}/actions/resume", {}), 422,
                        what="resume without waiting")
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
