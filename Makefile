@@ -22,8 +22,12 @@ TEST_SRC  := $(UNIT_SRC) $(STORE_SRC)
 MIGRATIONS:= $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 GEN_SRC   := build/gen/sqlite_migrations.c
 
-OBJ       := $(LIB_SRC:%.c=build/%.o) build/gen/sqlite_migrations.o
-OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) build/asan/gen/sqlite_migrations.o
+# The web console's files, embedded by scripts/embed_web.py.
+WEB_FILES := $(shell find web -type f | sort)
+WEB_SRC   := build/gen/web_assets.c
+
+OBJ       := $(LIB_SRC:%.c=build/%.o) build/gen/sqlite_migrations.o build/gen/web_assets.o
+OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) build/asan/gen/sqlite_migrations.o build/asan/gen/web_assets.o
 TESTS     := $(TEST_SRC:%.c=build/%)
 TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
 
@@ -53,6 +57,17 @@ build/gen/sqlite_migrations.o: $(GEN_SRC)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/asan/gen/sqlite_migrations.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
+
+$(WEB_SRC): $(WEB_FILES) web web/i18n scripts/embed_web.py
+	@mkdir -p $(dir $@)
+	python3 scripts/embed_web.py web > $@.tmp && mv $@.tmp $@
+
+build/gen/web_assets.o: $(WEB_SRC)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/gen/web_assets.o: $(WEB_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
 

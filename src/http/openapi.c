@@ -319,6 +319,9 @@ operation(const struct rd_route *r)
   else if (r->handler == rd_h_metrics)
     json_object_set_new(ok, "content", json_pack("{s:{s:{s:s}}}", "text/plain",
                                                  "schema", "type", "string"));
+  else if (r->handler == rd_h_web_index)
+    json_object_set_new(ok, "content", json_pack("{s:{s:{s:s}}}", "text/html",
+                                                 "schema", "type", "string"));
   else if (r->handler == rd_h_openapi)
     json_object_set_new(ok, "content", json_pack("{s:{s:{s:s}}}", "application/json",
                                                  "schema", "type", "object"));

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/params.h"
 #include "util/arena.h"
@@ -54,6 +55,16 @@ rd_reply_header(struct rd_request *req, const char *name, const char *value)
 }
 
 /* Adds the standard and queued headers, queues resp and releases our reference. */
+/* Whether the handler set header name (rd_reply_header). */
+static bool
+handler_set(const struct rd_request *req, const char *name)
+{
+  for (size_t i = 0; i < req->n_headers; i++)
+    if (strcasecmp(req->header_names[i], name) == 0)
+      return true;
+  return false;
+}
+
 static void
 send_response(struct rd_request *req, unsigned status, struct MHD_Response *resp,
               const char *content_type)
@@ -67,7 +78,9 @@ send_response(struct rd_request *req, unsigned status, struct MHD_Response *resp
   }
   if (content_type)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-  MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  /* API answers are not cached; the web console's files say otherwise. */
+  if (!handler_set(req, MHD_HTTP_HEADER_CACHE_CONTROL))
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   for (size_t i = 0; i < req->n_headers; i++)
     MHD_add_response_header(resp, req->header_names[i], req->header_values[i]);

@@ -14,6 +14,8 @@
  * whether someone must be signed in. */
 static const struct rd_route routes[] = {
   /* method   pattern                                        handler                  auth          body           ok   tag            summary, description, query, request, response */
+  {"GET",   "/",                                         rd_h_web_index,          RD_AUTH_NONE, RD_BODY_NONE, 200, "web", "The web console", "HTML; its scripts and styles come from /assets/ (content-hashed names).", NULL, NULL, NULL},
+  {"GET",   "/assets/{name}",                            rd_h_web_asset,          RD_AUTH_NONE, RD_BODY_NONE, 200, "web", "A file of the web console", "Cached for a year: the name carries its content hash.", NULL, NULL, "Binary"},
   {"GET",   "/healthz",                                  rd_h_healthz,            RD_AUTH_NONE, RD_BODY_NONE, 200, "system", "Health: 200 when the store answers", NULL, NULL, NULL, "Health"},
   {"GET",   "/metrics",                                  rd_h_metrics,            RD_AUTH_NONE, RD_BODY_NONE, 200, "system", "Prometheus metrics", "Text exposition format 0.0.4.", NULL, NULL, NULL},
   {"GET",   "/api/v1/version",                           rd_h_version,            RD_AUTH_NONE, RD_BODY_NONE, 200, "system", "Server name and version", NULL, NULL, NULL, "Version"},

@@ -96,6 +96,8 @@ void rd_h_user_create(struct rd_request *req);
 void rd_h_user_list(struct rd_request *req);
 void rd_h_user_get(struct rd_request *req);
 void rd_h_user_put(struct rd_request *req);
+void rd_h_web_index(struct rd_request *req);
+void rd_h_web_asset(struct rd_request *req);
 void rd_h_extension_request(struct rd_request *req);
 void rd_h_extension_grant(struct rd_request *req);
 void rd_h_extension_refuse(struct rd_request *req);

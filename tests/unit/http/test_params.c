@@ -306,8 +306,12 @@ test_route_match(void **state)
   assert_int_equal(index, -1);
   assert_string_equal(allow, "GET, PATCH, HEAD");
 
+  /* "/" is the web console's page; "/assets/x" one of its files. */
+  assert_int_equal(rd_route_match(&req, "GET", "/", &index, &allow), RD_ROUTE_FOUND);
+  assert_ptr_equal(routes[index].handler, rd_h_web_index);
+
   static const char *const unknown[] = {
-    "/", "/api/v1", "/api/v1/complaints/", "/api/v1/complaints//events",
+    "/assets", "/assets/a/b", "/api/v1", "/api/v1/complaints/", "/api/v1/complaints//events",
     "/api/v1/complaints/1/events/2", "/api/v1/complaintsx", "/healthz/",
   };
   for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)

@@ -1,0 +1,66 @@
+"""The web console's files, served by the binary itself: content types,
+content-hashed names cached for a year, a Content-Security-Policy without
+inline script, gzip, revalidation, and message catalogs in both languages
+that cover every string of the page."""
+
+import gzip
+import json
+import re
+
+from client import check, expect, test
+
+
+def get(w, path, **headers):
+    return w.s.request("GET", path, headers=headers)
+
+
+@test
+def console_page_and_assets(w):
+    r = expect(get(w, "/"), 200)
+    html = r.body.decode("utf-8")
+    check(r.headers["content-type"].startswith("text/html"), "HTML", r.headers)
+    csp = r.headers.get("content-security-policy", "")
+    check("script-src 'self'" in csp and "'unsafe-inline'" not in csp
+          and "frame-ancestors 'none'" in csp, "a strict CSP", csp)
+    check(r.headers.get("cache-control") == "no-cache" and r.headers.get("etag"),
+          "the page is revalidated", r.headers)
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+    check(scripts and all('src="' in attrs and not body.strip() for attrs, body in scripts),
+          "no inline script", scripts)
+    check("@asset(" not in html, "every reference resolved", html[:400])
+    expect(get(w, "/", **{"If-None-Match": r.headers["etag"]}), 304)
+
+    assets = re.findall(r'(?:src|href)="(/assets/[^"]+)"', html)
+    check(any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets),
+          "script and style linked", assets)
+    types = {".js": "text/javascript", ".css": "text/css"}
+    for a in assets:
+        r = expect(get(w, a), 200)
+        ext = a[a.rindex("."):]
+        check(r.headers["content-type"].startswith(types[ext]), f"{a} type", r.headers)
+        check(r.headers.get("cache-control") == "public, max-age=31536000, immutable",
+              f"{a} cached for a year", r.headers)
+        check(re.search(r"\.[0-9a-f]{12}\.", a), f"{a} carries its content hash")
+        z = expect(get(w, a, **{"Accept-Encoding": "gzip"}), 200)
+        check(z.headers.get("content-encoding") == "gzip" and gzip.decompress(z.body) == r.body,
+              f"{a} gzipped when asked, same bytes", z.headers)
+    expect(get(w, "/assets/nothing.0123456789ab.js"), 404)
+    expect(get(w, "/assets/..%2F..%2Fetc%2Fpasswd"), 404)
+
+
+@test
+def catalogs_cover_the_page_in_both_languages(w):
+    html = expect(get(w, "/"), 200).body.decode("utf-8")
+    js_url = re.search(r'src="(/assets/app\.[0-9a-f]+\.js)"', html).group(1)
+    js = expect(get(w, js_url), 200).body.decode("utf-8")
+    catalogs = dict(re.findall(r'"?([\w-]+)"?: "(/assets/i18n-[\w-]+\.[0-9a-f]+\.json)"', js))
+    check(set(catalogs) == {"zh-CN", "en"}, "two catalogs", catalogs)
+    keys = {}
+    for lang, url in catalogs.items():
+        r = expect(get(w, url), 200)
+        keys[lang] = set(json.loads(r.body.decode("utf-8")))
+    check(keys["zh-CN"] == keys["en"], "the same keys in both",
+          keys["zh-CN"] ^ keys["en"])
+    used = set(re.findall(r'data-i18n="([^"]+)"', html)) | set(re.findall(r'\bt\("([\w.]+)"\)', js))
+    check(used and used <= keys["en"], "every string of the page is in the catalogs",
+          used - keys["en"])
