@@ -101,7 +101,11 @@ build/bench/sweep: bench/sweep.c build/libredress.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS)
 
-tests: build/redress build/asan/redress $(TESTS) $(TESTS_ASAN)
+tests: build/redress build/asan/redress $(TESTS) $(TESTS_ASAN) tests/browser/node_modules/.package-lock.json
+
+# The browser tests' one npm package (playwright-core), as locked.
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
 # Serves the demo: installs what is missing, builds, creates the database once.
 run: deps
@@ -113,7 +117,8 @@ run: deps
 	build/redress serve --db $(DB) --listen $(LISTEN)
 
 # Every test: unit and store (plain and sanitized), API over HTTP against the
-# sanitized binary, the crash test; ends with "N passed, N failed".
+# sanitized binary, the browser tests (Chromium), the crash test; ends with
+# "N passed, N failed".
 check: deps
 	@$(MAKE) --no-print-directory -j2 tests
 	@scripts/check.sh

@@ -42,6 +42,10 @@ done
 if [ -f tests/api/run.py ]; then
   run_suite "api (asan binary)" python3 tests/api/run.py --binary build/asan/redress
 fi
+if [ -f tests/browser/run.mjs ]; then
+  run_suite "browser (chromium)" node tests/browser/run.mjs --binary build/redress
+  echo "     screenshots of the console: build/browser-screenshots/"
+fi
 if [ -f tests/api/crash_test.py ]; then
   run_suite "crash (kill -9 under load)" python3 tests/api/crash_test.py --binary build/redress
 fi

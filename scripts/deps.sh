@@ -8,7 +8,13 @@ packages=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libicu-dev
   libcmocka-dev
   python3 curl sqlite3 wrk
+  chromium fonts-wqy-microhei
 )
+# The browser tests run on Node.js and npm; a machine that has them (any
+# recent version) keeps its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
