@@ -1,52 +1,28 @@
-// web/app.js - the console's first screens: sign in, and the signed-in
-// user's work queue (soonest deadline first). A client of the JSON API only.
-// Everything users typed is put on the page with textContent, never as HTML.
+// web/app.js - the console's shell: signing in, the language, and the
+// screens by address (#/ the work queue, #/new the intake form, #/c/ID a
+// complaint), so that a view can be bookmarked. A client of the JSON API
+// only; everything users typed goes on the page with textContent.
 
-const CATALOGS = { "zh-CN": "@asset(i18n/zh-CN.json)", en: "@asset(i18n/en.json)" };
-let strings = {};
-let csrf = null;
+import { api, setCsrf } from "@asset(api.js)";
+import { el, loadLanguage, t, when } from "@asset(i18n.js)";
+import { showIntake } from "@asset(intake.js)";
+import { showComplaint } from "@asset(complaint.js)";
 
-async function loadLanguage(lang) {
-  const res = await fetch(CATALOGS[lang] || CATALOGS["zh-CN"]);
-  strings = await res.json();
-  document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll("[data-i18n]"))
-    el.textContent = t(el.dataset.i18n);
-  document.title = t("app.name");
-}
-
-function t(key) {
-  return strings[key] ?? key;
-}
-
-async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
-  const res = await fetch(path, {
-    method, headers, credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  return { status: res.status, data };
-}
+const SCREENS = ["login", "queue", "intake", "complaint"];
+let me = null;
 
 function show(id) {
-  for (const s of ["login", "queue"])
+  for (const s of SCREENS)
     document.getElementById(s).hidden = s !== id;
 }
 
-function cell(row, text, cls) {
-  const td = document.createElement("td");
-  td.textContent = text ?? "";
-  if (cls) td.className = cls;
-  row.appendChild(td);
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
 }
 
-async function showQueue(me) {
+async function showQueue() {
   show("queue");
-  document.getElementById("nav").hidden = false;
-  document.getElementById("who").textContent = me.user.display_name || me.user.username;
   const state = document.getElementById("queue-state");
   const table = document.getElementById("queue-table");
   state.textContent = t("queue.loading");
@@ -58,19 +34,50 @@ async function showQueue(me) {
   }
   const body = table.querySelector("tbody");
   body.replaceChildren();
-  const now = Date.now();
   for (const c of data.items) {
-    const tr = document.createElement("tr");
-    cell(tr, c.number);
-    cell(tr, c.subject || c.content);
-    cell(tr, t(`status.${c.status}`));
-    const due = c.due_at ? new Date(c.due_at) : null;
-    cell(tr, due ? due.toLocaleString(document.documentElement.lang) : "",
-         due && due.getTime() < now ? "late" : "");
+    const tr = el("tr");
+    const link = el("a", c.number);
+    link.href = `#/c/${c.id}`;
+    const num = el("td");
+    num.appendChild(link);
+    tr.appendChild(num);
+    tr.appendChild(el("td", c.subject || c.content));
+    tr.appendChild(el("td", t(`status.${c.status}`)));
+    // The soonest deadline of its running clocks.
+    const open = c.clocks.filter((k) => k.remaining_working_seconds !== null)
+                         .sort((a, b) => a.remaining_working_seconds - b.remaining_working_seconds);
+    tr.appendChild(el("td", open.length ? when(open[0].due_at) : "",
+                      open.length && open[0].remaining_working_seconds < 0 ? "late" : ""));
     body.appendChild(tr);
   }
   table.hidden = data.items.length === 0;
   state.textContent = data.items.length === 0 ? t("queue.empty") : "";
+}
+
+async function route() {
+  if (!me) {
+    show("login");
+    return;
+  }
+  const hash = location.hash || "#/";
+  const m = /^#\/c\/([\w-]+)$/.exec(hash);
+  if (m) {
+    show("complaint");
+    await showComplaint(m[1]);
+  } else if (hash === "#/new") {
+    show("intake");
+    await showIntake(go);
+  } else {
+    await showQueue();
+  }
+}
+
+async function signedIn(data) {
+  me = data;
+  setCsrf(data.csrf_token);
+  document.getElementById("nav").hidden = false;
+  document.getElementById("who").textContent = me.user.display_name || me.user.username;
+  await route();
 }
 
 async function start() {
@@ -80,40 +87,41 @@ async function start() {
   select.addEventListener("change", async () => {
     localStorage.setItem("redress.lang", select.value);
     await loadLanguage(select.value);
+    await route();
   });
+  window.addEventListener("hashchange", route);
 
   document.getElementById("login-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const form = new FormData(ev.target);
     const error = document.getElementById("login-error");
-    const { status, data } = await api("POST", "/api/v1/auth/login", {
+    const r = await api("POST", "/api/v1/auth/login", {
       username: form.get("username"), password: form.get("password"),
     });
-    if (status !== 200) {
-      error.textContent = t(status === 429 ? "auth.throttled" : "auth.failed");
+    if (r.status !== 200) {
+      error.textContent = t(r.status === 429 ? "auth.throttled" : "auth.failed");
       error.hidden = false;
       return;  // what was typed stays in the form
     }
     error.hidden = true;
-    csrf = data.csrf_token;
-    const me = await api("GET", "/api/v1/me");
-    await showQueue(me.data);
+    setCsrf(r.data.csrf_token);
+    const who = await api("GET", "/api/v1/me");
+    await signedIn(who.data);
   });
 
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/api/v1/auth/logout");
-    csrf = null;
+    me = null;
+    setCsrf(null);
     document.getElementById("nav").hidden = true;
     show("login");
   });
 
-  const me = await api("GET", "/api/v1/me");
-  if (me.status === 200) {
-    csrf = me.data.csrf_token;
-    await showQueue(me.data);
-  } else {
+  const who = await api("GET", "/api/v1/me");
+  if (who.status === 200)
+    await signedIn(who.data);
+  else
     show("login");
-  }
 }
 
 start();

@@ -51,8 +51,18 @@ def console_page_and_assets(w):
 @test
 def catalogs_cover_the_page_in_both_languages(w):
     html = expect(get(w, "/"), 200).body.decode("utf-8")
-    js_url = re.search(r'src="(/assets/app\.[0-9a-f]+\.js)"', html).group(1)
-    js = expect(get(w, js_url), 200).body.decode("utf-8")
+    # The page's script and every module it imports, transitively.
+    todo = [re.search(r'src="(/assets/app\.[0-9a-f]+\.js)"', html).group(1)]
+    seen, js = set(), ""
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        text = expect(get(w, url), 200).body.decode("utf-8")
+        js += text
+        todo += re.findall(r'from "(/assets/[\w.-]+\.js)"', text)
+    check(len(seen) > 1, "the modules are found", seen)
     catalogs = dict(re.findall(r'"?([\w-]+)"?: "(/assets/i18n-[\w-]+\.[0-9a-f]+\.json)"', js))
     check(set(catalogs) == {"zh-CN", "en"}, "two catalogs", catalogs)
     keys = {}

@@ -94,6 +94,49 @@ test("an agent signs in by keyboard and sees the work queue", async ({ browser, 
   await page.close();
 });
 
+test("an agent registers a phone complaint by keyboard alone", async ({ browser, base }) => {
+  // A caller who complained before: the form says so as the number is typed.
+  const { cookie, csrf } = await apiLogin(base, "kefu");
+  const earlier = await fetch(`${base}/api/v1/complaints`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": csrf },
+    body: JSON.stringify({ channel: "phone", customer: { name: "陈先生", phone: "13812345678" },
+                           content: "上次保养后空调不制冷" }),
+  });
+  check(earlier.status === 201, "an earlier complaint", earlier.status);
+
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await signIn(page, base, "kefu");
+  await page.waitForSelector("#queue:not([hidden])");
+  const t0 = Date.now();
+  await page.goto(base + "/#/new");
+  await page.waitForSelector("#intake:not([hidden])");
+  await page.waitForFunction(() => document.activeElement?.name === "phone");
+  await page.keyboard.type("13812345678");
+  await page.keyboard.press("Tab");
+  await page.waitForSelector("#intake-history .repeat");
+  check((await page.textContent("#intake-history .repeat")).includes("1"), "a repeat customer stands out");
+  check(await page.inputValue("input[name=name]") === "陈先生", "the name filled from the record");
+  await page.keyboard.press("Tab");            // channel: phone
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("空调维修");         // subject
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("维修后空调仍然不制冷，要求退还维修费");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("退还维修费500元");  // demands
+  await page.screenshot({ path: join(shots, "intake-1366.png") });
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/#\/c\/\d+$/);
+  await page.waitForFunction(() => /^TS\d{8}-\d{6}/.test(document.querySelector("#complaint h1").textContent));
+  const seconds = (Date.now() - t0) / 1000;
+  check(seconds < 60, "well under a minute", seconds);
+  const text = await page.textContent("#complaint dl");
+  check(text.includes("维修后空调仍然不制冷") && text.includes("13812345678"), "the complaint page", text);
+  check(await page.locator("#complaint .clocks tbody tr").count() > 0, "its time limits shown");
+  await page.screenshot({ path: join(shots, "complaint-1366.png") });
+  await page.close();
+});
+
 test("a wrong password is said, and what was typed stays", async ({ browser, base }) => {
   const page = await browser.newPage();
   await signIn(page, base, "kefu", "not-the-password");

@@ -1,0 +1,20 @@
+// web/api.js - the console's only way to the server: the JSON API, with the
+// session cookie and the CSRF token on unsafe requests.
+
+let csrf = null;
+
+export function setCsrf(token) {
+  csrf = token;
+}
+
+export async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, {
+    method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  return { status: res.status, data };
+}
