@@ -2,6 +2,7 @@
 // clocks with their deadlines, and the timeline. All user text as text.
 
 import { api } from "@asset(api.js)";
+import { renderActions } from "@asset(actions.js)";
 import { el, t, when } from "@asset(i18n.js)";
 
 function row(dl, label, value) {
@@ -41,6 +42,8 @@ export async function showComplaint(id) {
   row(dl, t("complaint.content"), x.content);
   row(dl, t("complaint.demands"), x.demands);
   row(dl, t("complaint.severity"), x.severity);
+
+  await renderActions(box.querySelector(".actions-box"), x, () => showComplaint(id));
 
   const clocks = box.querySelector(".clocks tbody");
   clocks.replaceChildren();

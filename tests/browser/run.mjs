@@ -137,6 +137,116 @@ test("an agent registers a phone complaint by keyboard alone", async ({ browser,
   await page.close();
 });
 
+/* Opens complaint id as a signed-in page and takes one action through its form. */
+async function act(page, base, id, action, fill) {
+  // Another user may have acted since this page last looked: load it anew.
+  await page.goto(`${base}/#/c/${id}`);
+  await page.reload();
+  try {
+    await page.waitForSelector(`#complaint button[data-action=${action}]`, { timeout: 5000 });
+  } catch (e) {
+    await page.screenshot({ path: join(shots, `failed-${action}.png`), fullPage: true });
+    throw e;
+  }
+  await page.click(`#complaint button[data-action=${action}]`);
+  const form = `#complaint form[data-action=${action}]`;
+  await page.waitForSelector(form);
+  const before = await page.textContent("#complaint h1");
+  await fill(form);
+  await page.click(`${form} button[type=submit]`);
+  await page.waitForFunction(([f, b]) => !document.querySelector(f) ||
+    document.querySelector("#complaint h1").textContent !== b, [form, before]);
+  const error = await page.locator(`${form} .error:not([hidden])`).count();
+  check(error === 0, `${action} was taken`, error && await page.textContent(`${form} .error`));
+}
+
+async function statusOf(page) {
+  return (await page.textContent("#complaint h1")).split(" · ")[1];
+}
+
+test("the whole life of a complaint, by each role in the browser", async ({ browser, base }) => {
+  const as = async (user) => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await ctx.newPage();
+    await signIn(page, base, user);
+    await page.waitForSelector("#queue:not([hidden])");
+    return page;
+  };
+  const agent = await as("kefu");
+  await agent.goto(base + "/#/new");
+  await agent.waitForSelector("#intake:not([hidden])");
+  await agent.fill("#intake-form input[name=phone]", "13711112222");
+  await agent.fill("#intake-form textarea[name=content]", "新车交付一周发动机异响，要求赔偿");
+  await agent.press("#intake-form input[name=phone]", "Enter");
+  await agent.waitForURL(/#\/c\/\d+$/);
+  const id = agent.url().split("/").pop();
+
+  await act(agent, base, id, "triage", async (f) => {
+    await agent.selectOption(`${f} select[name=severity]`, "3");
+    await agent.selectOption(`${f} select[name=department_id]`, { label: "售后服务部" });
+    await agent.selectOption(`${f} select[name=category_id]`, { index: 1 });
+  });
+  check(await statusOf(agent) === "已转交", "assigned", await statusOf(agent));
+
+  const handler = await as("shouhou");
+  await act(handler, base, id, "contact", async (f) => {
+    await handler.selectOption(`${f} select[name=method]`, "phone");
+    await handler.fill(`${f} textarea[name=note]`, "已电话联系客户，约定到店检测");
+  });
+  const plan = (amount) => async (f) => {
+    await handler.selectOption(`${f} select[name=kind]`, "compensation");
+    await handler.fill(`${f} textarea[name=description]`, "补偿保养券");
+    await handler.fill(`${f} input[name=amount]`, amount);
+  };
+  await act(handler, base, id, "propose_plan", plan("800"));
+  check(await statusOf(handler) === "待审批", "800 yuan waits for the general manager", await statusOf(handler));
+
+  const approver = await as("zongjingli");
+  await act(approver, base, id, "reject", async (f) => {
+    await approver.fill(`${f} textarea[name=reason]`, "金额过高，不符合原则");
+  });
+  check(await statusOf(approver) === "处理中", "rejected back", await statusOf(approver));
+  await act(handler, base, id, "propose_plan", plan("600"));
+  await act(approver, base, id, "approve", async () => {});
+  check(await statusOf(approver) === "执行中", "approved", await statusOf(approver));
+  await act(handler, base, id, "resolve", async (f) => {
+    await handler.fill(`${f} textarea[name=result]`, "已检修并发放保养券");
+  });
+  check(await statusOf(handler) === "已处理待回访", "resolved", await statusOf(handler));
+
+  // Unsatisfied: reopened; then a new plan, resolved again, and satisfied.
+  await act(agent, base, id, "follow_up", async (f) => {
+    await agent.selectOption(`${f} select[name=method]`, "phone");
+    await agent.uncheck(`${f} input[name=satisfied]`);
+    await agent.selectOption(`${f} select[name=score]`, "2");
+  });
+  check(await statusOf(agent) === "处理中", "unsatisfied: reopened", await statusOf(agent));
+  await act(handler, base, id, "propose_plan", async (f) => {
+    await handler.selectOption(`${f} select[name=kind]`, "apology");
+    await handler.fill(`${f} textarea[name=description]`, "部门经理当面致歉");
+  });
+  await act(handler, base, id, "resolve", async (f) => {
+    await handler.fill(`${f} textarea[name=result]`, "经理已上门致歉");
+  });
+  await act(agent, base, id, "follow_up", async (f) => {
+    await agent.selectOption(`${f} select[name=method]`, "phone");
+    await agent.check(`${f} input[name=satisfied]`);
+    await agent.selectOption(`${f} select[name=score]`, "5");
+  });
+  check(await statusOf(agent) === "已结案", "satisfied: closed", await statusOf(agent));
+  const steps = await agent.locator("#complaint .timeline li").count();
+  check(steps >= 11, "every step on the timeline", steps);
+  await agent.screenshot({ path: join(shots, "closed-1366.png"), fullPage: true });
+
+  // Another department's handler cannot open it by its address.
+  const other = await as("xiaoshou");
+  await other.goto(`${base}/#/c/${id}`);
+  await other.waitForFunction(() => document.querySelector("#complaint-state").textContent !== "正在加载…"
+                                    && document.querySelector("#complaint-state").textContent !== "");
+  check(await other.textContent("#complaint-state") === "没有这张投诉单，或您无权查看", "not found for them");
+  for (const p of [agent, handler, approver, other]) await p.context().close();
+});
+
 test("a wrong password is said, and what was typed stays", async ({ browser, base }) => {
   const page = await browser.newPage();
   await signIn(page, base, "kefu", "not-the-password");
