@@ -8,7 +8,7 @@ import { el, loadLanguage, t, when } from "@asset(i18n.js)";
 import { showIntake } from "@asset(intake.js)";
 import { showComplaint } from "@asset(complaint.js)";
 
-const SCREENS = ["login", "queue", "intake", "complaint"];
+const SCREENS = ["login", "queue", "intake", "complaint", "notifications"];
 let me = null;
 
 function show(id) {
@@ -21,13 +21,52 @@ function go(hash) {
   else location.hash = hash;
 }
 
+/* "My work" by role: customer service triages new complaints, explains
+ * transferred ones and makes follow-up visits; a department handles its
+ * own; the general manager decides plans; others see every open one. */
+function queueQuery() {
+  switch (me.role) {
+  case "agent": return "status=registered,transferred,resolved";
+  case "handler":
+  case "manager": return `status=open${me.department ? `&department_id=${me.department.id}` : ""}`;
+  case "approver": return "status=pending_approval";
+  default: return "status=open";
+  }
+}
+
+/* The bell: how many notifications are unread; the list on click. */
+async function refreshBell() {
+  const r = await api("GET", "/api/v1/notifications?unread=true&limit=100");
+  const n = r.status === 200 ? r.data.items.length : 0;
+  const bell = document.getElementById("bell");
+  bell.textContent = n ? `${t("bell.title")} ${n}` : t("bell.title");
+  bell.classList.toggle("unread", n > 0);
+}
+
+async function showNotifications() {
+  show("notifications");
+  const list = document.querySelector("#notifications ol");
+  const r = await api("GET", "/api/v1/notifications?limit=50");
+  list.replaceChildren();
+  for (const n of r.data?.items ?? []) {
+    const li = el("li", undefined, n.read_at ? "muted" : "");
+    const link = el("a", `${n.data?.number ?? ""} · ${t(`notice.${n.kind}`)}`);
+    link.href = `#/c/${n.complaint_id}`;
+    link.addEventListener("click", () => api("POST", `/api/v1/notifications/${n.id}/read`));
+    li.append(el("span", `${when(n.created_at)} `, "muted"), link);
+    if (n.data?.clock) li.appendChild(el("span", ` · ${t(`clock.${n.data.clock}`)} · ${when(n.data.due_at)}`));
+    list.appendChild(li);
+  }
+  document.getElementById("notifications-state").textContent =
+    list.children.length ? "" : t("bell.empty");
+}
+
 async function showQueue() {
   show("queue");
   const state = document.getElementById("queue-state");
   const table = document.getElementById("queue-table");
   state.textContent = t("queue.loading");
-  const q = me.department ? `&department_id=${me.department.id}` : "";
-  const { status, data } = await api("GET", `/api/v1/complaints?status=open&sort=due&limit=50${q}`);
+  const { status, data } = await api("GET", `/api/v1/complaints?${queueQuery()}&sort=due&limit=50`);
   if (status !== 200) {
     state.textContent = t("queue.error");
     return;
@@ -64,6 +103,8 @@ async function route() {
   if (m) {
     show("complaint");
     await showComplaint(m[1]);
+  } else if (hash === "#/notifications") {
+    await showNotifications();
   } else if (hash === "#/new") {
     show("intake");
     await showIntake(go);
@@ -77,6 +118,7 @@ async function signedIn(data) {
   setCsrf(data.csrf_token);
   document.getElementById("nav").hidden = false;
   document.getElementById("who").textContent = me.user.display_name || me.user.username;
+  await refreshBell();
   await route();
 }
 
@@ -89,7 +131,10 @@ async function start() {
     await loadLanguage(select.value);
     await route();
   });
-  window.addEventListener("hashchange", route);
+  window.addEventListener("hashchange", async () => {
+    await route();
+    if (me) await refreshBell();
+  });
 
   document.getElementById("login-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();

@@ -43,8 +43,6 @@ export async function showComplaint(id) {
   row(dl, t("complaint.demands"), x.demands);
   row(dl, t("complaint.severity"), x.severity);
 
-  await renderActions(box.querySelector(".actions-box"), x, () => showComplaint(id));
-
   const clocks = box.querySelector(".clocks tbody");
   clocks.replaceChildren();
   for (const k of x.clocks) {
@@ -67,4 +65,6 @@ export async function showComplaint(id) {
     if (e.note) li.appendChild(el("div", e.note, "note"));
     tl.appendChild(li);
   }
+  // Last: the forms need the category and department lists.
+  await renderActions(box.querySelector(".actions-box"), x, () => showComplaint(id));
 }

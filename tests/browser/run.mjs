@@ -247,6 +247,23 @@ test("the whole life of a complaint, by each role in the browser", async ({ brow
   for (const p of [agent, handler, approver, other]) await p.context().close();
 });
 
+test("the general manager sees plans to decide and the bell", async ({ browser, base }) => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await signIn(page, base, "zongjingli");
+  await page.waitForSelector("#queue-table:not([hidden])");
+  const states = await page.locator("#queue-table tbody td:nth-child(3)").allTextContents();
+  check(states.length > 0 && states.every((s) => s === "待审批"), "only plans awaiting approval", states);
+  // The demo's overdue escalations reached the general manager at start.
+  await page.waitForFunction(() => /\d/.test(document.querySelector("#bell").textContent));
+  check(await page.getAttribute("#bell", "class") === "unread", "the bell shows unread ones");
+  await page.click("#bell");
+  await page.waitForSelector("#notifications:not([hidden])");
+  const items = await page.locator("#notifications li a").count();
+  check(items > 0, "the notifications listed", items);
+  await page.screenshot({ path: join(shots, "notifications-1366.png") });
+  await page.close();
+});
+
 test("a wrong password is said, and what was typed stays", async ({ browser, base }) => {
   const page = await browser.newPage();
   await signIn(page, base, "kefu", "not-the-password");
