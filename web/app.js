@@ -66,7 +66,14 @@ async function showQueue() {
   const state = document.getElementById("queue-state");
   const table = document.getElementById("queue-table");
   state.textContent = t("queue.loading");
-  const { status, data } = await api("GET", `/api/v1/complaints?${queueQuery()}&sort=due&limit=50`);
+  // A search (#/?q=...) looks through every complaint the user may see;
+  // otherwise the queue of the role. Either way the address says it.
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const q = params.get("q") || "";
+  document.getElementById("search-q").value = q;
+  document.querySelector("#queue h1").textContent = q ? t("search.results") : t("queue.title");
+  const query = q ? `q=${encodeURIComponent(q)}` : `${queueQuery()}&sort=due`;
+  const { status, data } = await api("GET", `/api/v1/complaints?${query}&limit=50`);
   if (status !== 200) {
     state.textContent = t("queue.error");
     return;
@@ -152,6 +159,12 @@ async function start() {
     setCsrf(r.data.csrf_token);
     const who = await api("GET", "/api/v1/me");
     await signedIn(who.data);
+  });
+
+  document.getElementById("search").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const q = document.getElementById("search-q").value.trim();
+    go(q ? `#/?q=${encodeURIComponent(q)}` : "#/");
   });
 
   document.getElementById("logout").addEventListener("click", async () => {

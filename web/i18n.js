@@ -9,6 +9,8 @@ export async function loadLanguage(lang) {
   document.documentElement.lang = lang in CATALOGS ? lang : "zh-CN";
   for (const el of document.querySelectorAll("[data-i18n]"))
     el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]"))
+    el.placeholder = t(el.dataset.i18nPlaceholder);
   document.title = t("app.name");
 }
 

@@ -264,6 +264,31 @@ test("the general manager sees plans to decide and the bell", async ({ browser, 
   await page.close();
 });
 
+test("a search by a two-character word lives in the address", async ({ browser, base }) => {
+  const { cookie, csrf } = await apiLogin(base, "kefu");
+  const r = await fetch(`${base}/api/v1/complaints`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": csrf },
+    body: JSON.stringify({ channel: "walk_in", customer: { name: "林女士", phone: "13655556666" },
+                           subject: "雨伞遗失", content: "在前台寄存的雨伞不见了" }),
+  });
+  check(r.status === 201, "registered", r.status);
+  const page = await browser.newPage();
+  await signIn(page, base, "kefu");
+  await page.waitForSelector("#queue:not([hidden])");
+  await page.fill("#search-q", "雨伞");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/#\/\?q=/);
+  await page.waitForFunction(() => document.querySelector("#queue h1").textContent === "搜索结果");
+  await page.waitForSelector("#queue-table:not([hidden])");
+  const subjects = await page.locator("#queue-table tbody td:nth-child(2)").allTextContents();
+  check(subjects.length === 1 && subjects[0] === "雨伞遗失", "found exactly it", subjects);
+  await page.reload();  // a bookmark of the search
+  await page.waitForSelector("#queue-table:not([hidden])");
+  check(await page.inputValue("#search-q") === "雨伞", "the search kept by the address");
+  await page.close();
+});
+
 test("a wrong password is said, and what was typed stays", async ({ browser, base }) => {
   const page = await browser.newPage();
   await signIn(page, base, "kefu", "not-the-password");
