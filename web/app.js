@@ -7,8 +7,9 @@ import { api, setCsrf } from "@asset(api.js)";
 import { el, loadLanguage, t, when } from "@asset(i18n.js)";
 import { showIntake } from "@asset(intake.js)";
 import { showComplaint } from "@asset(complaint.js)";
+import { showAdmin } from "@asset(admin.js)";
 
-const SCREENS = ["login", "queue", "intake", "complaint", "notifications"];
+const SCREENS = ["login", "queue", "intake", "complaint", "notifications", "admin"];
 let me = null;
 
 function show(id) {
@@ -110,6 +111,9 @@ async function route() {
   if (m) {
     show("complaint");
     await showComplaint(m[1]);
+  } else if (hash === "#/admin") {
+    show("admin");
+    await showAdmin(me);
   } else if (hash === "#/notifications") {
     await showNotifications();
   } else if (hash === "#/new") {
@@ -125,6 +129,7 @@ async function signedIn(data) {
   setCsrf(data.csrf_token);
   document.getElementById("nav").hidden = false;
   document.getElementById("who").textContent = me.user.display_name || me.user.username;
+  document.getElementById("admin-link").hidden = me.role !== "admin";
   await refreshBell();
   await route();
 }

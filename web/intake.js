@@ -26,11 +26,6 @@ export async function showIntake(go) {
       o.value = c;
       channel.appendChild(o);
     }
-  const [cats, sites] = await Promise.all([api("GET", "/api/v1/categories?limit=500"),
-                                           api("GET", "/api/v1/sites?limit=500")]);
-  fill(form.elements.category_id, cats.data?.items ?? [], (c) => `${"· ".repeat(c.level - 1)}${c.name}`);
-  fill(form.elements.site_id, sites.data?.items ?? [], (s) => s.name);
-  form.elements.phone.focus();
 
   form.elements.phone.onchange = async () => {
     const box = document.getElementById("intake-history");
@@ -79,4 +74,12 @@ export async function showIntake(go) {
     document.getElementById("intake-history").replaceChildren();
     go(`#/c/${r.data.id}`);
   };
+
+  // Handlers first, lists after: an agent who types fast and presses Enter
+  // before the lists arrive still registers, never submits the page itself.
+  form.elements.phone.focus();
+  const [cats, sites] = await Promise.all([api("GET", "/api/v1/categories?limit=500"),
+                                           api("GET", "/api/v1/sites?limit=500")]);
+  fill(form.elements.category_id, cats.data?.items ?? [], (c) => `${"· ".repeat(c.level - 1)}${c.name}`);
+  fill(form.elements.site_id, sites.data?.items ?? [], (s) => s.name);
 }

@@ -74,6 +74,7 @@ const check = (cond, what, value) => {
 
 async function signIn(page, base, username, password = PASSWORD) {
   await page.goto(base + "/");
+  await page.waitForSelector("#login:not([hidden])");
   await page.fill("input[name=username]", username);
   await page.fill("input[name=password]", password);
   await page.keyboard.press("Enter");
@@ -82,7 +83,9 @@ async function signIn(page, base, username, password = PASSWORD) {
 test("an agent signs in by keyboard and sees the work queue", async ({ browser, base }) => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   await page.goto(base + "/");
-  check(await page.textContent("h1") === "登录", "Chinese by default", await page.textContent("h1"));
+  await page.waitForSelector("#login:not([hidden])"); // shown once the catalog is in
+  check(await page.textContent("#login h1") === "登录", "Chinese by default",
+        await page.textContent("#login h1"));
   await page.screenshot({ path: join(shots, "login-1366.png") });
   await signIn(page, base, "kefu");
   await page.waitForSelector("#queue:not([hidden])");
@@ -116,7 +119,7 @@ test("an agent registers a phone complaint by keyboard alone", async ({ browser,
   await page.keyboard.press("Tab");
   await page.waitForSelector("#intake-history .repeat");
   check((await page.textContent("#intake-history .repeat")).includes("1"), "a repeat customer stands out");
-  check(await page.inputValue("input[name=name]") === "陈先生", "the name filled from the record");
+  check(await page.inputValue("#intake-form input[name=name]") === "陈先生", "the name filled from the record");
   await page.keyboard.press("Tab");            // channel: phone
   await page.keyboard.press("Tab");
   await page.keyboard.type("空调维修");         // subject
@@ -257,7 +260,7 @@ test("the general manager sees plans to decide and the bell", async ({ browser, 
   await page.waitForFunction(() => /\d/.test(document.querySelector("#bell").textContent));
   check(await page.getAttribute("#bell", "class") === "unread", "the bell shows unread ones");
   await page.click("#bell");
-  await page.waitForSelector("#notifications:not([hidden])");
+  await page.waitForSelector("#notifications li a");
   const items = await page.locator("#notifications li a").count();
   check(items > 0, "the notifications listed", items);
   await page.screenshot({ path: join(shots, "notifications-1366.png") });
@@ -287,6 +290,30 @@ test("a search by a two-character word lives in the address", async ({ browser, 
   await page.waitForSelector("#queue-table:not([hidden])");
   check(await page.inputValue("#search-q") === "雨伞", "the search kept by the address");
   await page.close();
+});
+
+test("administration is the admin's; an agent is not offered it", async ({ browser, base }) => {
+  const agent = await browser.newPage();
+  await signIn(agent, base, "kefu");
+  await agent.waitForSelector("#queue:not([hidden])");
+  check(await agent.isHidden("#admin-link"), "no administration link for an agent");
+  await agent.goto(base + "/#/admin");
+  await agent.waitForSelector("#admin-denied:not([hidden])");
+  check(await agent.isHidden("#admin .body"), "nothing of it shown");
+  await agent.close();
+
+  const admin = await browser.newPage();
+  await signIn(admin, base, "admin");
+  await admin.waitForSelector("#admin-link:not([hidden])");
+  await admin.click("#admin-link");
+  await admin.waitForSelector("#admin .body:not([hidden])");
+  await admin.fill("#admin-department-form input[name=code]", "quality");
+  await admin.fill("#admin-department-form input[name=name]", "质量管理部");
+  await admin.keyboard.press("Enter");
+  await admin.waitForFunction(() => [...document.querySelectorAll("#admin-departments td")]
+    .some((td) => td.textContent === "质量管理部"));
+  check((await admin.locator("#admin-users tbody tr").count()) > 5, "the users listed");
+  await admin.close();
 });
 
 test("a wrong password is said, and what was typed stays", async ({ browser, base }) => {
