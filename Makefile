@@ -23,7 +23,8 @@ MIGRATIONS:= $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 GEN_SRC   := build/gen/sqlite_migrations.c
 
 # The web console's files, embedded by scripts/embed_web.py.
-WEB_FILES := $(shell find web -type f | sort)
+WEB_FILES := $(shell find web -path web/node_modules -prune -o -type f -print | sort)
+WEB_VENDOR:= web/node_modules/echarts/dist/echarts.min.js
 WEB_SRC   := build/gen/web_assets.c
 
 OBJ       := $(LIB_SRC:%.c=build/%.o) build/gen/sqlite_migrations.o build/gen/web_assets.o
@@ -60,7 +61,12 @@ build/asan/gen/sqlite_migrations.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
 
-$(WEB_SRC): $(WEB_FILES) web web/i18n scripts/embed_web.py
+# The npm packages the console bundles (ECharts), as locked.
+$(WEB_VENDOR): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_SRC): $(WEB_FILES) $(WEB_VENDOR) web web/i18n scripts/embed_web.py
 	@mkdir -p $(dir $@)
 	python3 scripts/embed_web.py web > $@.tmp && mv $@.tmp $@
 

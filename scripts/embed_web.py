@@ -26,11 +26,19 @@ TYPES = {
 TEXT = {".html", ".js", ".css", ".json", ".svg"}
 REF = re.compile(rb"@asset\(([^)\s]+)\)")
 
+# Files built from npm packages (web/package.json), served as vendor/...
+VENDOR = {"vendor/echarts.min.js": "node_modules/echarts/dist/echarts.min.js"}
+SKIP_DIRS = {"node_modules"}
+SKIP_FILES = {"package.json", "package-lock.json"}
+
 
 def main(root):
     files = {}
-    for dirpath, _, names in os.walk(root):
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
         for n in sorted(names):
+            if n in SKIP_FILES:
+                continue
             path = os.path.join(dirpath, n)
             rel = os.path.relpath(path, root).replace(os.sep, "/")
             ext = os.path.splitext(n)[1]
@@ -38,6 +46,13 @@ def main(root):
                 sys.exit(f"embed_web.py: {rel}: unknown file type {ext!r}")
             with open(path, "rb") as f:
                 files[rel] = f.read()
+
+    for rel, src in VENDOR.items():
+        path = os.path.join(root, src)
+        if not os.path.exists(path):
+            sys.exit(f"embed_web.py: {src} is missing: run npm ci in {root}")
+        with open(path, "rb") as f:
+            files[rel] = f.read()
 
     urls = {}
 

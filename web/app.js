@@ -8,8 +8,9 @@ import { el, loadLanguage, t, when } from "@asset(i18n.js)";
 import { showIntake } from "@asset(intake.js)";
 import { showComplaint } from "@asset(complaint.js)";
 import { showAdmin } from "@asset(admin.js)";
+import { showDashboard } from "@asset(dashboard.js)";
 
-const SCREENS = ["login", "queue", "intake", "complaint", "notifications", "admin"];
+const SCREENS = ["login", "queue", "intake", "complaint", "notifications", "admin", "dashboard"];
 let me = null;
 
 function show(id) {
@@ -111,6 +112,9 @@ async function route() {
   if (m) {
     show("complaint");
     await showComplaint(m[1]);
+  } else if (hash === "#/dashboard") {
+    show("dashboard");
+    await showDashboard();
   } else if (hash === "#/admin") {
     show("admin");
     await showAdmin(me);

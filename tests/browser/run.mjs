@@ -316,6 +316,26 @@ test("administration is the admin's; an agent is not offered it", async ({ brows
   await admin.close();
 });
 
+test("the dashboard draws its charts", async ({ browser, base }) => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const problems = [];
+  // (A 401 for /api/v1/me before signing in is expected, and logged too.)
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().includes("401")) problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+  await signIn(page, base, "admin");
+  await page.waitForSelector("#queue:not([hidden])");
+  await page.goto(base + "/#/dashboard");
+  for (const id of ["chart-channel", "chart-category", "chart-ontime", "chart-overdue"])
+    await page.waitForSelector(`#${id}[data-count] canvas`);
+  const counts = await page.$$eval(".chart", (els) => els.map((e) => Number(e.dataset.count)));
+  check(counts[2] > 0 && counts[3] > 0, "on-time rates and overdue departments drawn", counts);
+  await page.screenshot({ path: join(shots, "dashboard-1366.png") });
+  check(problems.length === 0, "no script or CSP error", problems);
+  await page.close();
+});
+
 test("a wrong password is said, and what was typed stays", async ({ browser, base }) => {
   const page = await browser.newPage();
   await signIn(page, base, "kefu", "not-the-password");

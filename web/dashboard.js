@@ -1,0 +1,76 @@
+// web/dashboard.js - this month at a glance, as charts (Apache ECharts,
+// bundled from npm at build time and loaded only on this screen):
+// complaints by channel and by category, the on-time rate of each clock,
+// and the overdue complaints by department (among the first 500 open).
+
+import { api } from "@asset(api.js)";
+import { t } from "@asset(i18n.js)";
+
+let loading = null;
+
+function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  loading ??= new Promise((ok, fail) => {
+    const s = document.createElement("script");
+    s.src = "@asset(vendor/echarts.min.js)";
+    s.onload = () => ok(window.echarts);
+    s.onerror = fail;
+    document.head.appendChild(s);
+  });
+  return loading;
+}
+
+function monthStart() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-01`;
+}
+
+function bars(echarts, id, labels, values, opts = {}) {
+  const node = document.getElementById(id);
+  const chart = echarts.getInstanceByDom(node) || echarts.init(node);
+  chart.setOption({
+    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+    xAxis: { type: "value", max: opts.max },
+    yAxis: { type: "category", data: labels, inverse: true },
+    series: [{ type: "bar", data: values, itemStyle: { color: opts.color || "#1f5fbf" } }],
+    tooltip: {},
+    animation: false,
+  }, true);
+  node.dataset.count = String(values.length);
+}
+
+export async function showDashboard() {
+  const state = document.getElementById("dashboard-state");
+  state.textContent = t("queue.loading");
+  const from = monthStart();
+  const [echarts, byChannel, byCategory, byDept, overdue] = await Promise.all([
+    loadECharts(),
+    api("GET", `/api/v1/reports/summary?group_by=channel&from=${from}`),
+    api("GET", `/api/v1/reports/summary?group_by=category&from=${from}`),
+    api("GET", "/api/v1/reports/summary?group_by=department"),
+    api("GET", "/api/v1/complaints?status=open&limit=500"),
+  ]);
+  if ([byChannel, byCategory, byDept, overdue].some((r) => r.status !== 200)) {
+    state.textContent = t("queue.error");
+    return;
+  }
+  state.textContent = "";
+  const rows = (r) => r.data.items.filter((x) => x.key !== "total");
+  const ch = rows(byChannel);
+  bars(echarts, "chart-channel", ch.map((x) => t(`channel.${x.key}`)), ch.map((x) => x.total));
+  const cat = rows(byCategory);
+  bars(echarts, "chart-category", cat.map((x) => x.label || t("dashboard.none")), cat.map((x) => x.total));
+  const clocks = Object.entries(byDept.data.items.at(-1).clocks || {});
+  bars(echarts, "chart-ontime", clocks.map(([name]) => t(`clock.${name}`)),
+       clocks.map(([, c]) => Math.round((c.on_time_rate ?? 0) * 100)), { max: 100, color: "#2e7d32" });
+  // Overdue: an open complaint with a running clock past its due time.
+  const late = new Map();
+  for (const c of overdue.data.items)
+    if (c.clocks.some((k) => k.remaining_working_seconds !== null && k.remaining_working_seconds < 0))
+      late.set(c.department_id, (late.get(c.department_id) || 0) + 1);
+  const depts = await api("GET", "/api/v1/departments?limit=500");
+  const byId = new Map((depts.data?.items ?? []).map((d) => [d.id, d.name]));
+  const lateRows = [...late.entries()].sort((a, b) => b[1] - a[1]);
+  bars(echarts, "chart-overdue", lateRows.map(([id]) => byId.get(id) || t("dashboard.no_department")),
+       lateRows.map(([, n]) => n), { color: "#b42318" });
+}
