@@ -496,6 +496,16 @@ rd_clock_remaining(const struct rd_clock *c, const struct rd_calendar *cal,
   return -rd_calendar_elapsed(cal, c->due_at, now);
 }
 
+int64_t
+rd_clocks_soonest_due(const struct rd_clock *runs, size_t n)
+{
+  int64_t soonest = 0;
+  for (size_t i = 0; i < n; i++)
+    if (runs[i].state == RD_CLOCK_RUNNING && (soonest == 0 || runs[i].due_at < soonest))
+      soonest = runs[i].due_at;
+  return soonest;
+}
+
 enum rd_clock_state
 rd_clock_state_at(const struct rd_clock *c, int64_t now)
 {

@@ -251,6 +251,10 @@ enum rd_status rd_clock_extend(const struct rd_clock_def *d,
 int64_t rd_clock_remaining(const struct rd_clock *c,
                            const struct rd_calendar *cal, int64_t now);
 
+/* The soonest due time among the runs still counting (running, not
+ * paused): the complaint's deadline; 0 when none runs. */
+int64_t rd_clocks_soonest_due(const struct rd_clock *runs, size_t n);
+
 /* The state to show at now: a running run past its due time shows breached. */
 enum rd_clock_state rd_clock_state_at(const struct rd_clock *c, int64_t now);
 

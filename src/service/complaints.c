@@ -186,8 +186,11 @@ rd_service_complaint_register(struct rd_service *svc,
       goto out;
     x.users = users;
   }
-  if ((rc = rd_svc_clocks_at_registration(sla, &x.c, now, x.clocks, err)) ||
-      (rc = rd_store_write(svc->store, register_tx, &x, err)))
+  if ((rc = rd_svc_clocks_at_registration(sla, &x.c, now, x.clocks, err)))
+    goto out;
+  /* Its deadline: the soonest of the clocks it starts. */
+  x.c.due_at = rd_clocks_soonest_due(x.clocks->started, x.clocks->n_started);
+  if ((rc = rd_store_write(svc->store, register_tx, &x, err)))
     goto out;
   /* Read back what was committed (the customer record may hold more than
    * this request said) on this thread, not in the transaction: the store's

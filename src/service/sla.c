@@ -450,6 +450,19 @@ write_changes(struct rd_tx *tx, const struct rd_complaint *c,
   return rd_svc_clocks_insert(tx, c->id, ch, err);
 }
 
+/* The complaint's deadline: the soonest of its running clocks, now. */
+static enum rd_status
+set_due(struct rd_tx *tx, struct rd_complaint *c, const struct rd_clock *runs,
+        size_t n_runs, const struct rd_clock_changes *ch, struct rd_error *err)
+{
+  int64_t due = rd_clocks_soonest_due(runs, n_runs);
+  int64_t fresh = rd_clocks_soonest_due(ch->started, ch->n_started);
+  if (fresh && (!due || fresh < due))
+    due = fresh;
+  c->due_at = due;
+  return rd_tx_complaint_set_due(tx, c->id, due, err);
+}
+
 /* Replaces the runs ch updated in runs (by id). */
 static void
 apply_updates(struct rd_clock *runs, size_t n, const struct rd_clock_changes *ch)
@@ -462,7 +475,7 @@ apply_updates(struct rd_clock *runs, size_t n, const struct rd_clock_changes *ch
 
 enum rd_status
 rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
-                   const struct rd_complaint *c, const struct rd_clock_event *ev,
+                   struct rd_complaint *c, const struct rd_clock_event *ev,
                    int64_t start_from, bool fresh, struct rd_arena *a,
                    struct rd_error *err)
 {
@@ -481,9 +494,11 @@ rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
   }
   if (!fresh && (rc = rd_tx_clocks_of(tx, c->id, a, &runs, &n_runs, err)))
     return rc;
-  if (n_defs == 0 && n_runs == 0)
-    return RD_OK;
   ch = rd_arena_alloc(a, sizeof *ch);
+  if (n_defs == 0 && n_runs == 0) {
+    ch->n_started = 0;
+    return set_due(tx, c, NULL, 0, ch, err);
+  }
   /* Another policy may apply now (a triage set the category and severity):
    * running clocks follow it first, then the step acts on them. */
   if ((rc = rd_clocks_reselect(defs, n_defs, p ? p->id : 0, cal, runs, n_runs, ev,
@@ -492,11 +507,13 @@ rd_svc_clocks_step(struct rd_tx *tx, const struct rd_sla_snapshot *s,
     return rc;
   apply_updates(runs, n_runs, ch);
   if (ev->action == RD_CLOCK_EDIT)
-    return RD_OK;
+    return set_due(tx, c, runs, n_runs, ch, err);
   if ((rc = rd_clocks_step(defs, n_defs, p ? p->id : 0, cal, runs, n_runs, ev,
-                           start_from, ch, err)))
+                           start_from, ch, err)) ||
+      (rc = write_changes(tx, c, ch, ev->at, a, err)))
     return rc;
-  return write_changes(tx, c, ch, ev->at, a, err);
+  apply_updates(runs, n_runs, ch);
+  return set_due(tx, c, runs, n_runs, ch, err);
 }
 
 /* ---- showing clocks ------------------------------------------------------------------ */

@@ -96,10 +96,11 @@ enum rd_status rd_svc_after_hours_alert(struct rd_tx *tx,
  * policy are recomputed with it first, on the timeline as
  * clock.recomputed), the calendar is the policy's, else c's site's, else
  * the first calendar, else round the clock. New runs count from start_from
- * at registration. `fresh`: c has no runs yet. */
+ * at registration. `fresh`: c has no runs yet. Sets c->due_at (stored
+ * too) to the soonest deadline of its running clocks. */
 enum rd_status rd_svc_clocks_step(struct rd_tx *tx,
                                   const struct rd_sla_snapshot *s,
-                                  const struct rd_complaint *c,
+                                  struct rd_complaint *c,
                                   const struct rd_clock_event *ev,
                                   int64_t start_from, bool fresh,
                                   struct rd_arena *a, struct rd_error *err);

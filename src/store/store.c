@@ -137,6 +137,11 @@ rd_tx_user_save(struct rd_tx *tx, struct rd_user *u, struct rd_error *err)
 { return tx->st->be->tx_user_save(tx, u, err); }
 
 enum rd_status
+rd_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
+                        struct rd_error *err)
+{ return tx->st->be->tx_complaint_set_due(tx, id, due_at, err); }
+
+enum rd_status
 rd_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id, struct rd_arena *a,
                 struct rd_clock **out, size_t *n, struct rd_error *err)
 { return tx->st->be->tx_clocks_of(tx, complaint_id, a, out, n, err); }

@@ -138,6 +138,12 @@ enum rd_status rd_tx_category_save(struct rd_tx *tx, struct rd_category *c,
                                    struct rd_error *err);
 enum rd_status rd_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                                struct rd_error *err);
+/* Sets a complaint's due_at (its soonest running deadline; 0 = none) and
+ * the sort key that follows from it, without a new version: the clocks
+ * own it, not the user's edits. */
+enum rd_status rd_tx_complaint_set_due(struct rd_tx *tx, int64_t id,
+                                       int64_t due_at, struct rd_error *err);
+
 /* The clock runs of a complaint, oldest first (arrays in a). */
 enum rd_status rd_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
                                struct rd_arena *a, struct rd_clock **out,

@@ -84,6 +84,8 @@ struct rd_store_backend {
                                      struct rd_error *err);
   enum rd_status (*tx_user_save)(struct rd_tx *tx, struct rd_user *u,
                                  struct rd_error *err);
+  enum rd_status (*tx_complaint_set_due)(struct rd_tx *tx, int64_t id,
+                                         int64_t due_at, struct rd_error *err);
   enum rd_status (*tx_clocks_of)(struct rd_tx *tx, int64_t complaint_id,
                                  struct rd_arena *a, struct rd_clock **out,
                                  size_t *n, struct rd_error *err);

@@ -52,6 +52,11 @@ def friday_evening_forward_clock_due_monday(w):
     check(fw["state"] == "breached" and fw["remaining_working_seconds"] < 0, "late by now", fw)
     check(expect(w.agent.get(f"/api/v1/complaints/{c['id']}"), 200).json()["clocks"] == c["clocks"],
           "GET shows the same clocks")
+    # The complaint's deadline is its soonest running clock's: the queue's
+    # sort=due and overdue=true follow the clocks.
+    check(c["due_at"] == "2026-11-23T09:20:00+08:00", "due_at: the forward deadline", c["due_at"])
+    late = [x["id"] for x in w.admin.list_all("/api/v1/complaints?overdue=true")]
+    check(c["id"] in late, "listed as overdue")
 
     # Triage: forward stops (late), first_contact and progress start now.
     r = w.triage(c["id"], category=cat["id"])
@@ -67,6 +72,9 @@ def friday_evening_forward_clock_due_monday(w):
     check(k["first_contact"]["state"] in ("running", "breached") and k["first_contact"]["run"] == 1,
           "first contact started", k["first_contact"])
     check(k["progress"]["run"] == 1, "progress started", k["progress"])
+    running = [x["due_at"] for x in k.values() if x["remaining_working_seconds"] is not None
+               and x["state"] != "paused"]
+    check(r["due_at"] == min(running), "due_at follows the soonest running clock", (r["due_at"], running))
 
     # Contact, then a progress report: progress runs again.
     r = w.act(w.handler_a, c["id"], "contact", {"method": "phone", "note": "已电话联系客户"}).json()

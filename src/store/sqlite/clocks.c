@@ -37,6 +37,19 @@ rd_sqlite_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
 }
 
 enum rd_status
+rd_sqlite_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
+                               struct rd_error *err)
+{
+  struct rd_sqlite_conn *conn = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s = rd_sqlite_stmt(conn, SQ_COMPLAINT_SET_DUE, err);
+  if (s == NULL)
+    return err ? err->code : RD_E_INTERNAL;
+  sqlite3_bind_int64(s, 1, id);
+  rd_sqlite_bind_id(s, 2, due_at);
+  return rd_sqlite_step_done(conn, s, "complaint deadline", err);
+}
+
+enum rd_status
 rd_sqlite_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
                           struct rd_error *err)
 {

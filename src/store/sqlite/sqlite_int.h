@@ -56,6 +56,7 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_CALENDAR_HOURS_GET) X(SQ_CALENDAR_DATES_CLEAR)                   \
   X(SQ_CALENDAR_DATES_ADD) X(SQ_CALENDAR_DATES_GET)                     \
   X(SQ_CLOCKS_OF) X(SQ_CLOCKS_OF_MANY) X(SQ_CLOCK_INSERT)               \
+  X(SQ_COMPLAINT_SET_DUE)                                               \
   X(SQ_CLOCK_UPDATE) X(SQ_STEP_ADD) X(SQ_STEPS_DROP) X(SQ_STEP_CLAIM)   \
   X(SQ_STEPS_DUE) X(SQ_NOTIFICATION_ADD) X(SQ_NOTIFICATION_READ)        \
   X(SQ_NOTIFICATIONS_OF) X(SQ_EXTENSION_ADD) X(SQ_EXTENSION_GET)        \
@@ -309,6 +310,9 @@ enum rd_status rd_sqlite_search_wait(struct rd_sqlite *s,
 /* ---- backend entries (one file per area) ---------------------------------- */
 
 /* clocks.c */
+enum rd_status rd_sqlite_tx_complaint_set_due(struct rd_tx *tx, int64_t id,
+                                              int64_t due_at,
+                                              struct rd_error *err);
 enum rd_status rd_sqlite_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
                                       struct rd_arena *a, struct rd_clock **out,
                                       size_t *n, struct rd_error *err);

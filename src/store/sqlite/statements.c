@@ -258,6 +258,11 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     "SELECT " CLOCK_COLS " FROM complaint_clocks"
     " WHERE complaint_id IN (SELECT value FROM json_each(?1))"
     " ORDER BY complaint_id, name, run",
+  /* due_key: "never" unless open with a deadline (rd_sqlite_due_key). */
+  [SQ_COMPLAINT_SET_DUE] =
+    "UPDATE complaints SET due_at = ?2, due_key = CASE WHEN ?2 IS NOT NULL"
+    " AND status IN (0, 1, 2, 3, 4, 5, 6) THEN ?2 ELSE 9223372036854775807 END"
+    " WHERE id = ?1",
   [SQ_CLOCK_INSERT] =
     "INSERT INTO complaint_clocks (complaint_id, name, run, policy_id,"
     " calendar_id, state, started_at, due_at, opens_at, warn_at, stopped_at,"
