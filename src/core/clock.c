@@ -92,10 +92,15 @@ rd_clock_def_validate(const struct rd_clock_def *d, const char *prefix,
                           "%s must be 1 to %d of a-z, 0-9 and _", field,
                           RD_CLOCK_NAME_MAX);
   }
-  snprintf(field, sizeof field, "%s.start", prefix);
-  if ((d->start | d->stop | d->restart) & RD_EV_WAITING)
+  if ((d->start | d->stop | d->restart) & RD_EV_WAITING) {
+    snprintf(field, sizeof field, "%s.%s", prefix,
+             d->start & RD_EV_WAITING ? "start" : d->stop & RD_EV_WAITING ? "stop"
+                                                                          : "restart_on");
     return rd_error_set(err, RD_E_INVALID, field,
-                        "\"waiting\" is a condition for pause_in, not an event");
+                        "%s: \"waiting\" is a condition for pause_in, not an event",
+                        field);
+  }
+  snprintf(field, sizeof field, "%s.start", prefix);
   if (d->start == 0)
     return rd_error_set(err, RD_E_INVALID, field,
                         "%s must name a state or an action", field);
@@ -142,23 +147,20 @@ rd_clock_open(const struct rd_clock *c)
   return c->state == RD_CLOCK_RUNNING || c->state == RD_CLOCK_PAUSED;
 }
 
-/* No calendar: working time is all time, in UTC. */
+/* No calendar: working time is all time, in UTC. A constant: threads share
+ * it without a first-use race. */
+#define ALL_DAY { 1, { { 0, 1440 } } }
+static const struct rd_calendar all_time = {
+  .name = "24x7",
+  .timezone = "UTC",
+  .week = { ALL_DAY, ALL_DAY, ALL_DAY, ALL_DAY, ALL_DAY, ALL_DAY, ALL_DAY },
+};
+#undef ALL_DAY
+
 static const struct rd_calendar *
 round_the_clock(void)
 {
-  static struct rd_calendar cal;
-  static bool ready;
-  if (!ready) { /* idempotent: every thread writes the same values */
-    cal.name = "24x7";
-    cal.timezone = "UTC";
-    for (int d = 0; d < 7; d++) {
-      cal.week[d].n = 1;
-      cal.week[d].iv[0].start_min = 0;
-      cal.week[d].iv[0].end_min = 1440;
-    }
-    ready = true;
-  }
-  return &cal;
+  return &all_time;
 }
 
 /* The open run of clock name among runs, or NULL. */

@@ -15,12 +15,6 @@
 
 
 /* The statement or the status prepare left in err. */
-#define STMT_OR_FAIL(s, c, id, err)                                       \
-  do {                                                                    \
-    (s) = rd_sqlite_stmt((c), (id), (err));                               \
-    if ((s) == NULL)                                                      \
-      return (err) ? (err)->code : RD_E_INTERNAL;                         \
-  } while (0)
 
 /* ---- complaints ---------------------------------------------------------- */
 

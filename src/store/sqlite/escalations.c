@@ -6,11 +6,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
 
-#define STMT(s, c, id, err)                                               \
-  do {                                                                    \
-    if (((s) = rd_sqlite_stmt((c), (id), (err))) == NULL)                 \
-      return (err) ? (err)->code : RD_E_INTERNAL;                         \
-  } while (0)
 
 enum rd_status
 rd_sqlite_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
@@ -22,7 +17,7 @@ rd_sqlite_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
   enum rd_status rc;
 
   for (size_t i = 0; i < n; i++) {
-    STMT(s, c, SQ_STEP_ADD, err);
+    STMT_OR_FAIL(s, c, SQ_STEP_ADD, err);
     sqlite3_bind_int64(s, 1, clock_id);
     sqlite3_bind_int(s, 2, steps[i].step);
     sqlite3_bind_int(s, 3, (int)steps[i].on);
@@ -42,7 +37,7 @@ rd_sqlite_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id,
 {
   struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
-  STMT(s, c, SQ_STEPS_DROP, err);
+  STMT_OR_FAIL(s, c, SQ_STEPS_DROP, err);
   sqlite3_bind_int64(s, 1, clock_id);
   return rd_sqlite_step_done(c, s, "clock steps", err);
 }
@@ -54,7 +49,7 @@ rd_sqlite_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id, int64_t now,
   struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   enum rd_status rc;
-  STMT(s, c, SQ_STEP_CLAIM, err);
+  STMT_OR_FAIL(s, c, SQ_STEP_CLAIM, err);
   sqlite3_bind_int64(s, 1, step_id);
   sqlite3_bind_int64(s, 2, now);
   if ((rc = rd_sqlite_step_done(c, s, "clock step", err)))
@@ -70,7 +65,7 @@ rd_sqlite_tx_notification_add(struct rd_tx *tx, struct rd_notification *n,
   struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   enum rd_status rc;
-  STMT(s, c, SQ_NOTIFICATION_ADD, err);
+  STMT_OR_FAIL(s, c, SQ_NOTIFICATION_ADD, err);
   sqlite3_bind_int64(s, 1, n->user_id);
   rd_sqlite_bind_id(s, 2, n->complaint_id);
   rd_sqlite_bind_id(s, 3, n->step_id);
@@ -90,7 +85,7 @@ rd_sqlite_tx_notification_read(struct rd_tx *tx, int64_t user_id, int64_t id,
   struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   enum rd_status rc;
-  STMT(s, c, SQ_NOTIFICATION_READ, err);
+  STMT_OR_FAIL(s, c, SQ_NOTIFICATION_READ, err);
   sqlite3_bind_int64(s, 1, id);
   sqlite3_bind_int64(s, 2, user_id);
   sqlite3_bind_int64(s, 3, now);
@@ -199,7 +194,7 @@ rd_sqlite_tx_extension_add(struct rd_tx *tx, struct rd_clock_extension *x,
   struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   enum rd_status rc;
-  STMT(s, c, SQ_EXTENSION_ADD, err);
+  STMT_OR_FAIL(s, c, SQ_EXTENSION_ADD, err);
   sqlite3_bind_int64(s, 1, x->complaint_id);
   sqlite3_bind_int64(s, 2, x->clock_id);
   rd_sqlite_bind_text(s, 3, x->target);
@@ -225,7 +220,7 @@ rd_sqlite_tx_extension_get(struct rd_tx *tx, int64_t complaint_id, int64_t id,
   struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   int src;
-  STMT(s, c, SQ_EXTENSION_GET, err);
+  STMT_OR_FAIL(s, c, SQ_EXTENSION_GET, err);
   sqlite3_bind_int64(s, 1, complaint_id);
   sqlite3_bind_int64(s, 2, id);
   src = sqlite3_step(s);
@@ -249,7 +244,7 @@ rd_sqlite_tx_extension_decide(struct rd_tx *tx,
   struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
   sqlite3_stmt *s;
   enum rd_status rc;
-  STMT(s, c, SQ_EXTENSION_DECIDE, err);
+  STMT_OR_FAIL(s, c, SQ_EXTENSION_DECIDE, err);
   sqlite3_bind_int64(s, 1, x->id);
   sqlite3_bind_int(s, 2, (int)x->state);
   rd_sqlite_bind_id(s, 3, x->decided_by);

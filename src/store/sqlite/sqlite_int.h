@@ -211,6 +211,15 @@ sqlite3_stmt *rd_sqlite_stmt(struct rd_sqlite_conn *c, enum rd_sqlite_stmt id,
 sqlite3_stmt *rd_sqlite_stmt_text(struct rd_sqlite_conn *c, const char *sql,
                                   struct rd_error *err);
 
+/* s = the prepared statement id on c, or return the failure from the
+ * calling function. */
+#define STMT_OR_FAIL(s, c, id, err)                                       \
+  do {                                                                    \
+    (s) = rd_sqlite_stmt((c), (id), (err));                               \
+    if ((s) == NULL)                                                      \
+      return (err) ? (err)->code : RD_E_INTERNAL;                         \
+  } while (0)
+
 /* Resets st after use (keeps it prepared); accepts NULL. */
 void rd_sqlite_done(sqlite3_stmt *st);
 
