@@ -41,9 +41,8 @@ rd_sqlite_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
                                struct rd_error *err)
 {
   struct rd_sqlite_conn *conn = rd_sqlite_tx_conn(tx);
-  sqlite3_stmt *s = rd_sqlite_stmt(conn, SQ_COMPLAINT_SET_DUE, err);
-  if (s == NULL)
-    return err ? err->code : RD_E_INTERNAL;
+  sqlite3_stmt *s;
+  STMT_OR_FAIL(s, conn, SQ_COMPLAINT_SET_DUE, err);
   sqlite3_bind_int64(s, 1, id);
   rd_sqlite_bind_id(s, 2, due_at);
   return rd_sqlite_step_done(conn, s, "complaint deadline", err);
@@ -54,11 +53,10 @@ rd_sqlite_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
                           struct rd_error *err)
 {
   struct rd_sqlite_conn *conn = rd_sqlite_tx_conn(tx);
-  sqlite3_stmt *s = rd_sqlite_stmt(conn, SQ_CLOCK_INSERT, err);
-  int src;
+  sqlite3_stmt *s;
+  enum rd_status rc;
 
-  if (s == NULL)
-    return err ? err->code : RD_E_INTERNAL;
+  STMT_OR_FAIL(s, conn, SQ_CLOCK_INSERT, err);
   sqlite3_bind_int64(s, 1, c->complaint_id);
   rd_sqlite_bind_text(s, 2, c->name);
   sqlite3_bind_int(s, 3, c->run);
@@ -71,10 +69,8 @@ rd_sqlite_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
   rd_sqlite_bind_id(s, 10, c->warn_at);
   rd_sqlite_bind_id(s, 11, c->stopped_at);
   rd_sqlite_bind_id(s, 12, c->department_id);
-  src = sqlite3_step(s);
-  rd_sqlite_done(s);
-  if (src != SQLITE_DONE)
-    return rd_sqlite_fail(conn->db, src, "clock", err);
+  if ((rc = rd_sqlite_step_done(conn, s, "clock", err)) != RD_OK)
+    return rc;
   c->id = sqlite3_last_insert_rowid(conn->db);
   return RD_OK;
 }
@@ -84,11 +80,10 @@ rd_sqlite_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
                           struct rd_error *err)
 {
   struct rd_sqlite_conn *conn = rd_sqlite_tx_conn(tx);
-  sqlite3_stmt *s = rd_sqlite_stmt(conn, SQ_CLOCK_UPDATE, err);
-  int src;
+  sqlite3_stmt *s;
+  enum rd_status rc;
 
-  if (s == NULL)
-    return err ? err->code : RD_E_INTERNAL;
+  STMT_OR_FAIL(s, conn, SQ_CLOCK_UPDATE, err);
   sqlite3_bind_int(s, 1, (int)c->state);
   rd_sqlite_bind_id(s, 2, c->stopped_at);
   rd_sqlite_bind_id(s, 3, c->department_id);
@@ -99,10 +94,8 @@ rd_sqlite_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
   rd_sqlite_bind_id(s, 8, c->opens_at);
   rd_sqlite_bind_id(s, 9, c->policy_id);
   rd_sqlite_bind_id(s, 10, c->calendar_id);
-  src = sqlite3_step(s);
-  rd_sqlite_done(s);
-  if (src != SQLITE_DONE)
-    return rd_sqlite_fail(conn->db, src, "clock", err);
+  if ((rc = rd_sqlite_step_done(conn, s, "clock", err)) != RD_OK)
+    return rc;
   if (sqlite3_changes(conn->db) == 0)
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such clock run");
   return RD_OK;

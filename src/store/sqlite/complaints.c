@@ -14,8 +14,6 @@
 #include "util/arena.h"
 
 
-/* The statement or the status prepare left in err. */
-
 /* ---- complaints ---------------------------------------------------------- */
 
 int64_t
