@@ -92,6 +92,10 @@ reply_me(struct rd_request *req, const char *language)
   else
     rd_jw_null(&b);
   rd_jw_key(&b, "language"); rd_jw_string(&b, language);
+  /* The service's clock, in the display zone: the console judges "today"
+   * and whether a follow-up window is open by it, not by the browser's
+   * clock (which may be wrong, or real while the server's is faked). */
+  rd_jw_key(&b, "now"); rd_jw_time(&b, rd_service_now(req->svc), rd_h_tz(req));
   rd_jw_key(&b, "csrf_token"); rd_jw_string(&b, req->csrf_token);
   rd_jw_end_object(&b);
   rd_reply_json(req, 200, &b);

@@ -13,6 +13,8 @@ def me_language_is_remembered(w):
     me = expect(u.get("/api/v1/me"), 200).json()
     check(me["language"] == "zh-CN" and me["user"]["locale"] == "zh-CN",
           "Chinese until the user chooses", me)
+    check(isinstance(me.get("now"), str) and me["now"].endswith("+08:00"),
+          "the server's clock, in the display zone", me)
     r = expect(u.patch("/api/v1/me", {"language": "en"}), 200, "set English").json()
     check(r["language"] == "en" and r["user"]["id"] == u.id and r["role"] == "analyst",
           "the answer is the user as GET /me gives it, in the new language", r)
