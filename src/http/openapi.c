@@ -186,7 +186,6 @@ static const char schemas_json[] =
   " \"role\":{\"type\":\"string\"},\"department\":{\"oneOf\":[{\"type\":\"null\"},{\"$ref\":\"#/components/schemas/Department\"}]},"
   " \"language\":{\"type\":\"string\",\"enum\":[\"zh-CN\",\"en\"],\"description\":\"the console's language, chosen by the user (user.locale)\"},"
   " \"now\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"the server's clock, in the display time zone\"},"
-  " \"now\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"the server's clock, in the display time zone\"},"
   " \"csrf_token\":{\"type\":[\"string\",\"null\"]}}},"
   "\"MePatch\":{\"type\":\"object\",\"required\":[\"language\"],\"properties\":{"
   " \"language\":{\"type\":\"string\",\"enum\":[\"zh-CN\",\"en\"]}}},"
