@@ -60,7 +60,8 @@ function bars(echarts, id, labels, values, opts = {}) {
   const chart = echarts.getInstanceByDom(node) || echarts.init(node);
   chart.setOption({
     grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-    xAxis: { type: "value", max: opts.max },
+    // Counts are whole numbers: no 0.5 ticks.
+    xAxis: { type: "value", max: opts.max, minInterval: 1 },
     yAxis: { type: "category", data: labels, inverse: true },
     series: [{ type: "bar", data: values, itemStyle: { color: opts.color || "#1f5fbf" } }],
     tooltip: {},

@@ -203,12 +203,12 @@ export async function showQueue(me, serverNow) {
   document.getElementById("search-q").value = q;
   setForm(form, params);
   if (filtered) document.getElementById("filters-box").open = true;
-  document.querySelector("#queue h1").textContent =
-    q ? t("search.results") : filtered ? t("filters.results") : t("queue.title");
   state.textContent = t("queue.loading");
   state.classList.remove("error");
   more.hidden = true;
-  // The table keeps its old rows (and its place) until the answer is in.
+  // The table keeps its old rows (and its place) until the answer is in;
+  // the heading changes with the rows, so they always agree.
+  const title = q ? t("search.results") : filtered ? t("filters.results") : t("queue.title");
 
   let query;
   if (q || filtered) {
@@ -220,16 +220,14 @@ export async function showQueue(me, serverNow) {
   } else {
     query = `${roleQuery(me)}&sort=due`;
   }
-  const [nowMs] = await Promise.all([serverNow(), fillSelects(form).then(() => setForm(form, params))]);
-  if (mine !== listing) return;
-  const chipBox = document.getElementById("queue-chips");
-  chipBox.replaceChildren(...chips(params).map((text) => el("span", text, "chip")));
-
   const body = table.querySelector("tbody");
   let cursor = null;
-  const page = async (first) => {
-    const r = await api("GET", `/api/v1/complaints?${query}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+  let nowMs = Date.now();
+  const fetchPage = () =>
+    api("GET", `/api/v1/complaints?${query}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+  const render = (r, first) => {
     if (mine !== listing) return;
+    if (first) document.querySelector("#queue h1").textContent = title;
     if (r.status !== 200) {
       // The server's own words when it refuses (a bad date, say).
       state.textContent = r.data?.detail ? `${t("queue.error")}: ${r.data.detail}` : t("queue.error");
@@ -244,6 +242,13 @@ export async function showQueue(me, serverNow) {
     table.hidden = body.children.length === 0;
     state.textContent = body.children.length === 0 ? t(q || filtered ? "filters.empty" : "queue.empty") : "";
   };
+  const page = async (first) => render(await fetchPage(), first);
+  // The list, the server's clock and the bar's lists at once.
+  const [r, now] = await Promise.all([fetchPage(), serverNow(),
+                                      fillSelects(form).then(() => setForm(form, params))]);
+  if (mine !== listing) return;
+  nowMs = now;
+  document.getElementById("queue-chips").replaceChildren(...chips(params).map((text) => el("span", text, "chip")));
   more.onclick = async () => {
     more.disabled = true;
     more.textContent = t("queue.loading");
@@ -251,5 +256,5 @@ export async function showQueue(me, serverNow) {
     more.disabled = false;
     more.textContent = t("queue.more");
   };
-  await page(true);
+  render(r, true);
 }

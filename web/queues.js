@@ -236,7 +236,8 @@ function triageCard(c, nowMs, src) {
 
   const valid = el("div", undefined, "wide grid sub");
   const category = select("category_id", src.categories, { blank: true, required: true });
-  const severity = select("severity", SEVERITIES.map((n) => [n, t(`severity.${n}`)]), { required: true });
+  // No preset answer: the agent decides (the registered one, when given, is kept).
+  const severity = select("severity", SEVERITIES.map((n) => [n, t(`severity.${n}`)]), { blank: true, required: true });
   if (c.severity) severity.value = String(c.severity);
   if (c.category_id) category.value = String(c.category_id);
   valid.append(labelled(t("field.category_id"), category),

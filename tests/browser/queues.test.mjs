@@ -264,6 +264,12 @@ test("the approver approves one plan and rejects one with a reason, in the list"
   check(await page.inputValue(`${cards[2]} textarea[name=reason]`) === "<b>不同意</b>", "what was typed kept");
   check(page.problems.length === 0, "no script error", page.problems);
   await page.context().close();
+
+  const phone = await as(browser, base, "zongjingli", { width: 390, height: 844 }, true);
+  await phone.goto(`${base}/#/approvals`);
+  await phone.waitForSelector("#approvals .cards li .brief li");
+  check(await noSideways(phone), "approvals fit a phone");
+  await phone.context().close();
 });
 
 test("the agent triages from the triage list: valid to a department, invalid with a transfer slip", async ({ browser, base }) => {
@@ -301,6 +307,13 @@ test("the agent triages from the triage list: valid to a department, invalid wit
         t.transfer?.contact_phone === "010-88886666", "transferred with its slip", t);
   check(page.problems.length === 0, "no script error", page.problems);
   await page.context().close();
+
+  const phone = await as(browser, base, "kefu", { width: 390, height: 844 }, true);
+  await phone.goto(`${base}/#/triage`);
+  await phone.waitForSelector("#triage .cards li form");
+  check(await noSideways(phone), "triage fits a phone");
+  await phone.screenshot({ path: join(shots, "triage-phone.png") });
+  await phone.context().close();
 });
 
 test("the follow-up list shows a resolved complaint once its window opens, and records it", async ({ browser }) => {
