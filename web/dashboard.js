@@ -40,18 +40,20 @@ async function today() {
  * too, so the list keeps its size as the day goes on). */
 function todayList(rows) {
   const list = document.getElementById("today-counts");
-  const by = new Map(rows.map((r) => [r.key, r.total]));
+  const by = new Map((rows ?? []).map((r) => [r.key, r.total]));
+  // Before the numbers arrive (rows null) the same items hold their place.
+  const count = (n) => (rows ? String(n ?? 0) : "…");
   list.replaceChildren();
   for (const s of STATES) {
     const li = el("li", undefined, by.get(s) ? "" : "zero");
     li.dataset.status = s;
-    li.append(el("span", t(`status.${s}`)), el("strong", String(by.get(s) ?? 0)));
+    li.append(el("span", t(`status.${s}`)), el("strong", count(by.get(s))));
     list.appendChild(li);
   }
   const total = el("li", undefined, "total");
-  total.dataset.status = "total";
+  total.dataset.status = rows ? "total" : "";
   total.append(el("span", t("dashboard.today_total")),
-               el("strong", String(rows.reduce((n, r) => n + r.total, 0))));
+               el("strong", count((rows ?? []).reduce((n, r) => n + r.total, 0))));
   list.appendChild(total);
 }
 
@@ -74,6 +76,7 @@ export async function showDashboard() {
   const state = document.getElementById("dashboard-state");
   state.textContent = t("queue.loading");
   state.classList.remove("error");
+  if (!document.querySelector("#today-counts li")) todayList(null);
   const day = await today();
   const from = `${day.slice(0, 7)}-01`;
   const [echarts, byChannel, byCategory, byDept, overdue, byState] = await Promise.all([

@@ -165,16 +165,16 @@ function chips(params) {
     const v = params.get(k);
     if (!v) continue;
     let text = v;
-    if (k === "status") text = v === "open" ? t("filters.open") : v.split(",").map((s) => t(`status.${s}`)).join("、");
-    else if (k === "channel") text = v.split(",").map((s) => t(`channel.${s}`)).join("、");
-    else if (k === "severity") text = v.split(",").map((n) => severityName(Number(n))).join("、");
+    if (k === "status") text = v === "open" ? t("filters.open") : v.split(",").map((s) => t(`status.${s}`)).join(t("filters.sep"));
+    else if (k === "channel") text = v.split(",").map((s) => t(`channel.${s}`)).join(t("filters.sep"));
+    else if (k === "severity") text = v.split(",").map((n) => severityName(Number(n))).join(t("filters.sep"));
     else if (k === "department_id") text = name(lists?.departments ?? [], v);
     else if (k === "site_id") text = name(lists?.sites ?? [], v);
     else if (k === "overdue") { out.push(t("filters.overdue")); continue; }
     const label = { status: "queue.status", department_id: "field.department_id",
                     severity: "complaint.severity", channel: "complaint.channel",
                     site_id: "complaint.site", from: "filters.from", to: "filters.to" }[k];
-    out.push(`${t(label)}：${text}`);
+    out.push(t("filters.chip").replace("{name}", t(label)).replace("{value}", text));
   }
   return out;
 }
