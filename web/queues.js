@@ -168,15 +168,16 @@ function plan(c) {
   return dl;
 }
 
-function approvalCard(c, nowMs) {
+/* The history is read before the card is shown, so cards do not grow
+ * (and push the others down) as their histories arrive. */
+async function approvalCard(c, nowMs) {
   const { li, body } = card(c, nowMs);
   body.appendChild(el("h3", t("approvals.plan")));
   body.appendChild(plan(c));
   body.appendChild(el("h3", t("approvals.history")));
   const hist = el("ol", undefined, "brief");
-  hist.appendChild(el("li", t("queue.loading"), "muted"));
   body.appendChild(hist);
-  history(hist, c);
+  await history(hist, c);
 
   const line = errorLine();
   const buttons = el("div", undefined, "actions");
@@ -368,13 +369,13 @@ export async function showWorklist(id, serverNow) {
         state.classList.add("error");
         return;
       }
+      const cards = await Promise.all(r.data.items.filter((c) => !spec.keep || spec.keep(c, nowMs))
+                                                  .map((c) => spec.make(c, nowMs, src)));
+      if (mine !== listing) return;
       if (first) list.replaceChildren();
       first = false;
-      for (const c of r.data.items) {
-        if (spec.keep && !spec.keep(c, nowMs)) continue;
-        list.appendChild(spec.make(c, nowMs, src));
-        shown++;
-      }
+      list.append(...cards);
+      shown += cards.length;
       cursor = r.data.next_cursor;
       if (!spec.keep) break;
     }
