@@ -118,6 +118,14 @@ export function setupFilters(go) {
   });
 }
 
+/* A refused list request in words: the catalog's message, then the
+ * server's problem detail and the field it names. */
+export function problemText(r) {
+  const field = r.data?.errors?.[0]?.field;
+  if (!r.data?.detail) return t("queue.error");
+  return `${t("queue.error")}: ${r.data.detail}${field ? ` (${field})` : ""}`;
+}
+
 /* "Overdue" or "due soon" for a complaint's soonest running clock, as
  * text and a class (colour is never the only sign). nowMs: the server's. */
 export function dueMark(c, nowMs) {
@@ -230,7 +238,7 @@ export async function showQueue(me, serverNow) {
     if (first) document.querySelector("#queue h1").textContent = title;
     if (r.status !== 200) {
       // The server's own words when it refuses (a bad date, say).
-      state.textContent = r.data?.detail ? `${t("queue.error")}: ${r.data.detail}` : t("queue.error");
+      state.textContent = problemText(r);
       state.classList.add("error");
       if (first) table.hidden = true;
       return;

@@ -6,7 +6,7 @@
 
 import { api } from "@asset(api.js)";
 import { el, t, when } from "@asset(i18n.js)";
-import { dueMark } from "@asset(filters.js)";
+import { dueMark, problemText } from "@asset(filters.js)";
 
 const METHODS = ["phone", "visit", "email"];
 const SEVERITIES = [1, 3, 5];
@@ -365,7 +365,7 @@ export async function showWorklist(id, serverNow) {
       const r = await api("GET", `/api/v1/complaints?${spec.query}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
       if (mine !== listing) return;
       if (r.status !== 200) {
-        state.textContent = r.data?.detail ? `${t("queue.error")}: ${r.data.detail}` : t("queue.error");
+        state.textContent = problemText(r);
         state.classList.add("error");
         return;
       }

@@ -165,6 +165,12 @@ test("filters set from the bar live in the address, and the list obeys them", as
     check(marks.length === late.length && marks.every((m) => m === "已超时"), "each marked overdue in words", marks);
   }
 
+  // An address the API refuses: its problem detail is said, not a blank list.
+  await page.goto(`${base}/#/?from=2026-13-45`);
+  await page.waitForSelector("#queue-state.error");
+  const said = await page.textContent("#queue-state");
+  check(said.startsWith("加载失败") && said.includes("from"), "the server's detail shown", said);
+
   // Pages: "more" follows next_cursor and adds the next rows.
   await page.goto(`${base}/#/?status=open,closed`);
   await page.waitForFunction(() => document.querySelector("#queue h1").textContent === "筛选结果");
