@@ -210,7 +210,10 @@ export async function showQueue(me, serverNow) {
 
   document.getElementById("search-q").value = q;
   setForm(form, params);
-  if (filtered) document.getElementById("filters-box").open = true;
+  // Open on a desk's screen; on a phone the words above the list say what
+  // is filtered and the results come first.
+  if (filtered && window.matchMedia("(min-width: 40rem)").matches)
+    document.getElementById("filters-box").open = true;
   state.textContent = t("queue.loading");
   state.classList.remove("error");
   more.hidden = true;

@@ -191,6 +191,10 @@ test("filters set from the bar live in the address, and the list obeys them", as
   await phone.goto(`${base}/${url.slice(url.indexOf("#"))}`);
   await phone.waitForFunction(() => document.querySelector("#queue h1").textContent === "筛选结果");
   await rows(phone);
+  check((await phone.getAttribute("#filters-box", "open")) === null, "results first on a phone");
+  check((await phone.locator("#queue-chips .chip").count()) === 4, "the filters said above them");
+  await phone.click("#filters-box summary");
+  check(await phone.inputValue("#filters select[name=channel]") === "letter", "the bar holds them");
   check(await noSideways(phone), "no sideways scrolling at 390 px");
   await phone.screenshot({ path: join(shots, "queue-filters-phone.png"), fullPage: true });
   await phone.context().close();
