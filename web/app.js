@@ -86,7 +86,7 @@ async function route() {
     await showWorklist(WORKLISTS[hash].id, serverNow);
   } else if (hash === "#/dashboard") {
     show("dashboard");
-    await showDashboard(serverNow);
+    await showDashboard();
   } else if (hash === "#/admin") {
     show("admin");
     await showAdmin(me);
