@@ -188,6 +188,9 @@ async function approvalCard(c, nowMs) {
   reject.type = "button";
   reject.dataset.action = "reject";
   buttons.append(approve, reject);
+  // Many cards, many "Approve" buttons: each names its complaint to a screen reader.
+  approve.setAttribute("aria-label", `${t("approvals.approve")} ${c.number}`);
+  reject.setAttribute("aria-label", `${t("approvals.reject")} ${c.number}`);
 
   // Reject opens a reason inline; the reason is required by the workflow.
   const form = el("form", undefined, "inline-form");
@@ -268,6 +271,7 @@ function triageCard(c, nowMs, src) {
   const line = errorLine();
   const submit = el("button", t("triage.submit"), "wide");
   submit.type = "submit";
+  submit.setAttribute("aria-label", `${t("triage.submit")} ${c.number}`);
   form.append(line, submit);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -319,6 +323,7 @@ function followupCard(c, nowMs) {
   const line = errorLine();
   const submit = el("button", t("followups.submit"), "wide");
   submit.type = "submit";
+  submit.setAttribute("aria-label", `${t("followups.submit")} ${c.number}`);
   form.append(line, submit);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
