@@ -1,7 +1,9 @@
-// web/app.js - the console's shell: signing in, the language, and the
-// screens by address (#/ the work queue, #/new the intake form, #/c/ID a
-// complaint), so that a view can be bookmarked. A client of the JSON API
-// only; everything users typed goes on the page with textContent.
+// web/app.js - the console's shell: signing in, the language (the user's,
+// kept by the server), and the screens by address (#/ the work queue and
+// its filters, #/new the intake form, #/c/ID a complaint, #/approvals,
+// #/triage, #/follow-ups), so that a view can be bookmarked. A client of
+// the JSON API only; everything users typed goes on the page with
+// textContent.
 
 import { api, setCsrf } from "@asset(api.js)";
 import { el, loadLanguage, t, when } from "@asset(i18n.js)";
@@ -9,9 +11,28 @@ import { showIntake } from "@asset(intake.js)";
 import { showComplaint } from "@asset(complaint.js)";
 import { showAdmin } from "@asset(admin.js)";
 import { showDashboard } from "@asset(dashboard.js)";
+import { forgetLists, setupFilters, showQueue } from "@asset(filters.js)";
+import { forgetSources, showWorklist } from "@asset(queues.js)";
 
-const SCREENS = ["login", "queue", "intake", "complaint", "notifications", "admin", "dashboard"];
+const SCREENS = ["login", "queue", "intake", "complaint", "notifications", "admin", "dashboard",
+                 "approvals", "triage", "followups"];
+// The work lists by address, and the roles whose nav offers them (admins
+// may take every action, so they see them too).
+const WORKLISTS = {
+  "#/approvals": { id: "approvals", link: "approvals-link", roles: ["approver", "admin"] },
+  "#/triage": { id: "triage", link: "triage-link", roles: ["agent", "admin"] },
+  "#/follow-ups": { id: "followups", link: "followups-link", roles: ["agent", "admin"] },
+};
+const LANGS = ["zh-CN", "en"];
 let me = null;
+
+/* The server's clock (ms): "today" and follow-up windows go by it, not by
+ * the browser's, which may be off (or real while the server's is a test's). */
+async function serverNow() {
+  const r = await api("GET", "/api/v1/me");
+  const ms = r.status === 200 ? Date.parse(r.data.now) : NaN;
+  return Number.isNaN(ms) ? Date.now() : ms;
+}
 
 function show(id) {
   for (const s of SCREENS)
@@ -21,19 +42,6 @@ function show(id) {
 function go(hash) {
   if (location.hash === hash) route();
   else location.hash = hash;
-}
-
-/* "My work" by role: customer service triages new complaints, explains
- * transferred ones and makes follow-up visits; a department handles its
- * own; the general manager decides plans; others see every open one. */
-function queueQuery() {
-  switch (me.role) {
-  case "agent": return "status=registered,transferred,resolved";
-  case "handler":
-  case "manager": return `status=open${me.department ? `&department_id=${me.department.id}` : ""}`;
-  case "approver": return "status=pending_approval";
-  default: return "status=open";
-  }
 }
 
 /* The bell: how many notifications are unread; the list on click. */
@@ -63,45 +71,6 @@ async function showNotifications() {
     list.children.length ? "" : t("bell.empty");
 }
 
-async function showQueue() {
-  show("queue");
-  const state = document.getElementById("queue-state");
-  const table = document.getElementById("queue-table");
-  state.textContent = t("queue.loading");
-  // A search (#/?q=...) looks through every complaint the user may see;
-  // otherwise the queue of the role. Either way the address says it.
-  const params = new URLSearchParams(location.hash.split("?")[1] || "");
-  const q = params.get("q") || "";
-  document.getElementById("search-q").value = q;
-  document.querySelector("#queue h1").textContent = q ? t("search.results") : t("queue.title");
-  const query = q ? `q=${encodeURIComponent(q)}` : `${queueQuery()}&sort=due`;
-  const { status, data } = await api("GET", `/api/v1/complaints?${query}&limit=50`);
-  if (status !== 200) {
-    state.textContent = t("queue.error");
-    return;
-  }
-  const body = table.querySelector("tbody");
-  body.replaceChildren();
-  for (const c of data.items) {
-    const tr = el("tr");
-    const link = el("a", c.number);
-    link.href = `#/c/${c.id}`;
-    const num = el("td");
-    num.appendChild(link);
-    tr.appendChild(num);
-    tr.appendChild(el("td", c.subject || c.content));
-    tr.appendChild(el("td", t(`status.${c.status}`)));
-    // The soonest deadline of its running clocks.
-    const open = c.clocks.filter((k) => k.remaining_working_seconds !== null)
-                         .sort((a, b) => a.remaining_working_seconds - b.remaining_working_seconds);
-    tr.appendChild(el("td", open.length ? when(open[0].due_at) : "",
-                      open.length && open[0].remaining_working_seconds < 0 ? "late" : ""));
-    body.appendChild(tr);
-  }
-  table.hidden = data.items.length === 0;
-  state.textContent = data.items.length === 0 ? t("queue.empty") : "";
-}
-
 async function route() {
   if (!me) {
     show("login");
@@ -112,6 +81,9 @@ async function route() {
   if (m) {
     show("complaint");
     await showComplaint(m[1]);
+  } else if (WORKLISTS[hash]) {
+    show(WORKLISTS[hash].id);
+    await showWorklist(WORKLISTS[hash].id, serverNow);
   } else if (hash === "#/dashboard") {
     show("dashboard");
     await showDashboard();
@@ -124,28 +96,63 @@ async function route() {
     show("intake");
     await showIntake(go);
   } else {
-    await showQueue();
+    show("queue");
+    await showQueue(me, serverNow);
   }
+}
+
+/* Shows the page in lang and keeps it as this browser's choice for the
+ * sign-in page. */
+async function applyLanguage(lang) {
+  const select = document.getElementById("lang");
+  select.value = lang;
+  localStorage.setItem("redress.lang", lang);
+  await loadLanguage(lang);
 }
 
 async function signedIn(data) {
   me = data;
   setCsrf(data.csrf_token);
+  forgetLists();
+  forgetSources();
+  // The user's own language, wherever they sign in.
+  if (LANGS.includes(me.language) && me.language !== document.getElementById("lang").value)
+    await applyLanguage(me.language);
   document.getElementById("nav").hidden = false;
   document.getElementById("who").textContent = me.user.display_name || me.user.username;
   document.getElementById("admin-link").hidden = me.role !== "admin";
+  for (const w of Object.values(WORKLISTS))
+    document.getElementById(w.link).hidden = !w.roles.includes(me.role);
   await refreshBell();
   await route();
 }
 
 async function start() {
   const select = document.getElementById("lang");
-  select.value = localStorage.getItem("redress.lang") || "zh-CN";
+  // Before sign-in: this browser's last choice (the user's own comes with /me).
+  const stored = localStorage.getItem("redress.lang");
+  select.value = LANGS.includes(stored) ? stored : "zh-CN";
   await loadLanguage(select.value);
   select.addEventListener("change", async () => {
-    localStorage.setItem("redress.lang", select.value);
-    await loadLanguage(select.value);
+    const lang = select.value;
+    const error = document.getElementById("lang-error");
+    error.hidden = true;
+    // Signed in: the choice is the user's, kept by the server for every
+    // browser they use (saved first, so a page that changed language has
+    // saved it). The page follows either way; a refusal is said.
+    let problem = null;
+    if (me) {
+      const r = await api("PATCH", "/api/v1/me", { language: lang });
+      if (r.status === 200) me.language = lang;
+      else problem = r.data?.detail ?? String(r.status);
+    }
+    await applyLanguage(lang);
+    if (problem) {
+      error.textContent = `${t("lang.failed")}: ${problem}`;
+      error.hidden = false;
+    }
     await route();
+    if (me) await refreshBell();
   });
   window.addEventListener("hashchange", async () => {
     await route();
@@ -170,11 +177,7 @@ async function start() {
     await signedIn(who.data);
   });
 
-  document.getElementById("search").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const q = document.getElementById("search-q").value.trim();
-    go(q ? `#/?q=${encodeURIComponent(q)}` : "#/");
-  });
+  setupFilters(go);
 
   document.getElementById("logout").addEventListener("click", async () => {
     await api("POST", "/api/v1/auth/logout");

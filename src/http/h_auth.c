@@ -64,13 +64,15 @@ rd_h_logout(struct rd_request *req)
   rd_reply_empty(req, 204);
 }
 
-void
-rd_h_me(struct rd_request *req)
+/* The signed-in user as GET /api/v1/me gives it; language as given (the
+ * principal was resolved before a PATCH changed it). */
+static void
+reply_me(struct rd_request *req, const char *language)
 {
   const struct rd_principal *p = &req->who;
   struct rd_user u = {
     .id = p->user_id, .username = p->username, .display_name = p->display_name,
-    .role = p->role, .department_id = p->department_id, .locale = p->locale,
+    .role = p->role, .department_id = p->department_id, .locale = language,
     .active = true,
   };
   struct rd_department d;
@@ -89,7 +91,34 @@ rd_h_me(struct rd_request *req)
     rd_json_department(&b, &d);
   else
     rd_jw_null(&b);
+  rd_jw_key(&b, "language"); rd_jw_string(&b, language);
+  /* The service's clock, in the display zone: the console judges "today"
+   * and whether a follow-up window is open by it, not by the browser's
+   * clock (which may be wrong, or real while the server's is faked). */
+  rd_jw_key(&b, "now"); rd_jw_time(&b, rd_service_now(req->svc), rd_h_tz(req));
   rd_jw_key(&b, "csrf_token"); rd_jw_string(&b, req->csrf_token);
   rd_jw_end_object(&b);
   rd_reply_json(req, 200, &b);
+}
+
+void
+rd_h_me(struct rd_request *req)
+{
+  reply_me(req, req->who.locale ? req->who.locale : "zh-CN");
+}
+
+void
+rd_h_me_patch(struct rd_request *req)
+{
+  static const char *const keys[] = {"language"};
+  const char *language;
+  struct rd_error err = {0};
+
+  if (rd_json_read_strings(req->body, req->body_len, false, req->arena, keys,
+                           &language, 1, &err) != RD_OK ||
+      rd_service_me_set_language(req->svc, &req->who, language, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  reply_me(req, language);
 }

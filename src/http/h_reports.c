@@ -20,7 +20,7 @@ rd_h_report_summary(struct rd_request *req)
 
   if (!rd_http_parse_group_by(group_by, &q.group_by)) {
     rd_reply_error(req, RD_E_INVALID, "group_by",
-                   "group_by must be category, department, site, channel, severity or month");
+                   "group_by must be category, department, site, channel, severity, month or status");
     return;
   }
   if ((from && *from && rd_http_parse_instant(from, tz, false, "from", &q.from, &err) != RD_OK) ||

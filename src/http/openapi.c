@@ -184,7 +184,11 @@ static const char schemas_json[] =
   " \"csrf_token\":{\"type\":\"string\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"}}},"
   "\"Me\":{\"type\":\"object\",\"properties\":{\"user\":{\"$ref\":\"#/components/schemas/User\"},"
   " \"role\":{\"type\":\"string\"},\"department\":{\"oneOf\":[{\"type\":\"null\"},{\"$ref\":\"#/components/schemas/Department\"}]},"
+  " \"language\":{\"type\":\"string\",\"enum\":[\"zh-CN\",\"en\"],\"description\":\"the console's language, chosen by the user (user.locale)\"},"
+  " \"now\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"the server's clock, in the display time zone\"},"
   " \"csrf_token\":{\"type\":[\"string\",\"null\"]}}},"
+  "\"MePatch\":{\"type\":\"object\",\"required\":[\"language\"],\"properties\":{"
+  " \"language\":{\"type\":\"string\",\"enum\":[\"zh-CN\",\"en\"]}}},"
   "\"TokenCreate\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"},"
   " \"user_id\":{\"type\":\"integer\"}}},"
   "\"Token\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},"
@@ -234,8 +238,8 @@ query_schema(const char *name)
   if (strcmp(name, "overdue") == 0)
     return json_pack("{s:s}", "type", "boolean");
   if (strcmp(name, "group_by") == 0)
-    return json_pack("{s:[ssssss]}", "enum", "category", "department", "site",
-                     "channel", "severity", "month");
+    return json_pack("{s:[sssssss]}", "enum", "category", "department", "site",
+                     "channel", "severity", "month", "status");
   if (strcmp(name, "sort") == 0)
     return json_pack("{s:[sss]}", "enum", "due", "-received_at", "received_at");
   return json_pack("{s:s}", "type", "string");

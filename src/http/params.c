@@ -168,6 +168,7 @@ rd_http_parse_group_by(const char *s, enum rd_group_by *out)
     {"category", RD_GROUP_CATEGORY}, {"department", RD_GROUP_DEPARTMENT},
     {"site", RD_GROUP_SITE},         {"channel", RD_GROUP_CHANNEL},
     {"severity", RD_GROUP_SEVERITY}, {"month", RD_GROUP_MONTH},
+    {"status", RD_GROUP_STATUS},
   };
   for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
     if (strcmp(s, names[i].name) == 0) {

@@ -23,7 +23,8 @@ static const struct rd_route routes[] = {
 
   {"POST",  "/api/v1/auth/login",                        rd_h_login,              RD_AUTH_NONE, RD_BODY_JSON, 200, "auth", "Sign in", "Sets the redress_session cookie; later unsafe requests carry X-CSRF-Token. Repeated failures are throttled (429).", NULL, "Login", "LoginResult"},
   {"POST",  "/api/v1/auth/logout",                       rd_h_logout,             RD_AUTH_USER, RD_BODY_NONE, 204, "auth", "Sign out", NULL, NULL, NULL, NULL},
-  {"GET",   "/api/v1/me",                                rd_h_me,                 RD_AUTH_USER, RD_BODY_NONE, 200, "auth", "The signed-in user", NULL, NULL, NULL, "Me"},
+  {"GET",   "/api/v1/me",                                rd_h_me,                 RD_AUTH_USER, RD_BODY_NONE, 200, "auth", "The signed-in user", "language is the console's language the user chose (user.locale).", NULL, NULL, "Me"},
+  {"PATCH", "/api/v1/me",                                rd_h_me_patch,           RD_AUTH_USER, RD_BODY_JSON, 200, "auth", "Change the signed-in user's own settings", "language (zh-CN or en): the console applies it at every sign-in, in any browser.", NULL, "MePatch", "Me"},
 
   {"POST",  "/api/v1/complaints",                        rd_h_complaint_create,   RD_AUTH_USER, RD_BODY_JSON, 201, "complaints", "Register a complaint", "Honours Idempotency-Key: the same key and body return the first complaint again (header Idempotent-Replayed: true).", NULL, "ComplaintCreate", "Complaint"},
   {"GET",   "/api/v1/complaints",                        rd_h_complaint_list,     RD_AUTH_USER, RD_BODY_NONE, 200, "complaints", "List complaints", "status and channel and severity take comma lists; status=open means every open state; sort is due, -received_at (default) or received_at.", COMPLAINT_Q, NULL, "[]Complaint"},
@@ -73,7 +74,7 @@ static const struct rd_route routes[] = {
   {"POST",  "/api/v1/tokens",                            rd_h_token_create,       RD_AUTH_USER, RD_BODY_JSON, 201, "auth", "Create an API token", "The secret is in the answer once; only its hash is kept.", NULL, "TokenCreate", "TokenCreated"},
   {"GET",   "/api/v1/tokens",                            rd_h_token_list,         RD_AUTH_USER, RD_BODY_NONE, 200, "auth", "The caller's API tokens", "Admins may pass user_id.", "user_id", NULL, "[]Token"},
 
-  {"GET",   "/api/v1/reports/summary",                   rd_h_report_summary,     RD_AUTH_USER, RD_BODY_NONE, 200, "reports", "Counts, times and satisfaction by group", "group_by is category, department, site, channel, severity or month; from/to bound received_at (RFC 3339 or a date).", "from,to,group_by", NULL, "Report"},
+  {"GET",   "/api/v1/reports/summary",                   rd_h_report_summary,     RD_AUTH_USER, RD_BODY_NONE, 200, "reports", "Counts, times and satisfaction by group", "group_by is category, department, site, channel, severity, month or status (the current state); from/to bound received_at (RFC 3339 or a date).", "from,to,group_by", NULL, "Report"},
 };
 
 const struct rd_route *

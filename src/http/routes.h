@@ -66,6 +66,7 @@ void rd_h_openapi(struct rd_request *req);
 void rd_h_login(struct rd_request *req);
 void rd_h_logout(struct rd_request *req);
 void rd_h_me(struct rd_request *req);
+void rd_h_me_patch(struct rd_request *req);
 
 void rd_h_complaint_create(struct rd_request *req);
 void rd_h_complaint_list(struct rd_request *req);

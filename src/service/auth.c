@@ -180,6 +180,35 @@ rd_service_logout(struct rd_service *svc, const char *session_token,
   return rd_store_write(svc->store, delete_session, &l, err);
 }
 
+struct language_ctx {
+  int64_t user_id;
+  const char *language;
+};
+
+static enum rd_status
+set_language(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct language_ctx *l = ctx;
+  return rd_tx_user_set_locale(tx, l->user_id, l->language, err);
+}
+
+enum rd_status
+rd_service_me_set_language(struct rd_service *svc, const struct rd_principal *who,
+                           const char *language, struct rd_error *err)
+{
+  struct language_ctx l = {who->user_id, language};
+  enum rd_status rc;
+  if (!language)
+    return rd_error_set(err, RD_E_INVALID, "language", "language is required");
+  /* The console has these two catalogs; the column refuses others too. */
+  if (strcmp(language, "zh-CN") != 0 && strcmp(language, "en") != 0)
+    return rd_error_set(err, RD_E_INVALID, "language", "language must be zh-CN or en");
+  rc = rd_store_write(svc->store, set_language, &l, err);
+  /* Cached principals carry the old locale; this is rare, so forget all. */
+  rd_credcache_clear(&svc->creds);
+  return rc;
+}
+
 /* Loads the active user behind a credential into out. */
 static enum rd_status
 load_principal(struct rd_service *svc, int64_t user_id, struct rd_arena *a,

@@ -14,7 +14,7 @@ rd_service_report_summary(struct rd_service *svc, const struct rd_principal *who
    * where 0 would mean everything. */
   if (rd_role_is_departmental(who->role))
     q->scope_department_id = who->department_id ? who->department_id : -1;
-  if ((unsigned)q->group_by > RD_GROUP_MONTH)
+  if ((unsigned)q->group_by > RD_GROUP_STATUS)
     return rd_error_set(err, RD_E_INVALID, "group_by", "group_by is not known");
   if (q->from && q->to && q->to <= q->from)
     return rd_error_set(err, RD_E_INVALID, "to", "to must be after from");

@@ -86,6 +86,13 @@ enum rd_status rd_service_logout(struct rd_service *svc,
                                  const char *session_token,
                                  struct rd_error *err);
 
+/* Sets who's own language: "zh-CN" or "en" (RD_E_INVALID naming "language"
+ * otherwise). Sessions resolve afresh, so the next request sees it. */
+enum rd_status rd_service_me_set_language(struct rd_service *svc,
+                                          const struct rd_principal *who,
+                                          const char *language,
+                                          struct rd_error *err);
+
 /* Resolves a session token to its principal and CSRF token.
  * RD_E_UNAUTHORIZED when unknown, expired, or the user is inactive. */
 enum rd_status rd_service_session_principal(struct rd_service *svc,

@@ -137,6 +137,11 @@ rd_tx_user_save(struct rd_tx *tx, struct rd_user *u, struct rd_error *err)
 { return tx->st->be->tx_user_save(tx, u, err); }
 
 enum rd_status
+rd_tx_user_set_locale(struct rd_tx *tx, int64_t user_id, const char *locale,
+                      struct rd_error *err)
+{ return tx->st->be->tx_user_set_locale(tx, user_id, locale, err); }
+
+enum rd_status
 rd_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
                         struct rd_error *err)
 { return tx->st->be->tx_complaint_set_due(tx, id, due_at, err); }

@@ -138,6 +138,10 @@ enum rd_status rd_tx_category_save(struct rd_tx *tx, struct rd_category *c,
                                    struct rd_error *err);
 enum rd_status rd_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                                struct rd_error *err);
+/* Sets one user's own language (users.locale: "zh-CN" or "en"), touching
+ * nothing else of the record; RD_E_NOT_FOUND when no user has that id. */
+enum rd_status rd_tx_user_set_locale(struct rd_tx *tx, int64_t user_id,
+                                     const char *locale, struct rd_error *err);
 /* Sets a complaint's due_at (its soonest running deadline; 0 = none) and
  * the sort key that follows from it, without a new version: the clocks
  * own it, not the user's edits. */
@@ -420,7 +424,8 @@ enum rd_status rd_store_setting_get(struct rd_store *st, const char *key,
 
 enum rd_group_by {
   RD_GROUP_CATEGORY, RD_GROUP_DEPARTMENT, RD_GROUP_SITE,
-  RD_GROUP_CHANNEL, RD_GROUP_SEVERITY, RD_GROUP_MONTH
+  RD_GROUP_CHANNEL, RD_GROUP_SEVERITY, RD_GROUP_MONTH,
+  RD_GROUP_STATUS               /* key: the current state's name */
 };
 
 struct rd_report_query {

@@ -82,6 +82,9 @@ struct rd_store_backend {
                                  struct rd_error *err);
   enum rd_status (*tx_category_save)(struct rd_tx *tx, struct rd_category *c,
                                      struct rd_error *err);
+  enum rd_status (*tx_user_set_locale)(struct rd_tx *tx, int64_t user_id,
+                                       const char *locale,
+                                       struct rd_error *err);
   enum rd_status (*tx_user_save)(struct rd_tx *tx, struct rd_user *u,
                                  struct rd_error *err);
   enum rd_status (*tx_complaint_set_due)(struct rd_tx *tx, int64_t id,

@@ -256,7 +256,9 @@ test("the language switch changes the page and is remembered", async ({ browser,
   await page.reload();
   await page.waitForSelector("#queue:not([hidden])");
   await page.waitForFunction(() => document.querySelector("#queue h1").textContent === "My work");
+  // The choice is kept by the server now: wait until Chinese is saved back.
   await page.selectOption("#lang", "zh-CN");
+  await page.waitForFunction(() => document.querySelector("#queue h1").textContent === "我的待办");
   await page.close();
 });
 

@@ -26,7 +26,8 @@ function freePort() {
   });
 }
 
-export async function startServer({ demo = true } = {}) {
+/* env adds variables to the server's (REDRESS_FAKE_NOW: a file holding its "now"). */
+export async function startServer({ demo = true, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "redress-browser-"));
   const db = join(dir, "test.db");
   const pw = join(dir, "pw");
@@ -37,7 +38,7 @@ export async function startServer({ demo = true } = {}) {
     throw new Error(`init failed: ${init.stderr}`);
   const port = await freePort();
   const proc = spawn(binary, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`],
-                     { stdio: ["ignore", "ignore", "pipe"] });
+                     { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
   let log = "";
   proc.stderr.on("data", (d) => { log += d; });
   const base = `http://127.0.0.1:${port}`;

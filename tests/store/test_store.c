@@ -1488,9 +1488,59 @@ test_org_sessions_tokens_settings(void **state)
   assert_int_equal(rd_store_department_get(f->st, 999, f->a, &d, &err), RD_E_NOT_FOUND);
 }
 
+struct locale_set {
+  int64_t user_id;
+  const char *locale;
+};
+
+static enum rd_status
+locale_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct locale_set *l = ctx;
+  return rd_tx_user_set_locale(tx, l->user_id, l->locale, err);
+}
+
+/* A user's own language changes that field alone; only the two catalogs'
+ * names are stored (0011's triggers); an unknown user is not found. */
+static void
+test_user_set_locale(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct org2 o = {
+    .u = { .username = "zhao", .display_name = "赵", .role = RD_ROLE_AGENT,
+           .locale = "zh-CN", .active = true, .password_hash = "$argon2id$h",
+           .created_at = T0 },
+    .s = { .code = "sh01", .name = "上海店", .active = true },
+    .p = { .name = "p", .priority = 1, .clocks_json = "[]" },
+    .c1 = { .level = 1, .name = "c", .active = true },
+    .t = { .name = "t", .created_at = T0 },
+  };
+  memset(o.t.token_sha256, 'd', 64);
+  assert_int_equal(rd_store_write(f->st, org2_fn, &o, &err), RD_OK);
+
+  struct locale_set l = { o.u.id, "en" };
+  struct rd_user u;
+  assert_int_equal(rd_store_write(f->st, locale_fn, &l, &err), RD_OK);
+  assert_int_equal(rd_store_user_get(f->st, o.u.id, f->a, &u, &err), RD_OK);
+  assert_string_equal(u.locale, "en");
+  assert_string_equal(u.display_name, "赵");
+  assert_string_equal(u.password_hash, "$argon2id$h");
+
+  l.locale = "fr";
+  assert_int_equal(rd_store_write(f->st, locale_fn, &l, &err), RD_E_INVALID);
+  assert_int_equal(rd_store_user_get(f->st, o.u.id, f->a, &u, &err), RD_OK);
+  assert_string_equal(u.locale, "en");
+
+  l.user_id = 999999;
+  l.locale = "zh-CN";
+  assert_int_equal(rd_store_write(f->st, locale_fn, &l, &err), RD_E_NOT_FOUND);
+}
+
 static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   T(test_migrate_twice_is_noop),
+  T(test_user_set_locale),
   T(test_open_rejects_postgres_for_now),
   T(test_insert_get_update_conflict),
   T(test_failed_write_leaves_nothing),

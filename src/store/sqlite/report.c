@@ -23,6 +23,7 @@ static const struct {
   { RD_GROUP_CHANNEL,    SQ_REPORT_CHANNEL,    SQ_DURATIONS_CHANNEL,    SQ_CLOCKS_CHANNEL,    false },
   { RD_GROUP_SEVERITY,   SQ_REPORT_SEVERITY,   SQ_DURATIONS_SEVERITY,   SQ_CLOCKS_SEVERITY,   true  },
   { RD_GROUP_MONTH,      SQ_REPORT_MONTH,      SQ_DURATIONS_MONTH,      SQ_CLOCKS_MONTH,      false },
+  { RD_GROUP_STATUS,     SQ_REPORT_STATUS,     SQ_DURATIONS_STATUS,     SQ_CLOCKS_STATUS,     true  },
 };
 
 /* Adds a clock's counts to a row (a name seen again adds up). */
@@ -264,6 +265,13 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
   }
 
   sort_rows(rows, nrows, groupings[gi].numeric);
+  /* States are stored as numbers (in workflow order, which the sort kept);
+   * clients know them by name. */
+  if (q->group_by == RD_GROUP_STATUS)
+    for (size_t i = 0; i < nrows; i++) {
+      const char *name = rows[i].key[0] ? rd_state_name((enum rd_state)atoi(rows[i].key)) : NULL;
+      rows[i].key = rows[i].label = name ? name : "";
+    }
   if (rows == NULL)
     rows = rd_arena_alloc(a, sizeof *rows);
   total.key = "total";

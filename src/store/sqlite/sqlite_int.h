@@ -48,7 +48,7 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_CATEGORY_INSERT) X(SQ_CATEGORY_UPDATE) X(SQ_CATEGORY_GET)        \
   X(SQ_CATEGORY_LIST)                                                   \
   X(SQ_USER_INSERT) X(SQ_USER_UPDATE) X(SQ_USER_GET) X(SQ_USER_BY_NAME) \
-  X(SQ_USER_LIST)                                                       \
+  X(SQ_USER_LIST) X(SQ_USER_SET_LOCALE)                                 \
   X(SQ_POLICY_INSERT) X(SQ_POLICY_UPDATE) X(SQ_POLICY_GET)              \
   X(SQ_POLICY_LIST)                                                     \
   X(SQ_CALENDAR_INSERT) X(SQ_CALENDAR_UPDATE) X(SQ_CALENDAR_GET)        \
@@ -72,7 +72,8 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_DURATIONS_SITE) X(SQ_DURATIONS_CHANNEL)                          \
   X(SQ_DURATIONS_SEVERITY) X(SQ_DURATIONS_MONTH)                        \
   X(SQ_CLOCKS_CATEGORY) X(SQ_CLOCKS_DEPARTMENT) X(SQ_CLOCKS_SITE)       \
-  X(SQ_CLOCKS_CHANNEL) X(SQ_CLOCKS_SEVERITY) X(SQ_CLOCKS_MONTH)
+  X(SQ_CLOCKS_CHANNEL) X(SQ_CLOCKS_SEVERITY) X(SQ_CLOCKS_MONTH)        \
+  X(SQ_REPORT_STATUS) X(SQ_DURATIONS_STATUS) X(SQ_CLOCKS_STATUS)
 
 enum rd_sqlite_stmt {
 #define RD_X(name) name,
@@ -485,6 +486,9 @@ enum rd_status rd_sqlite_tx_site_save(struct rd_tx *tx, struct rd_site *s,
 enum rd_status rd_sqlite_tx_category_save(struct rd_tx *tx,
                                           struct rd_category *c,
                                           struct rd_error *err);
+enum rd_status rd_sqlite_tx_user_set_locale(struct rd_tx *tx, int64_t user_id,
+                                            const char *locale,
+                                            struct rd_error *err);
 enum rd_status rd_sqlite_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                                       struct rd_error *err);
 enum rd_status rd_sqlite_tx_policy_save(struct rd_tx *tx,

@@ -54,6 +54,7 @@ const char rd_sqlite_complaint_cols[] = COMPLAINT_COLS;
 #define K_SITE "g.code"
 #define J_SITE "LEFT JOIN sites g ON g.id = c.site_id"
 #define K_SEVERITY "CASE WHEN c.severity > 0 THEN CAST(c.severity AS TEXT) END"
+#define K_STATUS "CAST(c.status AS TEXT)"
 #define K_MONTH "strftime('%Y-%m', c.received_at + ?4, 'unixepoch')"
 
 const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
@@ -178,6 +179,7 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_USER_LIST] =
     "SELECT id, username, display_name, role, department_id, locale, active,"
     " password_hash, created_at FROM users ORDER BY id",
+  [SQ_USER_SET_LOCALE] = "UPDATE users SET locale = ?2 WHERE id = ?1",
 
   [SQ_POLICY_INSERT] =
     "INSERT INTO sla_policies (name, priority, match_severity_mask, match_channels,"
@@ -347,4 +349,8 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_DURATIONS_CHANNEL] = DURATIONS("c.channel", ""),
   [SQ_DURATIONS_SEVERITY] = DURATIONS(K_SEVERITY, ""),
   [SQ_DURATIONS_MONTH] = DURATIONS(K_MONTH, ""),
+  /* By state: the key is the state's number here, its name in report.c. */
+  [SQ_REPORT_STATUS] = REPORT(K_STATUS, K_STATUS, "", "c.status"),
+  [SQ_CLOCKS_STATUS] = CLOCKS(K_STATUS, K_STATUS, ""),
+  [SQ_DURATIONS_STATUS] = DURATIONS(K_STATUS, ""),
 };

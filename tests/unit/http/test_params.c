@@ -146,6 +146,9 @@ test_group_by(void **state)
   assert_int_equal(g, RD_GROUP_MONTH);
   assert_true(rd_http_parse_group_by("category", &g));
   assert_int_equal(g, RD_GROUP_CATEGORY);
+  assert_true(rd_http_parse_group_by("status", &g));
+  assert_int_equal(g, RD_GROUP_STATUS);
+  assert_false(rd_http_parse_group_by("state", &g));
   assert_false(rd_http_parse_group_by("week", &g));
   assert_false(rd_http_parse_group_by(NULL, &g));
 }
