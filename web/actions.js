@@ -127,7 +127,10 @@ export function showProblem(form, error, r, alias, prefix) {
       if (e.field) unplaced.push(e.field);
       continue;
     }
-    const msg = el("p", e.message || detail, "field-error");
+    // A missing field is said in the user's language; the server's words
+    // follow, for anyone who must report them.
+    const missing = /(is required|must not be empty)$/.test(e.message ?? "");
+    const msg = el("p", missing ? `${t("form.missing")}（${e.message}）` : e.message || detail, "field-error");
     msg.id = `fe-${++errorSeq}`;
     input.closest("label")?.appendChild(msg) ?? input.after(msg);
     input.setAttribute("aria-invalid", "true");

@@ -188,7 +188,7 @@ function eventDetails(e, lk) {
       continue;
     }
     if (e.type === "edited" && v && typeof v === "object") {
-      out.push([label(`field.${k}`, k), `${v.from ?? "—"} → ${v.to ?? "—"}`]);
+      out.push([label(`field.${k}`, k), `${value(k, v.from) ?? "—"} → ${value(k, v.to) ?? "—"}`]);
       continue;
     }
     const text = value(k, v);
