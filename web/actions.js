@@ -145,6 +145,17 @@ export function showProblem(form, error, r, alias, prefix) {
   (first ?? error).focus?.();
 }
 
+/* Ctrl+Enter sends a form from its text areas too (Enter there is a new
+ * line). */
+export function ctrlEnterSubmits(form) {
+  form.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && ev.target.tagName === "TEXTAREA") {
+      ev.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+
 /* ---- the forms ------------------------------------------------------------ */
 
 function options(kind, lk) {
@@ -273,6 +284,7 @@ function buildForm(action, complaint, lk, reload) {
     groups();
   }
   followDepartment(form);
+  ctrlEnterSubmits(form);
 
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();

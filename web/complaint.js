@@ -7,7 +7,7 @@
 // as parts arrive. All user text goes on the page as text.
 
 import { api, upload } from "@asset(api.js)";
-import { clearErrors, lookups, renderActions, showProblem } from "@asset(actions.js)";
+import { clearErrors, ctrlEnterSubmits, lookups, renderActions, showProblem } from "@asset(actions.js)";
 import { el, t, when } from "@asset(i18n.js)";
 
 // RD_HTTP_UPLOAD_MAX (src/http/routes.h): a larger body is refused from its
@@ -332,6 +332,10 @@ function wireNote(box, x, reloadTimeline) {
   const form = box.querySelector(".note-form");
   const error = form.querySelector(".error");
   clearErrors(form, error);
+  if (!form.dataset.keys) {
+    ctrlEnterSubmits(form);
+    form.dataset.keys = "1";
+  }
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     clearErrors(form, error);
