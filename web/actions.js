@@ -79,6 +79,16 @@ export function lookups() {
   return cache;
 }
 
+/* api() that answers { status: 0 } when the network fails, instead of
+ * throwing: a form then says so and keeps what was typed. */
+export async function send(method, path, body) {
+  try {
+    return await api(method, path, body);
+  } catch {
+    return { status: 0, data: null };
+  }
+}
+
 /* ---- errors beside their fields ----------------------------------------- */
 
 export function clearErrors(form, error) {
@@ -255,6 +265,7 @@ function followDepartment(form) {
 function buildForm(action, complaint, lk, reload) {
   const form = el("form", undefined, "grid action-form");
   form.dataset.action = action;
+  form.dataset.version = complaint.version; // renewed when kept across a reload
   form.noValidate = true; // the server checks, and says which field
   form.appendChild(el("h3", t(`action.${action}`), "wide"));
   for (const f of FORMS[action]) form.appendChild(field(f, lk));
@@ -290,12 +301,14 @@ function buildForm(action, complaint, lk, reload) {
     ev.preventDefault();
     clearErrors(form, error);
     submit.disabled = true;
-    const r = await api("POST",
+    const r = await send("POST",
       `/api/v1/complaints/${complaint.id}/actions/${action}`,
-      { ...body(action, form), version: complaint.version });
+      { ...body(action, form), version: Number(form.dataset.version) });
     submit.disabled = false;
     if (r.status !== 200) {
       showProblem(form, error, r, FIELD_ALIAS, t("action.failed"));
+      // Someone else changed it: show what they did, around this form.
+      if (r.status === 409) await reload({ keep: form });
       return;
     }
     await reload();
@@ -303,7 +316,9 @@ function buildForm(action, complaint, lk, reload) {
   return form;
 }
 
-export async function renderActions(box, complaint, reload, lk) {
+/* Draws the action buttons of complaint into box; keep, a form of this
+ * page, stays open with what was typed if its action is still allowed. */
+export async function renderActions(box, complaint, reload, lk, keep) {
   box.replaceChildren();
   const allowed = (complaint.allowed_actions ?? []).filter((a) => FORMS[a]);
   if (!allowed.length) {
@@ -325,6 +340,12 @@ export async function renderActions(box, complaint, reload, lk) {
       form.querySelector("input, select, textarea")?.focus();
     });
     buttons.appendChild(b);
+    if (keep?.dataset.action === action) {
+      keep.dataset.version = complaint.version;
+      slot.appendChild(keep);
+      b.setAttribute("aria-expanded", "true");
+      keep.querySelector(".error:not([hidden])")?.focus(); // moved, it lost the focus
+    }
   }
   box.append(buttons, slot);
 }

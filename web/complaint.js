@@ -7,7 +7,7 @@
 // as parts arrive. All user text goes on the page as text.
 
 import { api, upload } from "@asset(api.js)";
-import { clearErrors, ctrlEnterSubmits, lookups, renderActions, showProblem } from "@asset(actions.js)";
+import { clearErrors, ctrlEnterSubmits, lookups, renderActions, send, showProblem } from "@asset(actions.js)";
 import { el, t, when } from "@asset(i18n.js)";
 
 // RD_HTTP_UPLOAD_MAX (src/http/routes.h): a larger body is refused from its
@@ -112,7 +112,7 @@ async function renderFacts(box, x, lk) {
   if (x.restatement)
     row(dl, t("intake.restatement"), `${x.restatement}（${x.restatement_confirmed
       ? `${t("complaint.confirmed")} ${when(x.confirmed_at)}` : t("complaint.unconfirmed")}）`);
-  row(dl, t("intake.anger"), x.anger);
+  row(dl, t("intake.anger"), x.anger ? `${x.anger} · ${t(`anger.${x.anger}`)}` : null);
   row(dl, t("complaint.category"), x.category_id ? lk.categoryPath(x.category_id) || `#${x.category_id}` : null);
   row(dl, t("complaint.severity"), x.severity ? `${x.severity} · ${label(`severity.${x.severity}`, "")}` : null);
   row(dl, t("complaint.validity"), x.validity ? label(`validity.${x.validity}`, x.validity) : null);
@@ -341,7 +341,7 @@ function wireNote(box, x, reloadTimeline) {
     clearErrors(form, error);
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    const r = await api("POST", `/api/v1/complaints/${x.id}/notes`, { note: form.elements.note.value });
+    const r = await send("POST", `/api/v1/complaints/${x.id}/notes`, { note: form.elements.note.value });
     button.disabled = false;
     if (r.status !== 201) {
       showProblem(form, error, r, {}, t("note.failed"));
@@ -352,7 +352,18 @@ function wireNote(box, x, reloadTimeline) {
   };
 }
 
-export async function showComplaint(id) {
+/* Shows complaint id (a number or an id); opts.keep: an action form to
+ * keep open across this reload. */
+export async function showComplaint(id, opts = {}) {
+  try {
+    await draw(id, opts);
+  } catch {
+    // The network failed: say so rather than load for ever.
+    document.getElementById("complaint-state").textContent = t("queue.error");
+  }
+}
+
+async function draw(id, opts) {
   const box = document.getElementById("complaint");
   const state = document.getElementById("complaint-state");
   const body = box.querySelector(".body");
@@ -374,7 +385,7 @@ export async function showComplaint(id) {
   }
   const x = c.data;
   const atts = await api("GET", `/api/v1/complaints/${x.id}/attachments?limit=500`);
-  const reload = () => showComplaint(id);
+  const reload = (o) => showComplaint(id, o);
   const reloadTimeline = async () => {
     const r = await api("GET", `${path}/events`);
     if (r.status === 200) renderTimeline(box, r.data.items, lk);
@@ -392,7 +403,7 @@ export async function showComplaint(id) {
   wireNote(box, x, reloadTimeline);
   wireUploads(box, x, reloadTimeline);
   const facts = renderFacts(box, x, lk);
-  await renderActions(box.querySelector(".actions-box"), x, reload, lk);
+  await renderActions(box.querySelector(".actions-box"), x, reload, lk, opts.keep);
   state.textContent = "";
   body.hidden = false;
   await facts;

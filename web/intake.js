@@ -6,7 +6,7 @@
 // and puts the server's words next to the field it names.
 
 import { api } from "@asset(api.js)";
-import { clearErrors, lookups, showProblem } from "@asset(actions.js)";
+import { clearErrors, lookups, send, showProblem } from "@asset(actions.js)";
 import { el, t, when } from "@asset(i18n.js)";
 
 const CHANNELS = ["phone", "walk_in", "web", "email", "letter", "social", "regulator", "internal"];
@@ -126,6 +126,8 @@ function categoryCombo(form) {
       paths = items.filter((c) => c.active !== false && c.level <= 3)
                    .map((c) => ({ id: c.id, path: pathOf(c) }))
                    .sort((a, b) => a.path.localeCompare(b.path, "zh-CN"));
+      // Typed before the list arrived: look again.
+      if (document.activeElement === input && input.value.trim() && !hidden.value) open(input.value.trim());
     },
     reset() { hidden.value = ""; close(); },
   };
@@ -155,6 +157,8 @@ export async function showIntake(go) {
   // "5 · 重大": the digit first, so typing 5 on the list chooses it.
   for (const o of form.elements.severity.options)
     if (o.value) o.textContent = `${o.value} · ${t(`severity.${o.value}`)}`;
+  for (const o of form.elements.anger.options)
+    if (o.value) o.textContent = `${o.value} · ${t(`anger.${o.value}`)}`;
 
   form.elements.phone.onchange = async () => {
     const box = document.getElementById("intake-history");
@@ -215,7 +219,7 @@ export async function showIntake(go) {
     };
     const submit = form.querySelector("button[type=submit]");
     submit.disabled = true;
-    const r = await api("POST", "/api/v1/complaints", body);
+    const r = await send("POST", "/api/v1/complaints", body);
     submit.disabled = false;
     if (r.status !== 201) {
       // What was typed stays; the server names the field.

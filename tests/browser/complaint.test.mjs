@@ -241,8 +241,15 @@ test("complaint page: a refused save keeps what was typed and says why", async (
   await page.click(`${pform} button[type=submit]`);
   await page.waitForSelector(`${pform} .error:not([hidden])`);
   const said = await page.textContent(`${pform} .error`);
-  check(said.includes("刷新"), "the conflict explained", said);
+  check(said.includes("其他人刚刚修改"), "the conflict explained", said);
+  // The page shows what the other did, around the form still open.
+  await page.waitForFunction(() => [...document.querySelectorAll("#complaint .timeline .note")]
+    .some((n) => n.textContent === "经理已过问"));
   check(await page.inputValue(`${pform} textarea[name=note]`) === "已联系配件供应商，等待到货", "the note kept");
+  await page.click(`${pform} button[type=submit]`);  // sent again, on the latest version
+  await page.waitForFunction(() => [...document.querySelectorAll("#complaint .timeline .note")]
+    .some((n) => n.textContent === "已联系配件供应商，等待到货"));
+  check(await page.locator(pform).count() === 0, "and the form closed");
   await page.context().close();
 });
 
@@ -289,6 +296,7 @@ test("intake: the category found by a two-character word; a refusal keeps the fo
   const phone = await pageAs(browser, base, "kefu", { width: 390, height: 844 });
   await phone.goto(base + "/#/new");
   await phone.waitForSelector("#intake:not([hidden])");
+  await phone.waitForFunction(() => document.querySelector("#intake-form select[name=site_id]").options.length > 1);
   await phone.fill("#intake-category", "服务");
   await phone.waitForSelector("#intake-category-list:not([hidden]) li[role=option]");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
