@@ -223,6 +223,7 @@ function field([name, kind, required, group], lk) {
     label.append(caption, input);
   }
   if (group) label.dataset.group = group;
+  if (kind === "textarea") label.classList.add("wide"); // room for a sentence or two
   if (name === "amount") label.appendChild(el("span", t("field.amount_hint"), "hint"));
   return label;
 }

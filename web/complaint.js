@@ -24,7 +24,7 @@ const DATA_SKIP = new Set(["note", "reason", "description", "result", "comment",
                            "filename", "attachment_id", "notified"]);
 
 let current = null;     // the id shown, to tell a reload from a new page
-let blobUrls = [];      // previews of the page shown, released on leaving it
+const previews = new Map(); // attachment id -> blob: URL, kept while its complaint is shown
 
 function label(key, fallback) {
   const s = t(key);
@@ -225,8 +225,8 @@ function renderTimeline(box, events, lk) {
 }
 
 function releasePreviews() {
-  for (const u of blobUrls) URL.revokeObjectURL(u);
-  blobUrls = [];
+  for (const u of previews.values()) URL.revokeObjectURL(u);
+  previews.clear();
 }
 
 /* A thumbnail from the bytes (fetched with the session; shown from a blob:
@@ -234,10 +234,13 @@ function releasePreviews() {
  * from the start: nothing moves when it arrives. */
 async function preview(fig, a) {
   try {
-    const res = await fetch(a.content_url, { credentials: "same-origin" });
-    if (!res.ok) throw new Error(String(res.status));
-    const url = URL.createObjectURL(await res.blob());
-    blobUrls.push(url);
+    let url = previews.get(a.id);
+    if (!url) {
+      const res = await fetch(a.content_url, { credentials: "same-origin" });
+      if (!res.ok) throw new Error(String(res.status));
+      url = URL.createObjectURL(await res.blob());
+      previews.set(a.id, url);
+    }
     const img = el("img");
     img.alt = a.filename;
     img.src = url;
@@ -248,7 +251,6 @@ async function preview(fig, a) {
 }
 
 function renderAttachments(box, items) {
-  releasePreviews();
   const list = box.querySelector(".attachments");
   list.replaceChildren();
   for (const a of items) {

@@ -154,6 +154,7 @@ export async function showIntake(go) {
   else
     for (const o of channel.options) o.textContent = t(`channel.${o.value}`); // the language may have changed
   if (!combo) combo = categoryCombo(form);
+  document.getElementById("intake-category-list").setAttribute("aria-label", t("complaint.category"));
   // "5 · 重大": the digit first, so typing 5 on the list chooses it.
   for (const o of form.elements.severity.options)
     if (o.value) o.textContent = `${o.value} · ${t(`severity.${o.value}`)}`;

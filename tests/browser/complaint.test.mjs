@@ -176,6 +176,8 @@ test("complaint page: attachments upload, preview, download, and a refusal says 
   const phone = await pageAs(browser, base, "shouhou", { width: 390, height: 844 });
   await openComplaint(phone, base, id);
   await phone.waitForFunction(() => document.querySelector("#complaint .thumb img")?.complete);
+  await phone.click("#complaint button[data-action=propose_plan]");  // a form open too
+  await phone.waitForSelector("#complaint form[data-action=propose_plan]");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   check(!overflow, "no sideways scrolling at 390 px");
   await phone.screenshot({ path: join(shots, "complaint-phone.png"), fullPage: true });
