@@ -102,7 +102,7 @@ async function renderFacts(box, x, lk) {
   for (const [k, v] of Object.entries(cu.refs ?? {})) row(dl, label(`ref.${k}`, k), v);
   // Earlier complaints of this customer: filled in once known, in a row
   // that is there from the start.
-  const history = cu.phone && !x.pii_masked ? row(dl, t("complaint.history"), t("queue.loading")) : null;
+  const history = cu.id ? row(dl, t("complaint.history"), t("queue.loading")) : null;
   row(dl, t("complaint.channel"), t(`channel.${x.channel}`));
   row(dl, t("complaint.external_ref"), x.external_ref);
   row(dl, t("complaint.received"), when(x.received_at));
@@ -134,21 +134,28 @@ async function renderFacts(box, x, lk) {
   if (x.close_reason) row(dl, t("complaint.close_reason"), label(`close_reason.${x.close_reason}`, x.close_reason));
 
   if (!history) return;
-  const r = await api("GET", `/api/v1/customers?phone=${encodeURIComponent(cu.phone)}`);
-  const earlier = (r.data?.complaints ?? []).filter((c) => c.id !== x.id);
+  // By the customer's id, not the phone: the same for every role, masked
+  // phones included; within the complaints this user may see.
+  const r = await api("GET", `/api/v1/complaints?customer_id=${cu.id}&limit=100`);
+  const earlier = (r.data?.items ?? []).filter((c) => c.id !== x.id);
   history.replaceChildren();
+  if (r.status !== 200) {
+    history.textContent = t("queue.error");
+    return;
+  }
   if (!earlier.length) {
     history.textContent = t("complaint.history_none");
     return;
   }
-  history.appendChild(el("span", t("intake.repeat").replace("{n}", earlier.length), "repeat"));
+  const n = r.data.next_cursor ? `${earlier.length}+` : earlier.length;
+  history.appendChild(el("span", t("intake.repeat").replace("{n}", n), "repeat"));
   for (const c of earlier.slice(0, 5)) {
     const a = el("a", c.number);
     a.href = `#/c/${c.id}`;
     a.title = `${when(c.received_at)} · ${t(`status.${c.status}`)}`;
     history.append(" ", a);
   }
-  if (earlier.length > 5) {
+  if (earlier.length > 5 && cu.phone && !x.pii_masked) {
     const all = el("a", t("complaint.history_all"));
     all.href = `#/?q=${encodeURIComponent(cu.phone)}`;
     history.append(" ", all);

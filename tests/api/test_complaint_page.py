@@ -65,3 +65,27 @@ def console_policy_allows_blob_images_only(w):
     for d in ("script-src", "default-src", "connect-src", "style-src"):
         check(csp.get(d) == "'self'", f"{d} stays 'self'", csp)
     check(csp.get("object-src") == "'none'" and csp.get("frame-ancestors") == "'none'", "no plugins, no framing", csp)
+
+
+@test
+def complaints_of_one_customer_by_id(w):
+    """customer_id lists one customer's complaints, within what the caller
+    may see, also for roles that see the phone masked."""
+    phone = "13700009999"
+    first = w.create(content="第一次投诉(客户)", customer={"name": "钱先生", "phone": phone})
+    second = w.create(content="第二次投诉(客户)", customer={"name": "钱先生", "phone": phone})
+    w.create(content="别人的投诉", customer={"name": "孙女士", "phone": "13700008888"})
+    cust = first["customer"]["id"]
+    check(second["customer"]["id"] == cust, "one customer record for one phone", second)
+    w.triage(second["id"])  # to department A
+    ids = lambda user: [c["id"] for c in expect(user.get(f"/api/v1/complaints?customer_id={cust}"), 200).json()["items"]]
+    check(sorted(ids(w.agent)) == sorted([first["id"], second["id"]]), "both, for customer service")
+    check(ids(w.handler_a) == [second["id"]], "department A sees the one it handles")
+    check(ids(w.handler_b) == [], "department B sees none")
+    got = expect(w.analyst.get(f"/api/v1/complaints?customer_id={cust}"), 200).json()["items"]
+    check(len(got) == 2 and all("****" in c["customer"]["phone"] for c in got),
+          "the analyst lists them, phones masked", got)
+    for bad in ("abc", "0", "-1"):
+        r = w.agent.get(f"/api/v1/complaints?customer_id={bad}")
+        check(r.status == 422 and "customer_id" in [e["field"] for e in r.json()["errors"]],
+              f"customer_id={bad} refused, naming the field", r)

@@ -128,6 +128,10 @@ test("complaint page: attachments upload, preview, download, and a refusal says 
   const page = await pageAs(browser, base, "shouhou");
   await openComplaint(page, base, id);
   check(await page.textContent("#complaint .attach-state") === "暂无附件", "the empty state said");
+  // The same caller complained before (the note test): said, with a link.
+  await page.waitForSelector("#complaint dl .repeat");
+  const earlier = await page.getAttribute("#complaint dl dd a[href^='#/c/']", "href");
+  check(earlier && earlier !== `#/c/${id}`, "a link to the earlier complaint", earlier);
   await page.setInputFiles("#complaint .attach-form input[type=file]", [
     { name: "刮痕照片.png", mimeType: "image/png", buffer: png(160, 120) },
     { name: "维修协议.pdf", mimeType: "application/pdf", buffer: PDF },
