@@ -23,7 +23,8 @@ const DATA_SKIP = new Set(["note", "reason", "description", "result", "comment",
                            "valid", "number", "run", "policy_id", "extension_id", "sha256",
                            "filename", "attachment_id", "notified"]);
 
-let current = null;     // the id shown, to tell a reload from a new page
+let current = null;     // the id asked for, to tell a reload from a new page
+let shown = null;       // the id of the complaint drawn: late answers for another are dropped
 const previews = new Map(); // attachment id -> blob: URL, kept while its complaint is shown
 
 function label(key, fallback) {
@@ -283,6 +284,7 @@ function renderAttachments(box, items) {
 
 async function refreshAttachments(box, id) {
   const r = await api("GET", `/api/v1/complaints/${id}/attachments?limit=500`);
+  if (shown !== id) return;
   if (r.status === 200) renderAttachments(box, r.data.items);
   else box.querySelector(".attach-state").textContent = t("attach.error");
 }
@@ -381,6 +383,8 @@ async function draw(id, opts) {
   if (!same) {
     body.hidden = true;  // never the previous complaint under this address
     releasePreviews();
+    box.querySelector(".note-form").reset(); // a note meant for another complaint
+    box.querySelector(".uploads").replaceChildren();
   }
   state.textContent = t("queue.loading");
   const path = `/api/v1/complaints/${encodeURIComponent(id)}`;
@@ -393,22 +397,27 @@ async function draw(id, opts) {
     return;
   }
   const x = c.data;
+  shown = x.id;
   const atts = await api("GET", `/api/v1/complaints/${x.id}/attachments?limit=500`);
   const reload = (o) => showComplaint(id, o);
   const reloadTimeline = async () => {
     const r = await api("GET", `${path}/events`);
-    if (r.status === 200) renderTimeline(box, r.data.items, lk);
+    if (r.status === 200 && shown === x.id) renderTimeline(box, r.data.items, lk);
   };
 
   box.querySelector("h1").textContent = `${x.number} · ${t(`status.${x.status}`)}`;
   renderClocks(box, x);
   renderTimeline(box, ev.data?.items ?? [], lk);
-  if (atts.status === 200) renderAttachments(box, atts.data.items);
+  if (atts.status === 200) {
+    renderAttachments(box, atts.data.items);
+  } else {
+    renderAttachments(box, []);
+    box.querySelector(".attach-state").textContent = t("attach.error");
+  }
   // Auditors read only: no forms they could not send.
   const writer = me.data?.role !== "auditor";
   box.querySelector(".note-form").hidden = !writer;
   box.querySelector(".attach-form").hidden = !writer;
-  if (!same) box.querySelector(".uploads").replaceChildren();
   wireNote(box, x, reloadTimeline);
   wireUploads(box, x, reloadTimeline);
   const facts = renderFacts(box, x, lk);
