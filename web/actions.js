@@ -81,9 +81,9 @@ export function lookups() {
 
 /* api() that answers { status: 0 } when the network fails, instead of
  * throwing: a form then says so and keeps what was typed. */
-export async function send(method, path, body) {
+export async function send(method, path, body, headers) {
   try {
-    return await api(method, path, body);
+    return await api(method, path, body, headers);
   } catch {
     return { status: 0, data: null };
   }

@@ -140,6 +140,14 @@ function majorWords(text) {
 }
 
 let combo = null;
+// The Idempotency-Key of a registration whose answer was lost to the
+// network: the retry carries it, so the server does not register twice.
+let pendingKey = null;
+
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // also outside https
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export async function showIntake(go) {
   const form = document.getElementById("intake-form");
@@ -220,8 +228,10 @@ export async function showIntake(go) {
     };
     const submit = form.querySelector("button[type=submit]");
     submit.disabled = true;
-    const r = await send("POST", "/api/v1/complaints", body);
+    const key = pendingKey ?? newKey();
+    const r = await send("POST", "/api/v1/complaints", body, { "Idempotency-Key": key });
     submit.disabled = false;
+    pendingKey = r.status === 0 ? key : null;
     if (r.status !== 201) {
       // What was typed stays; the server names the field.
       showProblem(form, error, r, FIELD_ALIAS, t("intake.failed"));

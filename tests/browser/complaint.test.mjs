@@ -310,3 +310,30 @@ test("intake: the category found by a two-character word; a refusal keeps the fo
   await phone.screenshot({ path: join(shots, "intake-phone.png"), fullPage: true });
   await phone.context().close();
 });
+
+test("intake: a registration whose answer was lost is not registered twice", async ({ browser, base }) => {
+  const page = await pageAs(browser, base, "kefu");
+  // The first answer is lost on the way back, after the server committed.
+  let lost = false;
+  await page.route("**/api/v1/complaints", async (route) => {
+    if (route.request().method() !== "POST" || lost) return route.continue();
+    lost = true;
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  await page.goto(base + "/#/new");
+  await page.waitForSelector("#intake:not([hidden])");
+  await page.fill("#intake-form input[name=phone]", "13911112222");
+  await page.fill("#intake-form textarea[name=content]", "网络断开时登记的投诉");
+  await page.press("#intake-form input[name=phone]", "Enter");
+  await page.waitForSelector("#intake-error:not([hidden])");
+  check((await page.textContent("#intake-error")).includes("无法连接服务器"), "the network failure said",
+        await page.textContent("#intake-error"));
+  check(await page.inputValue("#intake-form textarea[name=content]") === "网络断开时登记的投诉", "the content kept");
+  await page.press("#intake-form input[name=phone]", "Enter");  // again
+  await page.waitForURL(/#\/c\/\d+$/);
+  const list = await call(base, "kefu", "GET", "/api/v1/complaints?customer_phone=13911112222");
+  check(list.data.items.length === 1, "registered once", list.data.items.map((c) => c.number));
+  check(page.url().endsWith(`/c/${list.data.items[0].id}`), "the page shows that one");
+  await page.context().close();
+});
