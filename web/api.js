@@ -7,8 +7,8 @@ export function setCsrf(token) {
   csrf = token;
 }
 
-export async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
+export async function api(method, path, body, extraHeaders) {
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
   const res = await fetch(path, {
@@ -17,4 +17,26 @@ export async function api(method, path, body) {
   });
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   return { status: res.status, data };
+}
+
+/* An upload of a file's raw bytes (its type as Content-Type), with progress:
+ * XMLHttpRequest, because fetch cannot report how much was sent.
+ * onProgress(fraction) as it goes; resolves to { status, data } like api(),
+ * status 0 when the connection failed. */
+export function upload(path, file, onProgress) {
+  return new Promise((resolve) => {
+    const x = new XMLHttpRequest();
+    x.open("POST", path);
+    x.setRequestHeader("Accept", "application/json");
+    x.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+    if (csrf) x.setRequestHeader("X-CSRF-Token", csrf);
+    x.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    x.onload = () => {
+      let data = null;
+      try { data = JSON.parse(x.responseText); } catch { /* not JSON */ }
+      resolve({ status: x.status, data });
+    };
+    x.onerror = () => resolve({ status: 0, data: null });
+    x.send(file);
+  });
 }

@@ -4,7 +4,10 @@
  * Hashed assets are cached for a year; the page is revalidated, so a new
  * binary is picked up at the next visit. The Content-Security-Policy allows
  * scripts and styles from this origin only (no inline script: user text
- * can never run), no framing, no plugins. Gzip when the client takes it.
+ * can never run), no framing, no plugins. Images may also be blob: URLs: the
+ * complaint page previews an attachment from bytes it fetched with the
+ * session (an <img> never runs script, whatever the bytes). Gzip when the
+ * client takes it.
  */
 #include "http/routes.h"
 
@@ -15,7 +18,7 @@
 #include "http/web_assets.h"
 
 static const char csp[] =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
   "frame-ancestors 'none'";
 

@@ -299,6 +299,9 @@ rd_http_parse_filter(rd_query_fn query, void *ctx, const char *tz,
     {"category_id", offsetof(struct rd_complaint_filter, category_id)},
     {"site_id", offsetof(struct rd_complaint_filter, site_id)},
     {"assignee_id", offsetof(struct rd_complaint_filter, assignee_id)},
+    /* A customer's complaints without their phone: what the complaint page
+     * shows of a repeat customer to roles that see phones masked. */
+    {"customer_id", offsetof(struct rd_complaint_filter, customer_id)},
   };
   for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
     if ((v = query(ctx, ids[i].name)) && *v &&

@@ -8,7 +8,7 @@
 
 #define LIST_Q "limit,cursor"
 #define COMPLAINT_Q "status,department_id,severity,category_id,site_id,channel," \
-                    "assignee_id,overdue,customer_phone,q,from,to,sort,limit,cursor"
+                    "assignee_id,overdue,customer_id,customer_phone,q,from,to,sort,limit,cursor"
 
 /* Admin writes are checked by the service (it knows roles); the table only says
  * whether someone must be signed in. */

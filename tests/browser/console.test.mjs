@@ -53,7 +53,7 @@ test("an agent registers a phone complaint by keyboard alone", async ({ browser,
   await page.keyboard.type("维修后空调仍然不制冷，要求退还维修费");
   await page.keyboard.press("Tab");
   await page.keyboard.type("退还维修费500元");  // demands
-  await page.screenshot({ path: join(shots, "intake-1366.png") });
+  await page.screenshot({ path: join(shots, "intake-keyboard-1366.png") });
   await page.keyboard.press("Enter");
   await page.waitForURL(/#\/c\/\d+$/);
   await page.waitForFunction(() => /^TS\d{8}-\d{6}/.test(document.querySelector("#complaint h1").textContent));
@@ -62,7 +62,7 @@ test("an agent registers a phone complaint by keyboard alone", async ({ browser,
   const text = await page.textContent("#complaint dl");
   check(text.includes("维修后空调仍然不制冷") && text.includes("13812345678"), "the complaint page", text);
   check(await page.locator("#complaint .clocks tbody tr").count() > 0, "its time limits shown");
-  await page.screenshot({ path: join(shots, "complaint-1366.png") });
+  await page.screenshot({ path: join(shots, "complaint-new-1366.png") });
   await page.close();
 });
 

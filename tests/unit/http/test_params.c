@@ -217,7 +217,7 @@ test_filter_everything(void **state)
   static const char *const pairs[] = {
     "status", "registered,closed", "severity", "1,5", "channel", "phone,web",
     "department_id", "3", "category_id", "12", "site_id", "2", "assignee_id", "9",
-    "overdue", "true", "customer_phone", "13800138000", "q", "更衣柜",
+    "customer_id", "77", "overdue", "true", "customer_phone", "13800138000", "q", "更衣柜",
     "from", "2026-11-01", "to", "2026-11-30", "sort", "due", "limit", "500",
     "cursor", "abc", NULL,
   };
@@ -231,6 +231,7 @@ test_filter_everything(void **state)
   assert_int_equal(f.category_id, 12);
   assert_int_equal(f.site_id, 2);
   assert_int_equal(f.assignee_id, 9);
+  assert_int_equal(f.customer_id, 77);
   assert_true(f.overdue);
   assert_non_null(f.customer_phone);
   assert_non_null(f.q);
@@ -265,6 +266,7 @@ test_filter_bad_values(void **state)
     {"to", "never", "to"},            {"sort", "severity", "sort"},
     {"limit", "0", "limit"},          {"limit", "501", "limit"},
     {"limit", "ten", "limit"},        {"q", "\xff\xfe", "q"},
+    {"customer_id", "0", "customer_id"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const char *const pairs[] = {cases[i][0], cases[i][1], NULL};
