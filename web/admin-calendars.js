@@ -66,7 +66,7 @@ export async function showCalendars(box) {
   const week = el("fieldset", undefined, "wide week");
   week.appendChild(el("legend", t("admin.week")));
   for (const d of DAYS)
-    week.appendChild(labelled(t(`admin.day.${d}`), input(`week.${d}`, { placeholder: OFFICE })));
+    week.appendChild(labelled(t(`admin.day.${d}`), input(`week.${d}`, { placeholder: t("admin.day_off") })));
   week.appendChild(button(t("admin.copy_monday"), () => {
     for (const d of DAYS.slice(1, 5)) form.elements[`week.${d}`].value = form.elements["week.mon"].value;
     count();

@@ -148,6 +148,7 @@ test("admin: the category tree moves by keyboard and by drag; a fifth level is r
   await page.waitForSelector("#admin-category-error:not([hidden])");
   check((await get(d5)).parent_id === d3 && (await get(d5)).level === 4, "still under D3", await get(d5));
   check(await page.locator(`${rowOf(d5)}.lvl-4`).count() === 1 && d4 > 0, "and drawn so");
+  await page.screenshot({ path: join(shots, "admin-categories-1366.png") });
 
   // Add a child from the row's button.
   await page.click(`${rowOf(a)} button[data-act=child]`);
@@ -155,8 +156,6 @@ test("admin: the category tree moves by keyboard and by drag; a fifth level is r
   await page.keyboard.press("Enter");
   await page.waitForFunction((n) => [...document.querySelectorAll("#admin-category-tree li.lvl-2")]
     .some((li) => li.textContent.includes(n)), `新子类${tag}`);
-  await page.locator(`${rowOf(a)} .cat-name`).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(shots, "admin-categories-1366.png") });
   check(problems.length === 0, "no script or CSP error", problems);
   await page.close();
 });
@@ -205,7 +204,11 @@ test("admin: a year's holidays at once, and the due date check answers over them
   await page.fill("#admin-calendar-due input[name=target]", "2 weeks");
   await page.click("#admin-calendar-due button[type=submit]");
   await page.waitForSelector("#admin-calendar-due .form-error:not([hidden])");
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.fill("#admin-calendar-due input[name=target]", "1h");
+  await page.click("#admin-calendar-due button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#admin-calendar-due .due-answer").textContent !== "");
+  await page.evaluate(() => document.querySelector("#admin-calendar-form textarea[name=holidays]")
+    .scrollIntoView({ block: "start" }));
   await page.screenshot({ path: join(shots, "admin-calendar-1366.png") });
   check(problems.length === 0, "no script or CSP error", problems);
   await page.close();
