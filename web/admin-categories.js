@@ -15,7 +15,7 @@ import {
 /* The categories in tree order: each parent followed by its children (by
  * id), with each one's depth from the top (1..). Orphans (a parent not in
  * the list) show at the top so that nothing is hidden. */
-function treeOrder(items) {
+export function treeOrder(items) {
   const ids = new Set(items.map((c) => c.id));
   const kids = new Map();
   for (const c of items) {

@@ -10,6 +10,7 @@ import {
   api, button, checkbox, clearProblem, formError, input, labelled, loadList, select,
   showProblem, stateLine, table,
 } from "@asset(admin-kit.js)";
+import { treeOrder } from "@asset(admin-categories.js)";
 
 const CHANNELS = ["phone", "walk_in", "web", "email", "letter", "social", "regulator", "internal", "api"];
 const EVENTS = ["registered", "assigned", "in_progress", "pending_approval", "executing", "resolved",
@@ -78,7 +79,8 @@ export async function showPolicies(box) {
   const chanErr = el("span", undefined, "field-error");
   chanErr.dataset.errorFor = "match.channel";
   chanBox.appendChild(chanErr);
-  const catSel = select("match.category_id", categories.map((c) => [c.id, `${"　".repeat((c.level || 1) - 1)}${c.name}`]));
+  const catSel = select("match.category_id",
+                        treeOrder(categories).map((c) => [c.id, `${"　".repeat(c.depth - 1)}${c.name}`]));
   catSel.multiple = true;
   catSel.size = Math.min(6, Math.max(3, categories.length));
   const siteSel = select("match.site_id", sites.map((s) => [s.id, s.name]));

@@ -62,7 +62,6 @@ export async function recordScreen(box, spec) {
 
   const form = el("form", undefined, "grid admin-form");
   form.id = spec.formId;
-  form.noValidate = false;
   const heading = el("h3", t(spec.addLabel), "wide");
   heading.tabIndex = -1;
   form.appendChild(heading);

@@ -65,5 +65,10 @@ export async function showAdmin(me) {
     return;
   }
   area.dataset.screen = screen[0];
-  await screen[2](area, me);
+  // A fresh box per visit: a screen still loading when the user moves on
+  // finishes into a box no longer on the page, not over the next screen.
+  const view = el("div");
+  view.appendChild(el("p", t("queue.loading"), "muted state"));
+  area.replaceChildren(view);
+  await screen[2](view, me);
 }
