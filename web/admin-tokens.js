@@ -57,7 +57,7 @@ export async function showTokens(box, me) {
   box.appendChild(reveal);
 
   async function revoke(tok) {
-    if (!confirm(`${t("admin.revoke_confirm")} ${tok.name}`)) return;
+    if (!confirm(t("admin.revoke_confirm").replace("{name}", tok.name))) return;
     listError.hidden = true;
     const r = await api("DELETE", `/api/v1/tokens/${tok.id}`);
     if (r.status !== 204) {
