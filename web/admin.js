@@ -1,18 +1,46 @@
-// web/admin.js - administration (admins only): departments and users for
-// now. The server refuses non-admins anyway; the console does not offer
-// what the role may not use.
+// web/admin.js - administration (admins only): the sub-navigation and its
+// screens by address (#/admin/departments, sites, users, categories,
+// calendars, policies, tokens; #/admin is the first). Each screen lives in
+// its own module. The server refuses non-admins anyway; the console does
+// not offer what the role may not use.
 
-import { api } from "@asset(api.js)";
 import { el, t } from "@asset(i18n.js)";
+import { showDepartments, showSites, showUsers } from "@asset(admin-org.js)";
+import { showCategories } from "@asset(admin-categories.js)";
+import { showCalendars } from "@asset(admin-calendars.js)";
+import { showPolicies } from "@asset(admin-policies.js)";
+import { showTokens } from "@asset(admin-tokens.js)";
 
-async function listInto(table, path, columns) {
-  const r = await api("GET", path);
-  const body = table.querySelector("tbody");
-  body.replaceChildren();
-  for (const item of r.data?.items ?? []) {
-    const tr = el("tr");
-    for (const c of columns) tr.appendChild(el("td", c(item)));
-    body.appendChild(tr);
+const SCREENS = [
+  ["departments", "admin.departments", showDepartments],
+  ["sites", "admin.sites", showSites],
+  ["users", "admin.users", showUsers],
+  ["categories", "admin.categories", showCategories],
+  ["calendars", "admin.calendars", showCalendars],
+  ["policies", "admin.policies", showPolicies],
+  ["tokens", "admin.tokens", showTokens],
+];
+
+/* The sub-screen an address names, or null for one that is not there. */
+function screenOf(hash) {
+  const m = /^#\/admin(?:\/([a-z]+))?\/?$/.exec(hash);
+  if (!m) return null;
+  return SCREENS.find(([key]) => key === (m[1] || SCREENS[0][0])) ?? null;
+}
+
+function subnav(box, current) {
+  let nav = box.querySelector("nav.subnav");
+  if (!nav) {
+    nav = el("nav", undefined, "subnav");
+    box.prepend(nav);
+  }
+  nav.setAttribute("aria-label", t("admin.title"));
+  nav.replaceChildren();
+  for (const [key, caption] of SCREENS) {
+    const a = el("a", t(caption));
+    a.href = `#/admin/${key}`;
+    if (key === current) a.setAttribute("aria-current", "page");
+    nav.appendChild(a);
   }
 }
 
@@ -25,28 +53,22 @@ export async function showAdmin(me) {
   content.hidden = !isAdmin;
   if (!isAdmin) return;
 
-  // The form works at once, before the lists have loaded: a quick typist's
-  // Enter must not submit the page itself.
-  const form = document.getElementById("admin-department-form");
-  form.onsubmit = async (ev) => {
-    ev.preventDefault();
-    const error = form.querySelector(".error");
-    const r = await api("POST", "/api/v1/departments",
-                        { code: form.elements.code.value, name: form.elements.name.value });
-    if (r.status !== 201) {
-      error.textContent = `${r.data?.detail ?? r.status}`;
-      error.hidden = false;
-      return;
-    }
-    error.hidden = true;
-    form.reset();
-    await refresh();
-  };
-
-  const depts = box.querySelector("#admin-departments");
-  const refresh = () => listInto(depts, "/api/v1/departments?limit=500",
-                                 [(d) => d.code, (d) => d.name, (d) => t(d.active ? "admin.yes" : "admin.no")]);
-  await refresh();
-  await listInto(box.querySelector("#admin-users"), "/api/v1/users?limit=500",
-                 [(u) => u.username, (u) => u.display_name, (u) => t(`role.${u.role}`)]);
+  const screen = screenOf(location.hash);
+  subnav(content, screen?.[0]);
+  let area = content.querySelector(".admin-screen");
+  if (!area) {
+    area = el("div", undefined, "admin-screen");
+    content.appendChild(area);
+  }
+  if (!screen) {
+    area.replaceChildren(el("p", t("admin.no_screen"), "error"));
+    return;
+  }
+  area.dataset.screen = screen[0];
+  // A fresh box per visit: a screen still loading when the user moves on
+  // finishes into a box no longer on the page, not over the next screen.
+  const view = el("div");
+  view.appendChild(el("p", t("queue.loading"), "muted state"));
+  area.replaceChildren(view);
+  await screen[2](view, me);
 }

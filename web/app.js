@@ -87,7 +87,7 @@ async function route() {
   } else if (hash === "#/dashboard") {
     show("dashboard");
     await showDashboard();
-  } else if (hash === "#/admin") {
+  } else if (hash === "#/admin" || hash.startsWith("#/admin/")) {
     show("admin");
     await showAdmin(me);
   } else if (hash === "#/notifications") {

@@ -504,3 +504,17 @@ rd_h_token_list(struct rd_request *req)
   rd_json_list_end(&b, NULL);
   rd_reply_json(req, 200, &b);
 }
+
+void
+rd_h_token_revoke(struct rd_request *req)
+{
+  struct rd_error err = {0};
+  int64_t id;
+  if (!rd_h_path_id(req, "id", &id))
+    return;
+  if (rd_service_token_revoke(req->svc, &req->who, id, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  rd_reply_empty(req, 204);
+}

@@ -73,6 +73,7 @@ static const struct rd_route routes[] = {
   {"PUT",   "/api/v1/sla-policies/{id}",                 rd_h_policy_put,         RD_AUTH_USER, RD_BODY_JSON, 200, "sla", "Update an SLA policy (admin)", "Fields left out keep their value.", NULL, "SlaPolicy", "SlaPolicy"},
   {"POST",  "/api/v1/tokens",                            rd_h_token_create,       RD_AUTH_USER, RD_BODY_JSON, 201, "auth", "Create an API token", "The secret is in the answer once; only its hash is kept.", NULL, "TokenCreate", "TokenCreated"},
   {"GET",   "/api/v1/tokens",                            rd_h_token_list,         RD_AUTH_USER, RD_BODY_NONE, 200, "auth", "The caller's API tokens", "Admins may pass user_id.", "user_id", NULL, "[]Token"},
+  {"DELETE", "/api/v1/tokens/{id}",                      rd_h_token_revoke,       RD_AUTH_USER, RD_BODY_NONE, 204, "auth", "Revoke an API token (its owner or an admin)", "It answers 401 from then on; it stays in the list with revoked: true. Another user's token is 404 to non-admins; revoking twice is 204.", NULL, NULL, NULL},
 
   {"GET",   "/api/v1/reports/summary",                   rd_h_report_summary,     RD_AUTH_USER, RD_BODY_NONE, 200, "reports", "Counts, times and satisfaction by group", "group_by is category, department, site, channel, severity, month or status (the current state); from/to bound received_at (RFC 3339 or a date).", "from,to,group_by", NULL, "Report"},
 };

@@ -117,6 +117,7 @@ void rd_h_policy_get(struct rd_request *req);
 void rd_h_policy_put(struct rd_request *req);
 void rd_h_token_create(struct rd_request *req);
 void rd_h_token_list(struct rd_request *req);
+void rd_h_token_revoke(struct rd_request *req);
 
 void rd_h_report_summary(struct rd_request *req);
 

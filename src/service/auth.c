@@ -315,3 +315,45 @@ rd_service_token_create(struct rd_service *svc, const struct rd_principal *who,
   *secret = plain;
   return RD_OK;
 }
+
+struct revoke_ctx {
+  struct rd_api_token *token;
+};
+
+static enum rd_status
+revoke_token(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct revoke_ctx *r = ctx;
+  r->token->revoked = true;
+  return rd_tx_token_save(tx, r->token, err);
+}
+
+/* Another user's token is "not found" to anyone but an admin, so that token
+ * ids say nothing about who holds them. The cache forgets the token after
+ * the write commits and keeps a tombstone, so a request that read it just
+ * before cannot put it back: a revoked token answers 401 at once here (and
+ * within CREDCACHE_TTL_S on other server processes). */
+enum rd_status
+rd_service_token_revoke(struct rd_service *svc, const struct rd_principal *who,
+                        int64_t id, struct rd_error *err)
+{
+  struct rd_arena *a = rd_arena_new();
+  struct rd_api_token t;
+  struct rd_error e = {0};
+  enum rd_status rc = RD_OK;
+
+  if (rd_store_token_by_id(svc->store, id, a, &t, &e) != RD_OK ||
+      (t.user_id != who->user_id && who->role != RD_ROLE_ADMIN)) {
+    rc = rd_error_set(err, RD_E_NOT_FOUND, "", "no API token has id %lld", (long long)id);
+    goto out;
+  }
+  if (!t.revoked) {
+    struct revoke_ctx r = {&t};
+    if ((rc = rd_store_write(svc->store, revoke_token, &r, err)) != RD_OK)
+      goto out;
+  }
+  rd_credcache_revoke(&svc->creds, t.token_sha256, rd_service_now(svc));
+out:
+  rd_arena_free(a);
+  return rc;
+}

@@ -48,7 +48,7 @@ rd_credcache_get(struct rd_credcache *cc, const char *hash, int64_t now,
   struct rd_credcache_entry *e = &cc->slots[slot];
   bool hit = false;
   pthread_mutex_lock(lock_of(cc, slot));
-  if (strcmp(e->hash, hash) == 0 && now < e->valid_until) {
+  if (strcmp(e->hash, hash) == 0 && !e->revoked_at && now < e->valid_until) {
     out->user_id = e->user_id;
     out->department_id = e->department_id;
     out->role = e->role;
@@ -84,7 +84,14 @@ rd_credcache_put(struct rd_credcache *cc, const char *hash, int64_t now,
            who->display_name ? who->display_name : "");
   snprintf(e.locale, sizeof e.locale, "%s", who->locale ? who->locale : "zh-CN");
   pthread_mutex_lock(lock_of(cc, slot));
-  cc->slots[slot] = e;
+  const struct rd_credcache_entry *old = &cc->slots[slot];
+  /* A tombstone turns away what was read before its revocation, and for a
+   * while any other credential: a stale put may still be on its way. */
+  bool keep = old->revoked_at &&
+              (strcmp(old->hash, hash) == 0 ? now <= old->revoked_at
+                                            : now <= old->revoked_at + CREDCACHE_TOMBSTONE_S);
+  if (!keep)
+    cc->slots[slot] = e;
   pthread_mutex_unlock(lock_of(cc, slot));
 }
 
@@ -99,11 +106,24 @@ rd_credcache_forget(struct rd_credcache *cc, const char *hash)
 }
 
 void
+rd_credcache_revoke(struct rd_credcache *cc, const char *hash, int64_t now)
+{
+  unsigned slot = slot_of(hash);
+  struct rd_credcache_entry e = {0};
+  snprintf(e.hash, sizeof e.hash, "%s", hash);
+  e.revoked_at = now > 0 ? now : 1;
+  pthread_mutex_lock(lock_of(cc, slot));
+  cc->slots[slot] = e;
+  pthread_mutex_unlock(lock_of(cc, slot));
+}
+
+void
 rd_credcache_clear(struct rd_credcache *cc)
 {
   for (unsigned s = 0; s < CREDCACHE_SLOTS; s++) {
     pthread_mutex_lock(lock_of(cc, s));
-    cc->slots[s].hash[0] = '\0';
+    if (!cc->slots[s].revoked_at)
+      cc->slots[s].hash[0] = '\0';
     pthread_mutex_unlock(lock_of(cc, s));
   }
 }

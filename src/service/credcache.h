@@ -3,8 +3,9 @@
  * Resolving a session or API token costs two store reads (the credential,
  * then its user); a busy client sends the same token many times a second.
  * Entries live CREDCACHE_TTL_S seconds at most, so a disabled user or a
- * revoked token stops working within that time on every node; logout and user
- * changes on this node take effect at once. Thread-safe; owns its copies.
+ * revoked token stops working within that time on every node; logout, token
+ * revocation and user changes on this node take effect at once. Thread-safe;
+ * owns its copies.
  */
 #ifndef RD_SERVICE_CREDCACHE_H
 #define RD_SERVICE_CREDCACHE_H
@@ -15,11 +16,13 @@
 
 #include "service/service.h"
 
-enum { CREDCACHE_TTL_S = 5, CREDCACHE_SLOTS = 1024, CREDCACHE_STRIPES = 16 };
+enum { CREDCACHE_TTL_S = 5, CREDCACHE_SLOTS = 1024, CREDCACHE_STRIPES = 16,
+       CREDCACHE_TOMBSTONE_S = 60 };
 
 struct rd_credcache_entry {
   char hash[65];            /* SHA-256 hex of the secret; "" = empty slot */
   int64_t valid_until;
+  int64_t revoked_at;       /* > 0: a tombstone, the hash was revoked then */
   int64_t user_id, department_id;
   enum rd_role role;
   bool has_csrf;
@@ -52,7 +55,14 @@ void rd_credcache_put(struct rd_credcache *cc, const char *hash, int64_t now,
 /* Forgets one credential (logout). */
 void rd_credcache_forget(struct rd_credcache *cc, const char *hash);
 
-/* Forgets everything (a user changed: role, department, active). */
+/* Forgets a revoked credential and keeps it out: a request that read the
+ * credential before the revocation committed (its put's now <= now here)
+ * cannot cache it afterwards. The tombstone holds its slot for
+ * CREDCACHE_TOMBSTONE_S seconds and survives rd_credcache_clear(). */
+void rd_credcache_revoke(struct rd_credcache *cc, const char *hash, int64_t now);
+
+/* Forgets everything but tombstones (a user changed: role, department,
+ * active). */
 void rd_credcache_clear(struct rd_credcache *cc);
 
 #endif

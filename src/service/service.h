@@ -118,6 +118,14 @@ enum rd_status rd_service_token_create(struct rd_service *svc,
                                        const char **secret,
                                        struct rd_error *err);
 
+/* Revokes API token id; its owner or an admin may. RD_E_NOT_FOUND for an
+ * unknown id or, to others, another user's token; revoking twice is RD_OK.
+ * The token is refused at once on this process, within CREDCACHE_TTL_S
+ * seconds on others. */
+enum rd_status rd_service_token_revoke(struct rd_service *svc,
+                                       const struct rd_principal *who,
+                                       int64_t id, struct rd_error *err);
+
 /* ---- complaints ----------------------------------------------------------- */
 
 /* A complaint with what a client needs to show it. */

@@ -407,6 +407,11 @@ rd_store_token_get(struct rd_store *st, const char *token_sha256,
 { return st->be->token_get(st, token_sha256, a, out, err); }
 
 enum rd_status
+rd_store_token_by_id(struct rd_store *st, int64_t id, struct rd_arena *a,
+                     struct rd_api_token *out, struct rd_error *err)
+{ return st->be->token_by_id(st, id, a, out, err); }
+
+enum rd_status
 rd_store_token_list(struct rd_store *st, int64_t user_id, struct rd_arena *a,
                     struct rd_api_token **out, size_t *n, struct rd_error *err)
 { return st->be->token_list(st, user_id, a, out, n, err); }

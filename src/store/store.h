@@ -411,6 +411,10 @@ enum rd_status rd_store_session_get(struct rd_store *st,
 enum rd_status rd_store_token_get(struct rd_store *st, const char *token_sha256,
                                   struct rd_arena *a, struct rd_api_token *out,
                                   struct rd_error *err);
+/* RD_E_NOT_FOUND when no token has this id (revoked ones are found). */
+enum rd_status rd_store_token_by_id(struct rd_store *st, int64_t id,
+                                    struct rd_arena *a, struct rd_api_token *out,
+                                    struct rd_error *err);
 enum rd_status rd_store_token_list(struct rd_store *st, int64_t user_id,
                                    struct rd_arena *a, struct rd_api_token **out,
                                    size_t *n, struct rd_error *err);

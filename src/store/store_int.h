@@ -242,6 +242,9 @@ struct rd_store_backend {
   enum rd_status (*token_get)(struct rd_store *st, const char *token_sha256,
                               struct rd_arena *a, struct rd_api_token *out,
                               struct rd_error *err);
+  enum rd_status (*token_by_id)(struct rd_store *st, int64_t id,
+                                struct rd_arena *a, struct rd_api_token *out,
+                                struct rd_error *err);
   enum rd_status (*token_list)(struct rd_store *st, int64_t user_id,
                                struct rd_arena *a, struct rd_api_token **out,
                                size_t *n, struct rd_error *err);

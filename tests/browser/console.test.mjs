@@ -212,7 +212,8 @@ test("administration is the admin's; an agent is not offered it", async ({ brows
   await admin.keyboard.press("Enter");
   await admin.waitForFunction(() => [...document.querySelectorAll("#admin-departments td")]
     .some((td) => td.textContent === "质量管理部"));
-  check((await admin.locator("#admin-users tbody tr").count()) > 5, "the users listed");
+  await admin.click("#admin .subnav a[href='#/admin/users']");
+  await admin.waitForFunction(() => document.querySelectorAll("#admin-users tbody tr").length > 5);
   await admin.close();
 });
 

@@ -1475,6 +1475,10 @@ test_org_sessions_tokens_settings(void **state)
   assert_false(t.revoked);
   assert_int_equal(rd_store_token_list(f->st, o.u.id, f->a, &ts, &n, &err), RD_OK);
   assert_int_equal(n, 1);
+  struct rd_api_token by_id;
+  assert_int_equal(rd_store_token_by_id(f->st, t.id, f->a, &by_id, &err), RD_OK);
+  assert_string_equal(by_id.token_sha256, sha);
+  assert_int_equal(rd_store_token_by_id(f->st, t.id + 100, f->a, &by_id, &err), RD_E_NOT_FOUND);
 
   const char *v = "x";
   assert_int_equal(rd_store_setting_get(f->st, "timezone", f->a, &v, &err), RD_OK);

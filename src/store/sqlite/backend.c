@@ -473,6 +473,7 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .policy_list = rd_sqlite_policy_list,
   .session_get = rd_sqlite_session_get,
   .token_get = rd_sqlite_token_get,
+  .token_by_id = rd_sqlite_token_by_id,
   .token_list = rd_sqlite_token_list,
   .setting_get = rd_sqlite_setting_get,
   .report_summary = rd_sqlite_report_summary,

@@ -537,6 +537,14 @@ rd_sqlite_token_get(struct rd_store *st, const char *token_sha256,
 }
 
 enum rd_status
+rd_sqlite_token_by_id(struct rd_store *st, int64_t id, struct rd_arena *a,
+                      struct rd_api_token *out, struct rd_error *err)
+{
+  return rd_sqlite_read_one(st, SQ_TOKEN_BY_ID, id, NULL, token_row, a, out,
+                            "token", err);
+}
+
+enum rd_status
 rd_sqlite_token_list(struct rd_store *st, int64_t user_id, struct rd_arena *a,
                      struct rd_api_token **out, size_t *n,
                      struct rd_error *err)

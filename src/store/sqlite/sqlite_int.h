@@ -64,6 +64,7 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_SESSION_PUT) X(SQ_SESSION_GET) X(SQ_SESSION_DELETE)              \
   X(SQ_SESSION_PURGE)                                                   \
   X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
+  X(SQ_TOKEN_BY_ID)                                                     \
   X(SQ_SETTING_PUT) X(SQ_SETTING_GET)                                   \
   X(SQ_COUNT_BY_STATUS) X(SQ_FTS_COUNT) X(SQ_OVERDUE_COUNT)              \
   X(SQ_REPORT_CATEGORY) X(SQ_REPORT_DEPARTMENT) X(SQ_REPORT_SITE)       \
@@ -564,6 +565,10 @@ enum rd_status rd_sqlite_token_get(struct rd_store *st,
                                    struct rd_arena *a,
                                    struct rd_api_token *out,
                                    struct rd_error *err);
+enum rd_status rd_sqlite_token_by_id(struct rd_store *st, int64_t id,
+                                     struct rd_arena *a,
+                                     struct rd_api_token *out,
+                                     struct rd_error *err);
 enum rd_status rd_sqlite_token_list(struct rd_store *st, int64_t user_id,
                                     struct rd_arena *a,
                                     struct rd_api_token **out, size_t *n,

@@ -226,6 +226,9 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_TOKEN_LIST] =
     "SELECT id, user_id, name, token_sha256, created_at, expires_at, revoked"
     " FROM api_tokens WHERE user_id = ? ORDER BY id",
+  [SQ_TOKEN_BY_ID] =
+    "SELECT id, user_id, name, token_sha256, created_at, expires_at, revoked"
+    " FROM api_tokens WHERE id = ?",
 
   [SQ_CALENDAR_INSERT] =
     "INSERT INTO calendars (name, timezone, version, updated_at)"

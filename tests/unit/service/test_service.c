@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "service/credcache.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -641,6 +642,50 @@ test_api_tokens(void **state)
                                            &err), RD_OK);
   assert_int_equal(rd_service_token_principal(f->svc, secret, f->a, &p, &err), RD_OK);
   assert_int_equal(p.user_id, f->p[APPROVER].user_id);
+
+  /* Revoked (cached a moment ago): refused at once. Someone else's token is
+   * not found to anyone but its owner and admins. */
+  assert_int_equal(rd_service_token_revoke(f->svc, &f->p[AGENT], t.id, &err), RD_E_NOT_FOUND);
+  assert_int_equal(rd_service_token_principal(f->svc, secret, f->a, &p, &err), RD_OK);
+  assert_int_equal(rd_service_token_revoke(f->svc, &f->p[APPROVER], t.id, &err), RD_OK);
+  assert_int_equal(rd_service_token_principal(f->svc, secret, f->a, &p, &err),
+                   RD_E_UNAUTHORIZED);
+  assert_int_equal(rd_service_token_revoke(f->svc, &f->p[APPROVER], t.id, &err), RD_OK);
+  assert_int_equal(rd_service_token_revoke(f->svc, &f->p[APPROVER], 99999, &err),
+                   RD_E_NOT_FOUND);
+}
+
+/* A request that read a token before its revocation committed must not put
+ * it back into the cache after. */
+static void
+test_credcache_tombstone(void **state)
+{
+  (void)state;
+  static struct rd_credcache cc;
+  struct rd_arena *a = rd_arena_new();
+  struct rd_principal who = {.user_id = 7, .username = "u", .role = RD_ROLE_AGENT}, out;
+  char hash[65], other[65];
+  memset(hash, 'a', 64);
+  hash[64] = '\0';
+  memcpy(other, hash, 65);
+  other[63] = 'b';  /* same slot (the first digits pick it), another credential */
+
+  rd_credcache_init(&cc);
+  rd_credcache_put(&cc, hash, T0, 0, &who, NULL);
+  assert_true(rd_credcache_get(&cc, hash, T0, a, &out, NULL));
+  rd_credcache_revoke(&cc, hash, T0 + 1);
+  assert_false(rd_credcache_get(&cc, hash, T0 + 1, a, &out, NULL));
+  rd_credcache_put(&cc, hash, T0 + 1, 0, &who, NULL);   /* read before the revocation */
+  assert_false(rd_credcache_get(&cc, hash, T0 + 2, a, &out, NULL));
+  rd_credcache_clear(&cc);                              /* a user saved meanwhile */
+  rd_credcache_put(&cc, hash, T0, 0, &who, NULL);
+  assert_false(rd_credcache_get(&cc, hash, T0 + 2, a, &out, NULL));
+  rd_credcache_put(&cc, other, T0 + 2, 0, &who, NULL);  /* the slot stays held */
+  assert_false(rd_credcache_get(&cc, other, T0 + 2, a, &out, NULL));
+  rd_credcache_put(&cc, other, T0 + 2 + CREDCACHE_TOMBSTONE_S, 0, &who, NULL);
+  assert_true(rd_credcache_get(&cc, other, T0 + 3 + CREDCACHE_TOMBSTONE_S, a, &out, NULL));
+  rd_credcache_destroy(&cc);
+  rd_arena_free(a);
 }
 
 static void
@@ -1125,6 +1170,7 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test_setup_teardown(test_login_sessions, setup, teardown),
   cmocka_unit_test_setup_teardown(test_inactive_user_refused, setup, teardown),
   cmocka_unit_test_setup_teardown(test_api_tokens, setup, teardown),
+  cmocka_unit_test(test_credcache_tombstone),
   cmocka_unit_test_setup_teardown(test_pii_masked_for_auditor, setup, teardown),
   cmocka_unit_test_setup_teardown(test_patch_and_notes, setup, teardown),
   cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
