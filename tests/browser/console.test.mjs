@@ -4,7 +4,7 @@
 
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { act, apiLogin, check, shots, signIn, startServer, statusOf, test } from "./harness.mjs";
+import { act, apiLogin, check, PASSWORD, shots, signIn, startServer, statusOf, test } from "./harness.mjs";
 
 test("an agent signs in by keyboard and sees the work queue", async ({ browser, base }) => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
@@ -301,4 +301,41 @@ test("the console fits a phone", async ({ browser, base }) => {
   check(!overflow, "no sideways scrolling at 390 px");
   await page.screenshot({ path: join(shots, "queue-phone.png") });
   await page.close();
+});
+
+test("every screen fits a phone, in English too", async ({ browser, base }) => {
+  // An admin of its own (every screen is offered to it) whose language is
+  // English: English words are longer than Chinese ones.
+  const admin = await apiLogin(base, "admin");
+  const name = `phone_en_${Date.now()}`;
+  const made = await fetch(`${base}/api/v1/users`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Cookie: admin.cookie, "X-CSRF-Token": admin.csrf },
+    body: JSON.stringify({ username: name, password: PASSWORD, display_name: "Phone Reader", role: "admin" }),
+  });
+  check(made.status === 201, "a user", made.status);
+  const self = await apiLogin(base, name);
+  const lang = await fetch(`${base}/api/v1/me`, {
+    method: "PATCH",
+    headers: { "Content-Type": "application/json", Cookie: self.cookie, "X-CSRF-Token": self.csrf },
+    body: JSON.stringify({ language: "en" }),
+  });
+  check(lang.status === 200, "English", lang.status);
+
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await ctx.newPage();
+  await signIn(page, base, name);
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  await page.waitForSelector("#nav:not([hidden])");
+  const screens = await page.locator("#nav a[href^='#/']:visible").evaluateAll(
+    (links) => links.map((a) => a.getAttribute("href")));
+  check(screens.length >= 6, "the nav offers the screens", screens);
+  for (const hash of screens) {
+    await page.goto(`${base}/${hash}`);
+    await page.waitForLoadState("networkidle");
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(wide <= 0, `no sideways scrolling on ${hash} in English`, wide);
+  }
+  await page.screenshot({ path: join(shots, "queue-phone-en.png") });
+  await ctx.close();
 });
