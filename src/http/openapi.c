@@ -105,7 +105,7 @@ static const char schemas_json[] =
   " \"version\":{\"type\":\"integer\"},\"valid\":{\"type\":\"boolean\"},\"category_id\":{\"type\":\"integer\"},"
   " \"severity\":{\"type\":\"integer\"},\"department_id\":{\"type\":\"integer\"},\"assignee_id\":{\"type\":\"integer\"},"
   " \"reason\":{\"type\":\"string\"},\"transfer\":{\"$ref\":\"#/components/schemas/TransferSlip\"},"
-  " \"note\":{\"type\":\"string\"},\"method\":{\"enum\":[\"phone\",\"visit\",\"email\"]},"
+  " \"note\":{\"type\":\"string\"},\"method\":{\"enum\":[\"phone\",\"visit\",\"email\",\"survey\"],\"description\":\"survey: follow_up only, the customer's answer on the portal\"},"
   " \"kind\":{\"enum\":[\"apology\",\"explanation\",\"refund\",\"redelivery\",\"repair\",\"replacement\",\"compensation\",\"other\"]},"
   " \"description\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\",\"description\":\"yuan, at most 2 decimals\"},"
   " \"result\":{\"type\":\"string\"},\"reached\":{\"type\":\"boolean\"},\"satisfied\":{\"type\":\"boolean\"},"
