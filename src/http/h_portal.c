@@ -24,7 +24,9 @@
 enum { IDEMPOTENCY_KEY_MAX = 100 };
 
 /* Requests allowed per client address and window. Every attempt counts,
- * not only failures: a customer needs a few of each, a script many. */
+ * not only failures (a customer needs a few of each, a script many) --
+ * except for submissions, where only accepted ones count: a refused one
+ * writes nothing, and a customer fixing a typo should not lose a turn. */
 struct limit {
   const char *name;
   int max;
@@ -54,19 +56,28 @@ reply_limited(struct rd_request *req, int retry_after)
                  "too many requests; try again in %d seconds", retry_after);
 }
 
-/* Counts this request against l for the client's address; false (429 sent)
- * past the limit. The wall clock, not the service's: limits guard the real
- * world even when tests move the service's clock. */
+/* Whether the client's address is within l, counting this request when
+ * count; false (429 sent) past the limit. The wall clock, not the
+ * service's: limits guard the real world even when tests move the
+ * service's clock. */
 static bool
-within_limit(struct rd_request *req, const struct limit *l)
+address_within(struct rd_request *req, const struct limit *l, bool count)
 {
   int retry_after;
-  if (rd_throttle_take(req->http->portal_limits,
-                       limit_key(req, l, rd_request_client_ip(req)), l->max,
-                       l->window_s, rd_time_now(), &retry_after))
+  const char *key = limit_key(req, l, rd_request_client_ip(req));
+  if (count ? rd_throttle_take(req->http->portal_limits, key, l->max, l->window_s,
+                               rd_time_now(), &retry_after)
+            : rd_throttle_check(req->http->portal_limits, key, l->max, rd_time_now(),
+                                &retry_after))
     return true;
   reply_limited(req, retry_after);
   return false;
+}
+
+static bool
+within_limit(struct rd_request *req, const struct limit *l)
+{
+  return address_within(req, l, true);
 }
 
 /* ---- submitting ----------------------------------------------------------------- */
@@ -83,7 +94,7 @@ rd_h_portal_submit(struct rd_request *req)
   char sha_hex[crypto_hash_sha256_BYTES * 2 + 1] = "";
   const char *key = rd_request_header(req, "Idempotency-Key");
 
-  if (!within_limit(req, &submit_limit))
+  if (!address_within(req, &submit_limit, false))
     return;
   if (key && (!*key || strlen(key) > IDEMPOTENCY_KEY_MAX)) {
     rd_reply_error(req, RD_E_INVALID, "Idempotency-Key",
@@ -108,6 +119,9 @@ rd_h_portal_submit(struct rd_request *req)
     rd_reply_problem(req, &err);
     return;
   }
+  rd_throttle_count(req->http->portal_limits,
+                    limit_key(req, &submit_limit, rd_request_client_ip(req)),
+                    submit_limit.window_s, rd_time_now());
   if (replayed)
     rd_reply_header(req, "Idempotent-Replayed", "true");
   const char *tz = rd_h_tz(req);
