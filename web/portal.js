@@ -22,7 +22,7 @@ const $ = (id) => document.getElementById(id);
 
 function show(id) {
   for (const s of SCREENS) $(s).hidden = s !== id;
-  $("portal-loading").textContent = "";
+  $("portal-loading").hidden = true;  // only until the first screen
 }
 
 function showError(box, text) {
@@ -282,7 +282,7 @@ async function route() {
 async function start() {
   const select = $("lang");
   select.value = localStorage.getItem("redress.lang") || "zh-CN";
-  $("portal-loading").textContent = "…";
+  $("portal-loading").textContent = "…";  // before the catalog is in: no words yet
   await loadLanguage(select.value);
   document.title = t("portal.title");
   select.addEventListener("change", async () => {
