@@ -119,6 +119,9 @@ rd_h_portal_submit(struct rd_request *req)
     rd_reply_problem(req, &err);
     return;
   }
+  /* Counted after the fact: simultaneous submissions from one address may
+   * pass the check together and end a few over the limit, which is fine
+   * for a limit meant to stop a script, not to bill. */
   rd_throttle_count(req->http->portal_limits,
                     limit_key(req, &submit_limit, rd_request_client_ip(req)),
                     submit_limit.window_s, rd_time_now());
