@@ -187,7 +187,7 @@ function renderProgress(p) {
 async function lookUp(ev) {
   ev.preventDefault();
   const form = ev.target;
-  const number = form.elements.number.value.trim().toUpperCase();
+  const number = form.elements.number.value.trim();
   const last4 = form.elements.last4.value.trim();
   const error = $("track-error");
   if (!number || !/^\d{4}$/.test(last4)) {

@@ -42,7 +42,7 @@ static const struct limit survey_limit  = {"portal.survey", 20, 10 * 60};
  * (existing or not, so the limit itself reveals nothing). */
 static const struct limit number_limit  = {"portal.number", 10, 60 * 60};
 
-static const char *
+static char *
 limit_key(struct rd_request *req, const struct limit *l, const char *subject)
 {
   return rd_arena_sprintf(req->arena, "%s:%s", l->name, subject);
@@ -205,7 +205,12 @@ rd_h_portal_progress(struct rd_request *req)
     rd_reply_problem(req, &err);
     return;
   }
-  const char *number_key = limit_key(req, &number_limit, v[0] ? v[0] : "");
+  /* Counted by the number as the service finds it (lower case is tried in
+   * upper case), so changing the case of a guess is no new turn. */
+  char *number_key = limit_key(req, &number_limit, v[0] ? v[0] : "");
+  for (char *ch = number_key; *ch; ch++)
+    if (*ch >= 'a' && *ch <= 'z')
+      *ch = (char)(*ch - 'a' + 'A');
   if (!rd_throttle_check(req->http->portal_limits, number_key, number_limit.max,
                          rd_time_now(), &retry_after)) {
     reply_limited(req, retry_after);

@@ -287,6 +287,15 @@ rd_service_portal_progress(struct rd_service *svc, const char *number,
   if ((rc = rd_portal_validate_lookup(number, phone_last4, err)))
     return rc;
   rc = rd_store_complaint_get_by_number(svc->store, number, a, &c, err);
+  if (rc == RD_E_NOT_FOUND) {
+    /* Typed on a phone in lower case: "ts20261130-000001". */
+    char *upper = rd_arena_strdup(a, number);
+    for (char *p = upper; *p; p++)
+      if (*p >= 'a' && *p <= 'z')
+        *p = (char)(*p - 'a' + 'A');
+    if (strcmp(upper, number) != 0)
+      rc = rd_store_complaint_get_by_number(svc->store, upper, a, &c, err);
+  }
   if (rc && rc != RD_E_NOT_FOUND)
     return rc;
   /* One answer for both: whoever has a number but not the phone learns

@@ -166,7 +166,7 @@ def portal_progress_by_number_and_last_four_digits(w):
     cu = Customer(w.s)
     r = cu.submit(phone="010-8888 6666", subject="<b>门</b>").json()
     n = r["number"]
-    ok = expect(cu.progress(n, "6666"), 200).json()
+    ok = expect(cu.progress(n.lower(), "6666"), 200).json()
     check(ok["number"] == n and ok["status"] == "received" and ok["subject"] == "<b>门</b>"
           and [s["step"] for s in ok["timeline"]] == ["registered"], "its progress", ok)
 
@@ -233,6 +233,7 @@ def portal_rate_limits_answer_429(w):
     for i in range(10):
         expect(Customer(w.s).progress(target, f"{i:04d}"), 404)
     expect_problem(Customer(w.s).progress(target, "1111"), 429)
+    expect_problem(Customer(w.s).progress(target.lower(), "1111"), 429, what="in lower case too")
 
     flood = Customer(w.s)
     before = web_count(w)
