@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """embed_web.py - turns web/ into build/gen/web_assets.c for the binary.
 
-Every file but index.html is served at /assets/<stem>.<hash>.<ext>, where
+Every file but the pages is served at /assets/<stem>.<hash>.<ext>, where
 <hash> is the first 12 hex digits of the SHA-256 of its final content, so
-it can be cached for a year ("immutable"); index.html is served at / and
-revalidated. A source names another file as @asset(path) (relative to
+it can be cached for a year ("immutable"); the pages (PAGES: index.html,
+the staff console, at /; portal.html, the customer portal, at /portal) are
+served at their own address and revalidated. A source names another file as @asset(path) (relative to
 web/), which becomes that file's hashed URL. Text files are also stored
 gzip-compressed when that is smaller. Usage: embed_web.py WEB_DIR > out.c
 """
@@ -29,6 +30,8 @@ REF = re.compile(rb"@asset\(([^)\s]+)\)")
 # Files built from npm packages (web/package.json), served as vendor/...
 VENDOR = {"vendor/echarts.min.js": "node_modules/echarts/dist/echarts.min.js"}
 SKIP_DIRS = {"node_modules"}
+# The HTML pages, at fixed addresses (revalidated, never hashed).
+PAGES = {"index.html": "/", "portal.html": "/portal"}
 SKIP_FILES = {"package.json", "package-lock.json"}
 
 
@@ -84,7 +87,7 @@ def main(root):
     for i, rel in enumerate(sorted(files)):
         body = resolve(rel)
         ext = os.path.splitext(rel)[1]
-        served = "/" if rel == "index.html" else url_of(rel)
+        served = PAGES.get(rel) or url_of(rel)
         etag = hashlib.sha256(body).hexdigest()[:16]
         gz = gzip.compress(body, 9, mtime=0) if ext in TEXT else b""
         if len(gz) >= len(body) * 0.9:
@@ -97,7 +100,7 @@ def main(root):
                 out.write("\n  " + ",".join(str(x) for x in data[k:k + 24]) + ",")
             out.write("\n  0};\n")
         entries.append(f'  {{"{served}", "{TYPES[ext]}", "\\"{etag}\\"", a{i}b, {len(body)}, '
-                       f'{"a%dz" % i if gz else "0"}, {len(gz)}, {"false" if rel == "index.html" else "true"}}},')
+                       f'{"a%dz" % i if gz else "0"}, {len(gz)}, {"false" if rel in PAGES else "true"}}},')
     out.write("\nconst struct rd_web_asset rd_web_assets[] = {\n" + "\n".join(entries) + "\n};\n")
     out.write(f"const size_t rd_web_assets_count = {len(entries)};\n")
 

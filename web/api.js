@@ -1,5 +1,6 @@
-// web/api.js - the console's only way to the server: the JSON API, with the
-// session cookie and the CSRF token on unsafe requests.
+// web/api.js - the console's and the portal's only way to the server: the
+// JSON API, with the session cookie and the CSRF token on unsafe requests
+// (the portal has neither).
 
 let csrf = null;
 
@@ -7,8 +8,9 @@ export function setCsrf(token) {
   csrf = token;
 }
 
-export async function api(method, path, body, extraHeaders) {
-  const headers = { Accept: "application/json", ...extraHeaders };
+/* extra: more request headers (e.g. Idempotency-Key), optional. */
+export async function api(method, path, body, extra) {
+  const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
   const res = await fetch(path, {

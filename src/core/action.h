@@ -73,7 +73,8 @@ struct rd_action {
 
   const char *reason;           /* triage (invalid), reject, close, withdraw */
   const char *note;             /* explain, contact, progress, approve */
-  const char *method;           /* contact, follow_up: "phone", "visit", "email" */
+  const char *method;           /* contact, follow_up: "phone", "visit", "email";
+                                   follow_up also "survey" (the portal's link) */
 
   enum rd_plan_kind plan_kind;  /* propose_plan */
   const char *description;      /* propose_plan */

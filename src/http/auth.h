@@ -1,8 +1,9 @@
 /* http/auth.h - who is asking: session cookie + CSRF, bearer tokens, login throttling.
  *
  * Secrets are checked by the service (hashes, constant time); this module
- * reads them from the request, enforces CSRF on unsafe methods, and keeps the
- * in-memory login-failure table (owned by struct rd_http, thread-safe).
+ * reads them from the request, enforces CSRF on unsafe methods, and counts
+ * failed sign-ins on the throttle table (http/throttle.h) owned by struct
+ * rd_http.
  */
 #ifndef RD_HTTP_AUTH_H
 #define RD_HTTP_AUTH_H
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "http/request.h"
+#include "http/throttle.h"
 
 #define RD_SESSION_COOKIE "redress_session"
 
@@ -21,11 +23,6 @@ enum {
   RD_THROTTLE_IP_MAX = 50,
   RD_THROTTLE_WINDOW_S = 15 * 60,
 };
-
-struct rd_throttle;
-
-struct rd_throttle *rd_throttle_new(void);
-void rd_throttle_free(struct rd_throttle *t);   /* accepts NULL */
 
 /* Whether a login for username from ip may be tried at now; when not,
  * *retry_after_s says when it may. */

@@ -1,5 +1,6 @@
-/* http/h_web.c - the web console's files: / and /assets/<name>, from the
- * binary itself (http/web_assets.h).
+/* http/h_web.c - the web console's files: / (the staff console), /portal
+ * (the customer portal) and /assets/<name>, from the binary itself
+ * (http/web_assets.h).
  *
  * Hashed assets are cached for a year; the page is revalidated, so a new
  * binary is picked up at the next visit. The Content-Security-Policy allows
@@ -64,6 +65,12 @@ void
 rd_h_web_index(struct rd_request *req)
 {
   serve(req, "/");
+}
+
+void
+rd_h_web_portal(struct rd_request *req)
+{
+  serve(req, "/portal");
 }
 
 void

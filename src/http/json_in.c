@@ -981,3 +981,26 @@ rd_json_read_elapsed(const char *body, size_t len, int64_t *from, int64_t *to,
   json_decref(root);
   return st;
 }
+
+/* ---- the public portal ---------------------------------------------------------------- */
+
+enum rd_status
+rd_json_read_survey_answer(const char *body, size_t len, struct rd_arena *a,
+                           struct rd_survey_answer *out, struct rd_error *err)
+{
+  json_t *root = NULL, *v;
+  enum rd_status st = load_object(body, len, false, &root, err);
+  memset(out, 0, sizeof *out);
+  if (st == RD_OK && (v = get(root, "satisfied"))) {
+    out->has_satisfied = true;
+    st = as_bool(v, "satisfied", &out->satisfied, err);
+  }
+  if (st == RD_OK && (v = get(root, "score"))) {
+    out->has_score = true;
+    st = as_int(v, "score", &out->score, err);
+  }
+  if (st == RD_OK && (v = get(root, "comment")))
+    st = as_string(v, "comment", a, &out->comment, err);
+  json_decref(root);
+  return st;
+}

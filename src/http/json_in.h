@@ -105,4 +105,12 @@ enum rd_status rd_json_read_due(const char *body, size_t len, struct rd_arena *a
 enum rd_status rd_json_read_elapsed(const char *body, size_t len, int64_t *from,
                                     int64_t *to, struct rd_error *err);
 
+/* A satisfaction survey's answer: {"satisfied": bool, "score": 1-5,
+ * "comment": text}; has_* say which were present (the service requires
+ * them and checks the range). */
+enum rd_status rd_json_read_survey_answer(const char *body, size_t len,
+                                          struct rd_arena *a,
+                                          struct rd_survey_answer *out,
+                                          struct rd_error *err);
+
 #endif

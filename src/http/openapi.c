@@ -105,7 +105,7 @@ static const char schemas_json[] =
   " \"version\":{\"type\":\"integer\"},\"valid\":{\"type\":\"boolean\"},\"category_id\":{\"type\":\"integer\"},"
   " \"severity\":{\"type\":\"integer\"},\"department_id\":{\"type\":\"integer\"},\"assignee_id\":{\"type\":\"integer\"},"
   " \"reason\":{\"type\":\"string\"},\"transfer\":{\"$ref\":\"#/components/schemas/TransferSlip\"},"
-  " \"note\":{\"type\":\"string\"},\"method\":{\"enum\":[\"phone\",\"visit\",\"email\"]},"
+  " \"note\":{\"type\":\"string\"},\"method\":{\"enum\":[\"phone\",\"visit\",\"email\",\"survey\"],\"description\":\"survey: follow_up only, the customer's answer on the portal\"},"
   " \"kind\":{\"enum\":[\"apology\",\"explanation\",\"refund\",\"redelivery\",\"repair\",\"replacement\",\"compensation\",\"other\"]},"
   " \"description\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\",\"description\":\"yuan, at most 2 decimals\"},"
   " \"result\":{\"type\":\"string\"},\"reached\":{\"type\":\"boolean\"},\"satisfied\":{\"type\":\"boolean\"},"
@@ -207,6 +207,14 @@ static const char schemas_json[] =
   "  \"clocks\":{\"type\":\"object\",\"description\":\"per clock name: runs met and breached, on_time_rate; by department, where each run was due\","
   "   \"additionalProperties\":{\"type\":\"object\",\"properties\":{\"met\":{\"type\":\"integer\"},"
   "   \"breached\":{\"type\":\"integer\"},\"on_time_rate\":{\"type\":[\"number\",\"null\"]}}}}}}}}}"
+  ",\"PortalComplaintCreate\":{\"type\":\"object\",\"required\":[\"name\",\"phone\",\"content\"],\"properties\":{\"name\":{\"type\":\"string\"},\"phone\":{\"type\":\"string\",\"description\":\"at least 7 digits\"},\"email\":{\"type\":[\"string\",\"null\"]},\"subject\":{\"type\":[\"string\",\"null\"]},\"content\":{\"type\":\"string\"},\"demands\":{\"type\":[\"string\",\"null\"]}}}"
+  ",\"PortalReceipt\":{\"type\":\"object\",\"properties\":{\"number\":{\"type\":\"string\"},\"received_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"status\":{\"type\":\"string\",\"description\":\"the customer's status: received, accepted, processing, executing, resolved, closed, transferred, withdrawn, merged\"},\"photos\":{\"type\":\"object\",\"properties\":{\"upload_url\":{\"type\":\"string\"},\"token\":{\"type\":\"string\",\"description\":\"send as X-Upload-Token\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"max_count\":{\"type\":\"integer\"},\"max_bytes\":{\"type\":\"integer\"},\"types\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}}}"
+  ",\"PortalPhoto\":{\"type\":\"object\",\"properties\":{\"filename\":{\"type\":\"string\"},\"content_type\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},\"photos_left\":{\"type\":\"integer\"}}}"
+  ",\"PortalLookup\":{\"type\":\"object\",\"required\":[\"number\",\"phone_last4\"],\"properties\":{\"number\":{\"type\":\"string\"},\"phone_last4\":{\"type\":\"string\",\"pattern\":\"^[0-9]{4}$\"}}}"
+  ",\"PortalProgress\":{\"type\":\"object\",\"properties\":{\"number\":{\"type\":\"string\"},\"subject\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":\"string\"},\"received_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"timeline\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"step\":{\"enum\":[\"registered\",\"accepted\",\"reassigned\",\"transferred\",\"contacted\",\"progress\",\"executing\",\"resolved\",\"reopened\",\"closed\",\"withdrawn\",\"merged\"]},\"at\":{\"type\":\"string\",\"format\":\"date-time\"},\"department\":{\"type\":[\"string\",\"null\"]}}}}}}"
+  ",\"PortalSurvey\":{\"type\":\"object\",\"properties\":{\"number\":{\"type\":\"string\"},\"subject\":{\"type\":[\"string\",\"null\"]},\"result\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":\"string\"},\"resolved_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"answered\":{\"type\":\"boolean\"}}}"
+  ",\"SurveyAnswer\":{\"type\":\"object\",\"required\":[\"satisfied\",\"score\"],\"properties\":{\"satisfied\":{\"type\":\"boolean\"},\"score\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},\"comment\":{\"type\":[\"string\",\"null\"]}}}"
+  ",\"SurveyLink\":{\"type\":\"object\",\"properties\":{\"token\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"description\":\"relative to the server: /portal#/survey/<token>\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"}}}"
   "}";
 
 static json_t *

@@ -31,7 +31,8 @@ struct rd_http {
   struct rd_http_options opt;  /* opt.listen points at listen_copy */
   char *listen_copy;
   unsigned port;
-  struct rd_throttle *throttle;
+  struct rd_throttle *throttle;      /* failed sign-ins */
+  struct rd_throttle *portal_limits; /* the public portal's requests */
   struct rd_metrics *metrics;
   char *openapi_json;          /* rendered once at start */
   size_t openapi_len;

@@ -121,4 +121,12 @@ void rd_h_token_revoke(struct rd_request *req);
 
 void rd_h_report_summary(struct rd_request *req);
 
+void rd_h_web_portal(struct rd_request *req);
+void rd_h_portal_submit(struct rd_request *req);
+void rd_h_portal_photo_add(struct rd_request *req);
+void rd_h_portal_progress(struct rd_request *req);
+void rd_h_portal_survey_get(struct rd_request *req);
+void rd_h_portal_survey_answer(struct rd_request *req);
+void rd_h_survey_link(struct rd_request *req);
+
 #endif

@@ -238,6 +238,7 @@ rd_http_start(struct rd_service *svc, const struct rd_http_options *opt,
   rd_routes(&n_routes);
   h->metrics = rd_metrics_new(n_routes);
   h->throttle = rd_throttle_new();
+  h->portal_limits = rd_throttle_new();
   h->openapi_json = rd_openapi_render(&h->openapi_len);
 
   unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
@@ -285,6 +286,7 @@ rd_http_stop(struct rd_http *h)
   }
   rd_metrics_free(h->metrics);
   rd_throttle_free(h->throttle);
+  rd_throttle_free(h->portal_limits);
   free(h->openapi_json);
   free(h->listen_copy);
   free(h);

@@ -49,6 +49,8 @@ struct act_ctx {
   const struct rd_action *act;
   int expected_version;
   const char *body_json;
+  rd_svc_tx_hook guard;               /* NULL = none */
+  void *guard_ctx;
   const struct rd_sla_snapshot *sla;  /* policies (approval, clocks), calendars */
   const struct rd_user *users;        /* for an after-hours alert; NULL if none */
   size_t n_users;
@@ -111,6 +113,8 @@ act_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     return rd_error_set(err, RD_E_CONFLICT, "version",
                         "the complaint changed (version %d, not %d); reload it",
                         c->version, x->expected_version);
+  if (x->guard && (rc = x->guard(tx, x->guard_ctx, c, err)))
+    return rc;
 
   if (act.kind == RD_ACT_MERGE && (rc = resolve_into(tx, x, &act.into_id, err))) {
     /* Report role and state errors before the target's: try the action on
@@ -217,10 +221,22 @@ rd_service_complaint_act(struct rd_service *svc, const struct rd_principal *who,
                          const char *body_json, struct rd_arena *a,
                          struct rd_complaint_view *out, struct rd_error *err)
 {
+  return rd_svc_complaint_act_with(svc, who, id, act, expected_version, body_json,
+                                   NULL, NULL, a, out, err);
+}
+
+enum rd_status
+rd_svc_complaint_act_with(struct rd_service *svc, const struct rd_principal *who,
+                          int64_t id, struct rd_action *act, int expected_version,
+                          const char *body_json, rd_svc_tx_hook guard,
+                          void *guard_ctx, struct rd_arena *a,
+                          struct rd_complaint_view *out, struct rd_error *err)
+{
   enum rd_status rc;
   struct act_ctx x = {
     .id = id, .who = who, .act = act, .expected_version = expected_version,
-    .body_json = body_json, .now = rd_service_now(svc), .a = a,
+    .body_json = body_json, .guard = guard, .guard_ctx = guard_ctx,
+    .now = rd_service_now(svc), .a = a,
   };
 
   if ((rc = rd_svc_require_writer(who, err)))

@@ -17,33 +17,46 @@ struct attach_ctx {
   struct rd_arena *a;
 };
 
+enum rd_status
+rd_svc_attach_tx(struct rd_tx *tx, const struct rd_principal *who,
+                 struct rd_attachment *att, const void *data, size_t len,
+                 const char *via, struct rd_arena *a, struct rd_error *err)
+{
+  struct rd_complaint c;
+  enum rd_status rc = rd_tx_complaint_get(tx, att->complaint_id, a, &c, err);
+  if (rc)
+    return rc;
+  if (!rd_svc_can_see(who, &c))
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
+  if ((rc = rd_tx_attachment_add(tx, att, data, len, err)))
+    return rc;
+  struct rd_buf b = {0};
+  rd_buf_printf(&b, "{\"attachment_id\":%lld,\"filename\":", (long long)att->id);
+  rd_buf_json_string(&b, att->filename);
+  rd_buf_puts(&b, ",\"content_type\":");
+  rd_buf_json_string(&b, att->content_type);
+  rd_buf_printf(&b, ",\"size\":%lld,\"sha256\":\"%s\"", (long long)att->size,
+                att->sha256);
+  if (via) {
+    rd_buf_puts(&b, ",\"via\":");
+    rd_buf_json_string(&b, via);
+  }
+  rd_buf_putc(&b, '}');
+  const char *details = rd_arena_strdup(a, b.data);
+  rd_buf_free(&b);
+  struct rd_event ev = {
+      .complaint_id = c.id, .at = att->uploaded_at, .actor_id = who->user_id,
+      .type = RD_EVENT_ATTACHMENT, .from_status = (int)c.status,
+      .to_status = (int)c.status, .note = att->filename, .data_json = details,
+  };
+  return rd_tx_event_append(tx, &ev, err);
+}
+
 static enum rd_status
 do_attach(struct rd_tx *tx, void *vctx, struct rd_error *err)
 {
   struct attach_ctx *x = vctx;
-  struct rd_complaint c;
-  enum rd_status rc = rd_tx_complaint_get(tx, x->att->complaint_id, x->a, &c, err);
-  if (rc)
-    return rc;
-  if (!rd_svc_can_see(x->who, &c))
-    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
-  if ((rc = rd_tx_attachment_add(tx, x->att, x->data, x->len, err)))
-    return rc;
-  struct rd_buf b = {0};
-  rd_buf_printf(&b, "{\"attachment_id\":%lld,\"filename\":", (long long)x->att->id);
-  rd_buf_json_string(&b, x->att->filename);
-  rd_buf_puts(&b, ",\"content_type\":");
-  rd_buf_json_string(&b, x->att->content_type);
-  rd_buf_printf(&b, ",\"size\":%lld,\"sha256\":\"%s\"}", (long long)x->att->size,
-                x->att->sha256);
-  const char *data = rd_arena_strdup(x->a, b.data);
-  rd_buf_free(&b);
-  struct rd_event ev = {
-      .complaint_id = c.id, .at = x->att->uploaded_at, .actor_id = x->who->user_id,
-      .type = RD_EVENT_ATTACHMENT, .from_status = (int)c.status,
-      .to_status = (int)c.status, .note = x->att->filename, .data_json = data,
-  };
-  return rd_tx_event_append(tx, &ev, err);
+  return rd_svc_attach_tx(tx, x->who, x->att, x->data, x->len, NULL, x->a, err);
 }
 
 /* A media type "type/subtype" of token characters; parameters after ';'
@@ -65,8 +78,8 @@ content_type_valid(const char *ct)
   return true;
 }
 
-static enum rd_status
-filename_check(const char *name, struct rd_error *err)
+enum rd_status
+rd_svc_filename_check(const char *name, struct rd_error *err)
 {
   enum rd_status rc = rd_validate_text("filename", name, 200, true, err);
   if (rc)
@@ -93,7 +106,7 @@ rd_service_attachment_add(struct rd_service *svc, const struct rd_principal *who
                         svc->attachment_max_bytes);
   if (len == 0)
     return rd_error_set(err, RD_E_INVALID, "body", "the attachment is empty");
-  if ((rc = filename_check(filename, err)))
+  if ((rc = rd_svc_filename_check(filename, err)))
     return rc;
   if (!content_type_valid(content_type))
     return rd_error_set(err, RD_E_INVALID, "Content-Type",

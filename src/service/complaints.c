@@ -38,6 +38,8 @@ struct register_ctx {
   const struct rd_sla_snapshot *sla;
   const struct rd_user *users;     /* read before the write for a major one */
   size_t n_users;
+  rd_svc_tx_hook after;            /* NULL = none; runs last, replay included */
+  void *after_ctx;
   bool replayed;
 };
 
@@ -60,7 +62,9 @@ register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
         return rd_error_set(err, RD_E_DUPLICATE, "Idempotency-Key",
                             "this Idempotency-Key was used with another body");
       x->replayed = true;
-      return rd_tx_complaint_get(tx, rec.complaint_id, x->a, &x->c, err);
+      if ((rc = rd_tx_complaint_get(tx, rec.complaint_id, x->a, &x->c, err)))
+        return rc;
+      return x->after ? x->after(tx, x->after_ctx, &x->c, err) : RD_OK;
     }
   }
   if ((rc = rd_tx_customer_upsert(tx, &x->c.customer, x->now, err)) ||
@@ -100,7 +104,7 @@ register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     if ((rc = rd_tx_idempotency_put(tx, x->user_id, x->idem_key, &rec, err)))
       return rc;
   }
-  return RD_OK;
+  return x->after ? x->after(tx, x->after_ctx, &x->c, err) : RD_OK;
 }
 
 /* The fields a new complaint takes from the request; everything the
@@ -146,9 +150,23 @@ rd_service_complaint_register(struct rd_service *svc,
                               struct rd_arena *a, struct rd_complaint_view *out,
                               bool *replayed, struct rd_error *err)
 {
+  return rd_svc_complaint_register_with(svc, who, in, idem_key, body_sha256,
+                                        NULL, NULL, a, out, replayed, err);
+}
+
+enum rd_status
+rd_svc_complaint_register_with(struct rd_service *svc,
+                               const struct rd_principal *who,
+                               const struct rd_complaint *in,
+                               const char *idem_key, const char *body_sha256,
+                               rd_svc_tx_hook after, void *after_ctx,
+                               struct rd_arena *a, struct rd_complaint_view *out,
+                               bool *replayed, struct rd_error *err)
+{
   enum rd_status rc;
   int64_t now = rd_service_now(svc);
-  struct register_ctx x = {.user_id = who->user_id, .now = now, .a = a};
+  struct register_ctx x = {.user_id = who->user_id, .now = now, .a = a,
+                           .after = after, .after_ctx = after_ctx};
 
   if (replayed)
     *replayed = false;

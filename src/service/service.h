@@ -20,6 +20,7 @@
 #include "core/notification.h"
 #include "core/org.h"
 #include "core/policy.h"
+#include "core/portal.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -373,6 +374,129 @@ enum rd_status rd_service_policy_save(struct rd_service *svc,
                                       const struct rd_principal *who,
                                       struct rd_sla_policy *p,
                                       struct rd_error *err);
+
+/* ---- the public portal (customers, no sign-in) ------------------------------- *
+ * The customer is nobody's principal: these calls act as the portal itself
+ * (an agent-like principal, user 0) and answer only what the customer may
+ * know. Secrets handed out (upload and survey tokens) are 64 hex digits;
+ * only their SHA-256 is stored. */
+
+enum {
+  RD_PORTAL_PHOTOS_MAX = 5,                    /* per upload link */
+  RD_PORTAL_PHOTO_MAX_BYTES = 5 * 1024 * 1024,
+  RD_PORTAL_UPLOAD_TTL_S = 60 * 60,            /* time to add photos after submitting */
+  RD_PORTAL_SURVEY_TTL_S = 14 * 24 * 60 * 60,
+};
+
+/* What the customer gets back for a submitted complaint. */
+struct rd_portal_receipt {
+  const char *number;
+  int64_t received_at;
+  const char *status;          /* rd_portal_status() */
+  const char *upload_token;    /* to add photos; replaces any earlier one */
+  int64_t upload_expires_at;
+};
+
+/* Registers s as a complaint of channel web and issues its photo-upload
+ * token, in one transaction. idem_key (may be NULL) and body_sha256 as for
+ * staff registration, in the portal's own key space; a replay issues a new
+ * upload token. Validation names the form's field ("phone"). */
+enum rd_status rd_service_portal_submit(struct rd_service *svc,
+                                        const struct rd_portal_submission *s,
+                                        const char *idem_key,
+                                        const char *body_sha256,
+                                        struct rd_arena *a,
+                                        struct rd_portal_receipt *out,
+                                        bool *replayed, struct rd_error *err);
+
+/* Adds a photo to complaint number with its upload token. RD_E_FORBIDDEN
+ * (naming X-Upload-Token) for a token unknown, of another complaint, expired,
+ * replaced or used up; RD_E_TOO_LARGE past RD_PORTAL_PHOTO_MAX_BYTES;
+ * RD_E_UNSUPPORTED_MEDIA unless the bytes are JPEG, PNG or WebP (the type
+ * stored is the one the bytes show). filename may be NULL. *photos_left
+ * says how many more the token takes. */
+enum rd_status rd_service_portal_photo_add(struct rd_service *svc,
+                                           const char *number,
+                                           const char *upload_token,
+                                           const char *filename,
+                                           const void *data, size_t len,
+                                           struct rd_arena *a,
+                                           struct rd_attachment *out,
+                                           int *photos_left,
+                                           struct rd_error *err);
+
+/* One step of the customer's timeline. */
+struct rd_portal_step_view {
+  const char *step;            /* rd_portal_step() */
+  int64_t at;
+  const char *department;      /* accepted/reassigned: its name, else NULL */
+};
+
+struct rd_portal_progress {
+  const char *number;
+  const char *subject;         /* may be NULL */
+  const char *status;          /* rd_portal_status() */
+  int64_t received_at;
+  const struct rd_portal_step_view *steps;  /* oldest first */
+  size_t n_steps;
+};
+
+/* The progress of complaint number, for whoever knows the last four digits
+ * of its customer's phone. A wrong number and wrong digits get the same
+ * RD_E_NOT_FOUND, so numbers cannot be probed. */
+enum rd_status rd_service_portal_progress(struct rd_service *svc,
+                                          const char *number,
+                                          const char *phone_last4,
+                                          struct rd_arena *a,
+                                          struct rd_portal_progress *out,
+                                          struct rd_error *err);
+
+/* Staff (agent, manager, admin) make a complaint's survey link once it is
+ * resolved: a fresh one-time token valid RD_PORTAL_SURVEY_TTL_S, earlier
+ * ones revoked; on the timeline as survey_link. RD_E_ILLEGAL_STATE naming
+ * "status" unless resolved. */
+enum rd_status rd_service_survey_link(struct rd_service *svc,
+                                      const struct rd_principal *who,
+                                      int64_t complaint_id, struct rd_arena *a,
+                                      const char **token, int64_t *expires_at,
+                                      struct rd_error *err);
+
+/* What the survey page shows. */
+struct rd_portal_survey {
+  const char *number;
+  const char *subject;         /* may be NULL */
+  const char *result;          /* the resolution as reported, may be NULL */
+  const char *status;          /* rd_portal_status() */
+  int64_t resolved_at;
+  int64_t expires_at;
+};
+
+struct rd_survey_answer {
+  bool has_satisfied, satisfied;
+  bool has_score;
+  int score;                   /* 1-5 */
+  const char *comment;         /* may be NULL */
+};
+
+/* The survey behind token. RD_E_NOT_FOUND when unknown, expired or
+ * replaced; RD_E_CONFLICT when answered, or when the complaint no longer
+ * waits for this answer (followed up otherwise, reopened). */
+enum rd_status rd_service_portal_survey_get(struct rd_service *svc,
+                                            const char *token,
+                                            struct rd_arena *a,
+                                            struct rd_portal_survey *out,
+                                            struct rd_error *err);
+
+/* Records the answer as the follow_up action (method survey, reached) and
+ * spends the token, in one transaction: satisfied closes the complaint,
+ * not satisfied reopens it. Refusals as for _get, and RD_E_INVALID naming
+ * satisfied, score or comment. out is the survey after the answer. */
+enum rd_status rd_service_portal_survey_answer(struct rd_service *svc,
+                                               const char *token,
+                                               const struct rd_survey_answer *ans,
+                                               struct rd_arena *a,
+                                               struct rd_portal_survey *out,
+                                               struct rd_error *err);
 
 /* ---- reports and health --------------------------------------------------- */
 

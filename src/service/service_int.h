@@ -85,4 +85,50 @@ enum rd_status rd_svc_check_category(struct rd_service *svc, const char *field,
                                      int64_t id, struct rd_arena *a,
                                      struct rd_error *err);
 
+/* A step one use case adds to another's transaction: it runs inside it on
+ * the complaint as read or written there, and its failure rolls the whole
+ * transaction back. */
+typedef enum rd_status (*rd_svc_tx_hook)(struct rd_tx *tx, void *ctx,
+                                         const struct rd_complaint *c,
+                                         struct rd_error *err);
+
+/* rd_service_complaint_register, with after (may be NULL) run last in the
+ * registration's transaction, on the new complaint or the replayed one. */
+enum rd_status rd_svc_complaint_register_with(struct rd_service *svc,
+                                              const struct rd_principal *who,
+                                              const struct rd_complaint *in,
+                                              const char *idem_key,
+                                              const char *body_sha256,
+                                              rd_svc_tx_hook after,
+                                              void *after_ctx, struct rd_arena *a,
+                                              struct rd_complaint_view *out,
+                                              bool *replayed,
+                                              struct rd_error *err);
+
+/* rd_service_complaint_act, with guard (may be NULL) run in the action's
+ * transaction after the complaint is read and before the workflow decides:
+ * a refusal there writes nothing. */
+enum rd_status rd_svc_complaint_act_with(struct rd_service *svc,
+                                         const struct rd_principal *who,
+                                         int64_t id, struct rd_action *act,
+                                         int expected_version,
+                                         const char *body_json,
+                                         rd_svc_tx_hook guard, void *guard_ctx,
+                                         struct rd_arena *a,
+                                         struct rd_complaint_view *out,
+                                         struct rd_error *err);
+
+/* Inside a transaction: stores att (complaint_id, size, type, name, sha256,
+ * uploaded_by/at set) with its content and puts it on the timeline as
+ * "attachment"; via (may be NULL, e.g. "portal") goes into the event's data.
+ * RD_E_NOT_FOUND when who may not see the complaint. */
+enum rd_status rd_svc_attach_tx(struct rd_tx *tx, const struct rd_principal *who,
+                                struct rd_attachment *att, const void *data,
+                                size_t len, const char *via, struct rd_arena *a,
+                                struct rd_error *err);
+
+/* RD_E_INVALID naming "filename" unless name is 1-200 characters without
+ * slashes or control characters. */
+enum rd_status rd_svc_filename_check(const char *name, struct rd_error *err);
+
 #endif

@@ -433,3 +433,27 @@ enum rd_status
 rd_store_count_by_status(struct rd_store *st, int64_t counts[RD_STATE_COUNT],
                          struct rd_error *err)
 { return st->be->count_by_status(st, counts, err); }
+
+/* ---- the public portal's tokens -------------------------------------------- */
+
+enum rd_status
+rd_tx_portal_token_issue(struct rd_tx *tx, struct rd_portal_token *t,
+                         struct rd_error *err)
+{ return tx->st->be->tx_portal_token_issue(tx, t, err); }
+
+enum rd_status
+rd_tx_portal_token_get(struct rd_tx *tx, const char *token_sha256,
+                       struct rd_arena *a, struct rd_portal_token *out,
+                       struct rd_error *err)
+{ return tx->st->be->tx_portal_token_get(tx, token_sha256, a, out, err); }
+
+enum rd_status
+rd_tx_portal_token_use(struct rd_tx *tx, int64_t id, int64_t now,
+                       struct rd_error *err)
+{ return tx->st->be->tx_portal_token_use(tx, id, now, err); }
+
+enum rd_status
+rd_store_portal_token_get(struct rd_store *st, const char *token_sha256,
+                          struct rd_arena *a, struct rd_portal_token *out,
+                          struct rd_error *err)
+{ return st->be->portal_token_get(st, token_sha256, a, out, err); }

@@ -242,6 +242,40 @@ enum rd_status rd_tx_session_purge(struct rd_tx *tx, int64_t now,
 enum rd_status rd_tx_token_save(struct rd_tx *tx, struct rd_api_token *t,
                                 struct rd_error *err);
 
+/* A capability the public portal hands out for one complaint (0010_portal):
+ * adding photos after submitting it, or answering its satisfaction survey.
+ * Stored by SHA-256 of the secret only. */
+enum rd_portal_purpose { RD_PORTAL_UPLOAD, RD_PORTAL_SURVEY };
+
+struct rd_portal_token {
+  int64_t id;
+  int64_t complaint_id;
+  enum rd_portal_purpose purpose;
+  char token_sha256[65];
+  int64_t created_at;
+  int64_t created_by;     /* 0 = the customer, at submission */
+  int64_t expires_at;
+  int uses_left;          /* photos left; 1 for an unanswered survey */
+  int64_t bound_at;       /* survey: the complaint's resolved_at it asks about */
+  int64_t used_at;        /* 0 = never used */
+  int64_t revoked_at;     /* 0 = live */
+};
+
+/* Revokes the complaint's live tokens of t->purpose (at t->created_at) and
+ * inserts t; sets t->id. One live link per purpose and complaint. */
+enum rd_status rd_tx_portal_token_issue(struct rd_tx *tx,
+                                        struct rd_portal_token *t,
+                                        struct rd_error *err);
+/* By hash, inside the transaction; RD_E_NOT_FOUND when none. */
+enum rd_status rd_tx_portal_token_get(struct rd_tx *tx, const char *token_sha256,
+                                      struct rd_arena *a,
+                                      struct rd_portal_token *out,
+                                      struct rd_error *err);
+/* Spends one use of token id at now; RD_E_CONFLICT when it has none left
+ * or was revoked meanwhile (nothing changes then). */
+enum rd_status rd_tx_portal_token_use(struct rd_tx *tx, int64_t id, int64_t now,
+                                      struct rd_error *err);
+
 /* Key/value settings (time zone, number prefix, ...). */
 enum rd_status rd_tx_setting_put(struct rd_tx *tx, const char *key,
                                  const char *value, struct rd_error *err);
@@ -418,6 +452,13 @@ enum rd_status rd_store_token_by_id(struct rd_store *st, int64_t id,
 enum rd_status rd_store_token_list(struct rd_store *st, int64_t user_id,
                                    struct rd_arena *a, struct rd_api_token **out,
                                    size_t *n, struct rd_error *err);
+
+/* A portal token by the hash of its secret; RD_E_NOT_FOUND when none. */
+enum rd_status rd_store_portal_token_get(struct rd_store *st,
+                                         const char *token_sha256,
+                                         struct rd_arena *a,
+                                         struct rd_portal_token *out,
+                                         struct rd_error *err);
 
 /* The value of a setting, or NULL in *value when unset. */
 enum rd_status rd_store_setting_get(struct rd_store *st, const char *key,

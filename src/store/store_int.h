@@ -140,6 +140,16 @@ struct rd_store_backend {
                                   struct rd_error *err);
   enum rd_status (*tx_setting_put)(struct rd_tx *tx, const char *key,
                                    const char *value, struct rd_error *err);
+  enum rd_status (*tx_portal_token_issue)(struct rd_tx *tx,
+                                          struct rd_portal_token *t,
+                                          struct rd_error *err);
+  enum rd_status (*tx_portal_token_get)(struct rd_tx *tx,
+                                        const char *token_sha256,
+                                        struct rd_arena *a,
+                                        struct rd_portal_token *out,
+                                        struct rd_error *err);
+  enum rd_status (*tx_portal_token_use)(struct rd_tx *tx, int64_t id,
+                                        int64_t now, struct rd_error *err);
 
   /* reads, from any thread */
   enum rd_status (*complaint_get)(struct rd_store *st, int64_t id,
@@ -251,6 +261,11 @@ struct rd_store_backend {
   enum rd_status (*setting_get)(struct rd_store *st, const char *key,
                                 struct rd_arena *a, const char **value,
                                 struct rd_error *err);
+  enum rd_status (*portal_token_get)(struct rd_store *st,
+                                     const char *token_sha256,
+                                     struct rd_arena *a,
+                                     struct rd_portal_token *out,
+                                     struct rd_error *err);
   enum rd_status (*report_summary)(struct rd_store *st,
                                    const struct rd_report_query *q,
                                    struct rd_arena *a,

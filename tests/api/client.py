@@ -215,8 +215,11 @@ class Server:
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def request(self, method, path, body=None, headers=None, raw=None):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+    def request(self, method, path, body=None, headers=None, raw=None, source=None):
+        """source: the client address to send from (any 127.x.y.z is this
+        machine), for per-address limits."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=60,
+                                          source_address=(source, 0) if source else None)
         hdrs = dict(headers or {})
         data = raw
         if body is not None:

@@ -1541,6 +1541,85 @@ test_user_set_locale(void **state)
   assert_int_equal(rd_store_write(f->st, locale_fn, &l, &err), RD_E_NOT_FOUND);
 }
 
+/* ---- the portal's tokens ---------------------------------------------------------- */
+
+struct ptok_ctx {
+  struct rd_portal_token t;
+  const char *get;               /* hash to read back, or NULL */
+  struct rd_portal_token got;
+  int64_t use;                   /* token id to spend, or 0 */
+  struct rd_arena *a;
+};
+
+static enum rd_status
+ptok_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct ptok_ctx *x = ctx;
+  if (x->use)
+    return rd_tx_portal_token_use(tx, x->use, T0 + 5, err);
+  if (x->get)
+    return rd_tx_portal_token_get(tx, x->get, x->a, &x->got, err);
+  return rd_tx_portal_token_issue(tx, &x->t, err);
+}
+
+static void
+test_portal_tokens(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  int64_t cid = mk_text(f, "portal", T0);
+  struct ptok_ctx first = {.a = f->a, .t = {.complaint_id = cid, .purpose = RD_PORTAL_UPLOAD,
+                                            .created_at = T0, .expires_at = T0 + 3600,
+                                            .uses_left = 2}};
+  memset(first.t.token_sha256, 'a', 64);
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &first, &err), RD_OK);
+  assert_true(first.t.id > 0);
+
+  struct rd_portal_token got;
+  assert_int_equal(rd_store_portal_token_get(f->st, first.t.token_sha256, f->a, &got, &err), RD_OK);
+  assert_int_equal(got.complaint_id, cid);
+  assert_int_equal(got.purpose, RD_PORTAL_UPLOAD);
+  assert_int_equal(got.uses_left, 2);
+  assert_int_equal(got.expires_at, T0 + 3600);
+  assert_int_equal(got.revoked_at, 0);
+  assert_int_equal(got.created_by, 0);
+  assert_int_equal(rd_store_portal_token_get(f->st, "bb", f->a, &got, &err), RD_E_NOT_FOUND);
+
+  /* Two uses, then none. */
+  struct ptok_ctx use = {.a = f->a, .use = first.t.id};
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &use, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &use, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &use, &err), RD_E_CONFLICT);
+  assert_int_equal(rd_store_portal_token_get(f->st, first.t.token_sha256, f->a, &got, &err), RD_OK);
+  assert_int_equal(got.uses_left, 0);
+  assert_int_equal(got.used_at, T0 + 5);
+
+  /* A new survey token leaves the upload one alone; a new upload one revokes it. */
+  struct ptok_ctx survey = {.a = f->a, .t = {.complaint_id = cid, .purpose = RD_PORTAL_SURVEY,
+                                             .created_at = T0 + 10, .created_by = 0,
+                                             .expires_at = T0 + 99, .uses_left = 1,
+                                             .bound_at = T0 + 7}};
+  memset(survey.t.token_sha256, 'c', 64);
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &survey, &err), RD_OK);
+  struct ptok_ctx second = first;
+  second.t.created_at = T0 + 20;
+  memset(second.t.token_sha256, 'd', 64);
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &second, &err), RD_OK);
+  struct ptok_ctx read = {.a = f->a, .get = first.t.token_sha256};
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &read, &err), RD_OK);
+  assert_int_equal(read.got.revoked_at, T0 + 20);
+  read.get = survey.t.token_sha256;
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &read, &err), RD_OK);
+  assert_int_equal(read.got.revoked_at, 0);
+  assert_int_equal(read.got.purpose, RD_PORTAL_SURVEY);
+  assert_int_equal(read.got.bound_at, T0 + 7);
+  /* A revoked token cannot be spent. */
+  struct ptok_ctx stale = {.a = f->a, .use = first.t.id};
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &stale, &err), RD_E_CONFLICT);
+  /* The same secret twice is refused. */
+  assert_int_equal(rd_store_write(f->st, ptok_fn, &second, &err), RD_E_DUPLICATE);
+}
+
 static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   T(test_migrate_twice_is_noop),
@@ -1562,6 +1641,7 @@ static const struct CMUnitTest tests[] = {
   T(test_group_commit_isolated_failures),
   T(test_report_counts),
   T(test_org_sessions_tokens_settings),
+  T(test_portal_tokens),
 #undef T
 };
 

@@ -443,6 +443,9 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .tx_session_purge = rd_sqlite_tx_session_purge,
   .tx_token_save = rd_sqlite_tx_token_save,
   .tx_setting_put = rd_sqlite_tx_setting_put,
+  .tx_portal_token_issue = rd_sqlite_tx_portal_token_issue,
+  .tx_portal_token_get = rd_sqlite_tx_portal_token_get,
+  .tx_portal_token_use = rd_sqlite_tx_portal_token_use,
 
   .complaint_get = rd_sqlite_complaint_get,
   .complaint_get_by_number = rd_sqlite_complaint_get_by_number,
@@ -476,6 +479,7 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .token_by_id = rd_sqlite_token_by_id,
   .token_list = rd_sqlite_token_list,
   .setting_get = rd_sqlite_setting_get,
+  .portal_token_get = rd_sqlite_portal_token_get,
   .report_summary = rd_sqlite_report_summary,
   .count_by_status = rd_sqlite_count_by_status,
 };

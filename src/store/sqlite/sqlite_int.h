@@ -74,7 +74,9 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_DURATIONS_SEVERITY) X(SQ_DURATIONS_MONTH)                        \
   X(SQ_CLOCKS_CATEGORY) X(SQ_CLOCKS_DEPARTMENT) X(SQ_CLOCKS_SITE)       \
   X(SQ_CLOCKS_CHANNEL) X(SQ_CLOCKS_SEVERITY) X(SQ_CLOCKS_MONTH)        \
-  X(SQ_REPORT_STATUS) X(SQ_DURATIONS_STATUS) X(SQ_CLOCKS_STATUS)
+  X(SQ_REPORT_STATUS) X(SQ_DURATIONS_STATUS) X(SQ_CLOCKS_STATUS)        \
+  X(SQ_PORTAL_TOKEN_REVOKE) X(SQ_PORTAL_TOKEN_INSERT)                   \
+  X(SQ_PORTAL_TOKEN_GET) X(SQ_PORTAL_TOKEN_USE)
 
 enum rd_sqlite_stmt {
 #define RD_X(name) name,
@@ -576,6 +578,23 @@ enum rd_status rd_sqlite_token_list(struct rd_store *st, int64_t user_id,
 enum rd_status rd_sqlite_setting_get(struct rd_store *st, const char *key,
                                      struct rd_arena *a, const char **value,
                                      struct rd_error *err);
+
+/* portal.c */
+enum rd_status rd_sqlite_tx_portal_token_issue(struct rd_tx *tx,
+                                               struct rd_portal_token *t,
+                                               struct rd_error *err);
+enum rd_status rd_sqlite_tx_portal_token_get(struct rd_tx *tx,
+                                             const char *token_sha256,
+                                             struct rd_arena *a,
+                                             struct rd_portal_token *out,
+                                             struct rd_error *err);
+enum rd_status rd_sqlite_tx_portal_token_use(struct rd_tx *tx, int64_t id,
+                                             int64_t now, struct rd_error *err);
+enum rd_status rd_sqlite_portal_token_get(struct rd_store *st,
+                                          const char *token_sha256,
+                                          struct rd_arena *a,
+                                          struct rd_portal_token *out,
+                                          struct rd_error *err);
 
 /* report.c */
 enum rd_status rd_sqlite_report_summary(struct rd_store *st,

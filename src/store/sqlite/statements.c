@@ -356,4 +356,19 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_REPORT_STATUS] = REPORT(K_STATUS, K_STATUS, "", "c.status"),
   [SQ_CLOCKS_STATUS] = CLOCKS(K_STATUS, K_STATUS, ""),
   [SQ_DURATIONS_STATUS] = DURATIONS(K_STATUS, ""),
+
+#define PORTAL_TOKEN_COLS \
+  "id, complaint_id, purpose, token_sha256, created_at, created_by, expires_at," \
+  " uses_left, bound_at, used_at, revoked_at FROM portal_tokens"
+  [SQ_PORTAL_TOKEN_REVOKE] =
+    "UPDATE portal_tokens SET revoked_at = ?3"
+    " WHERE complaint_id = ?1 AND purpose = ?2 AND revoked_at IS NULL",
+  [SQ_PORTAL_TOKEN_INSERT] =
+    "INSERT INTO portal_tokens (complaint_id, purpose, token_sha256, created_at,"
+    " created_by, expires_at, uses_left, bound_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [SQ_PORTAL_TOKEN_GET] = "SELECT " PORTAL_TOKEN_COLS " WHERE token_sha256 = ?1",
+  [SQ_PORTAL_TOKEN_USE] =
+    "UPDATE portal_tokens SET uses_left = uses_left - 1, used_at = ?2"
+    " WHERE id = ?1 AND uses_left > 0 AND revoked_at IS NULL",
 };
