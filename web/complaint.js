@@ -365,6 +365,40 @@ function wireNote(box, x, reloadTimeline) {
 
 /* Shows complaint id (a number or an id); opts.keep: an action form to
  * keep open across this reload. */
+/* A resolved complaint's satisfaction survey: the customer answers on the
+ * portal through a one-time link that the agent sends (by SMS or WeChat
+ * today; by the outbox when it delivers). The secret is in the answer
+ * once, so the link is shown here until the page changes; a new one
+ * replaces the old. */
+const SURVEY_ROLES = new Set(["agent", "manager", "admin"]);
+
+function wireSurvey(box, x, role, reloadTimeline) {
+  const panel = box.querySelector(".c-survey");
+  const make = panel.querySelector(".survey-make");
+  const error = panel.querySelector(".error");
+  const out = panel.querySelector(".survey-out");
+  const copy = panel.querySelector(".survey-copy");
+  panel.hidden = x.status !== "resolved" || !SURVEY_ROLES.has(role);
+  error.hidden = true;
+  out.hidden = copy.hidden = true;
+  make.onclick = async () => {
+    make.disabled = true;
+    const r = await api("POST", `/api/v1/complaints/${x.id}/survey-link`);
+    make.disabled = false;
+    if (r.status !== 201) {
+      error.textContent = r.data?.detail ?? `${r.status}`;
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    out.querySelector("input").value = new URL(r.data.url, location.href).href;
+    out.hidden = copy.hidden = false;
+    out.querySelector("input").select();
+    await reloadTimeline();
+  };
+  copy.onclick = () => navigator.clipboard?.writeText(out.querySelector("input").value);
+}
+
 export async function showComplaint(id, opts = {}) {
   try {
     await draw(id, opts);
@@ -420,6 +454,7 @@ async function draw(id, opts) {
   box.querySelector(".attach-form").hidden = !writer;
   wireNote(box, x, reloadTimeline);
   wireUploads(box, x, reloadTimeline);
+  wireSurvey(box, x, me.data?.role, reloadTimeline);
   const facts = renderFacts(box, x, lk);
   await renderActions(box.querySelector(".actions-box"), x, reload, lk, opts.keep);
   state.textContent = "";

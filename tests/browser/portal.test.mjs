@@ -5,7 +5,7 @@
 // staff made; hostile text stays text.
 
 import { join } from "node:path";
-import { apiLogin, check, shots, test } from "./harness.mjs";
+import { apiLogin, check, shots, signIn, test } from "./harness.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const HOSTILE_SCRIPT = "<script>window.__pwned = 1</script>王女士";
@@ -144,13 +144,23 @@ test("a customer answers the satisfaction survey by its one-time link", async ({
   check(res.status === 201, "submitted", res.status);
   const { number } = await res.json();
   const { id, kefu } = await resolveByStaff(base, number);
-  const link = await kefu("POST", `/api/v1/complaints/${id}/survey-link`);
-  check(link.status === 201 && link.data.url.startsWith("/portal#/survey/"), "a survey link", link.data);
+  // The agent makes the link on the complaint's page of the console.
+  check((await kefu("GET", `/api/v1/complaints/${id}`)).data.status === "resolved", "resolved");
+  const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await signIn(desk, base, "kefu");
+  await desk.waitForSelector("#queue:not([hidden])");
+  await desk.goto(`${base}/#/c/${id}`);
+  await desk.waitForSelector("#complaint .c-survey:not([hidden])");
+  await desk.click("#complaint .survey-make");
+  await desk.waitForSelector("#complaint .survey-out:not([hidden])");
+  const url = await desk.inputValue("#complaint input[name=survey_url]");
+  check(url.startsWith(`${base}/portal#/survey/`), "a survey link on the page", url);
+  await desk.close();
 
   const ctx = await browser.newContext(PHONE);
   const page = await ctx.newPage();
   const noScript = await watchForScript(page);
-  await page.goto(base + link.data.url);
+  await page.goto(url);
   await page.waitForSelector("#survey-body:not([hidden])");
   check(await page.textContent("#survey-number") === number, "the complaint's number");
   check(await page.textContent("#survey-result") === "已更换更衣柜门锁并向客户致歉", "what was done");
