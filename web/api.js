@@ -8,7 +8,8 @@ export function setCsrf(token) {
 }
 
 export async function api(method, path, body, extraHeaders) {
-  const headers = { Accept: "application/json", ...extraHeaders };
+  // The server's messages (problem details) in the language the console shows.
+  const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "zh-CN", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
   const res = await fetch(path, {
@@ -28,6 +29,7 @@ export function upload(path, file, onProgress) {
     const x = new XMLHttpRequest();
     x.open("POST", path);
     x.setRequestHeader("Accept", "application/json");
+    x.setRequestHeader("Accept-Language", document.documentElement.lang || "zh-CN");
     x.setRequestHeader("Content-Type", file.type || "application/octet-stream");
     if (csrf) x.setRequestHeader("X-CSRF-Token", csrf);
     x.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
