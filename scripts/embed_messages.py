@@ -58,6 +58,8 @@ def problems(en, zh):
     """What is wrong with the pair (a list of sentences; empty when fine)."""
     if not isinstance(zh, str) or not zh.strip():
         return ["the translation is empty"]
+    if zh == en and re.search(r"[A-Za-z]{2}", re.sub(SPEC, "", en)):
+        return ["the translation is the English text"]
     try:
         want = conversions(en)
     except ValueError as e:
