@@ -28,7 +28,7 @@ WEB_VENDOR:= web/node_modules/echarts/dist/echarts.min.js
 WEB_SRC   := build/gen/web_assets.c
 
 # The server's Chinese message catalog, embedded by scripts/embed_messages.py.
-MESSAGES  := src/util/messages/zh-CN.json
+MESSAGES  := src/util/messages/zh-CN.json src/util/messages/zh-CN.terms.json
 MSG_SRC   := build/gen/messages_zh.c
 
 GEN_OBJ   := gen/sqlite_migrations.o gen/web_assets.o gen/messages_zh.o

@@ -9,6 +9,7 @@
 #ifndef RD_UTIL_MESSAGE_H
 #define RD_UTIL_MESSAGE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Languages a message can be shown in. */
@@ -26,13 +27,27 @@ struct rd_message {
   const char *zh;
 };
 
-/* The generated table, sorted by strcmp on en (build/gen/messages_zh.c). */
+/* The generated tables, sorted by strcmp on en (build/gen/messages_zh.c):
+ * the formats, and the terms (API names such as states, actions and roles
+ * that messages quote, from zh-CN.terms.json). */
 extern const struct rd_message rd_messages_zh[];
 extern const size_t rd_messages_zh_count;
+extern const struct rd_message rd_terms_zh[];
+extern const size_t rd_terms_zh_count;
 
 /* The Chinese translation of the English format en, or NULL when the catalog
  * has none. */
 const char *rd_message_zh(const char *en);
+
+/* The Chinese name of the API name term ("closed" -> "已结案"), or NULL. */
+const char *rd_term_zh(const char *term);
+
+/* vsnprintf of a translated format into out (cap > 0; always terminated, cut
+ * at a UTF-8 character boundary when too long), except that "%#s" shows its
+ * argument's term (rd_term_zh) when there is one, else the argument. The
+ * conversions must be those the arguments were passed for, as the catalog
+ * guarantees. Stops at a conversion it does not know (none reach here). */
+void rd_message_vformat(char *out, size_t cap, const char *fmt, va_list ap);
 
 /* en in lang: the translation, or en itself when there is none. */
 const char *rd_message(const char *en, enum rd_lang lang);

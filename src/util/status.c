@@ -47,7 +47,7 @@ rd_error_setv(struct rd_error *err, enum rd_status code, const char *field,
   va_copy(again, ap);
   vsnprintf(err->detail, sizeof err->detail, fmt, ap);
   if (zh)
-    vsnprintf(err->detail_zh, sizeof err->detail_zh, zh, again);
+    rd_message_vformat(err->detail_zh, sizeof err->detail_zh, zh, again);
   else
     err->detail_zh[0] = '\0';
   va_end(again);

@@ -68,10 +68,19 @@ def messages_422_name_the_same_field(w):
                   422, "subject", "too long a subject")
     check(re.search(r"\b300\b", zh["detail"]) and re.search(r"\b300\b", en["detail"]),
           "the length in both", (zh, en))
-    # An illegal transition (422 of another type).
-    zh, en = both(lambda h: w.agent.call("POST", f"/api/v1/complaints/{cid}/actions/resolve",
-                                         {"result": "x"}, headers=h), (403, 422),
-                  what="resolve from registered")
+    # An illegal transition (422 of another type): the API names it quotes
+    # (action, state) are shown in Chinese too.
+    aid = w.in_state("assigned")
+    zh, en = both(lambda h: w.handler_a.call("POST", f"/api/v1/complaints/{aid}/actions/resolve",
+                                             {"result": "x"}, headers=h), 422,
+                  what="resolve from assigned")
+    check(zh["type"].endswith("/illegal-transition"), "an illegal transition", zh)
+    check(en["detail"] == "resolve is not allowed from assigned", "English names", en)
+    check(zh["detail"] == "“处理完毕”操作不能在“已转交”状态下执行", "Chinese names", zh)
+    zh, en = both(lambda h: w.agent.call("POST", f"/api/v1/complaints/{aid}/actions/resolve",
+                                         {"result": "x"}, headers=h), 403,
+                  what="a role that may never resolve")
+    check(zh["detail"] == "“客服”角色不能执行“处理完毕”操作", "role and action in Chinese", zh)
 
 
 @test
