@@ -27,8 +27,13 @@ WEB_FILES := $(shell find web -path web/node_modules -prune -o -type f -print | 
 WEB_VENDOR:= web/node_modules/echarts/dist/echarts.min.js
 WEB_SRC   := build/gen/web_assets.c
 
-OBJ       := $(LIB_SRC:%.c=build/%.o) build/gen/sqlite_migrations.o build/gen/web_assets.o
-OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) build/asan/gen/sqlite_migrations.o build/asan/gen/web_assets.o
+# The server's Chinese message catalog, embedded by scripts/embed_messages.py.
+MESSAGES  := src/util/messages/zh-CN.json src/util/messages/zh-CN.terms.json
+MSG_SRC   := build/gen/messages_zh.c
+
+GEN_OBJ   := gen/sqlite_migrations.o gen/web_assets.o gen/messages_zh.o
+OBJ       := $(LIB_SRC:%.c=build/%.o) $(GEN_OBJ:%=build/%)
+OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) $(GEN_OBJ:%=build/asan/%)
 TESTS     := $(TEST_SRC:%.c=build/%)
 TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
 
@@ -74,6 +79,17 @@ build/gen/web_assets.o: $(WEB_SRC)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/asan/gen/web_assets.o: $(WEB_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
+
+$(MSG_SRC): $(MESSAGES) scripts/embed_messages.py
+	@mkdir -p $(dir $@)
+	python3 scripts/embed_messages.py $(MESSAGES) > $@.tmp && mv $@.tmp $@
+
+build/gen/messages_zh.o: $(MSG_SRC)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/gen/messages_zh.o: $(MSG_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
 

@@ -39,6 +39,8 @@ done
 for t in $(find build/asan/tests -type f -perm -u+x -name 'test_*' | sort); do
   run_suite "${t#build/}" "$t"
 done
+# Every server message has a Chinese translation that formats safely.
+run_suite "messages (catalog)" python3 tests/check_messages.py
 if [ -f tests/api/run.py ]; then
   run_suite "api (asan binary)" python3 tests/api/run.py --binary build/asan/redress
 fi

@@ -8,9 +8,11 @@ export function setCsrf(token) {
   csrf = token;
 }
 
-/* extra: more request headers (e.g. Idempotency-Key), optional. */
+/* extra: more request headers (e.g. Idempotency-Key), optional. The
+ * server's messages (problem details) come in the language the console shows. */
 export async function api(method, path, body, extra) {
-  const headers = { Accept: "application/json", ...extra };
+  const headers = { Accept: "application/json",
+                    "Accept-Language": document.documentElement.lang || "zh-CN", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
   const res = await fetch(path, {
@@ -30,6 +32,7 @@ export function upload(path, file, onProgress) {
     const x = new XMLHttpRequest();
     x.open("POST", path);
     x.setRequestHeader("Accept", "application/json");
+    x.setRequestHeader("Accept-Language", document.documentElement.lang || "zh-CN");
     x.setRequestHeader("Content-Type", file.type || "application/octet-stream");
     if (csrf) x.setRequestHeader("X-CSRF-Token", csrf);
     x.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };

@@ -53,8 +53,8 @@ rd_target_parse(const char *text, struct rd_target *out, const char *field,
       return rd_error_set(err, RD_E_INVALID, field, "must be positive");
     if (n > units[i].max)
       return rd_error_set(err, RD_E_INVALID, field,
-                          "is too long a time limit (at most %" PRId64 "%s)",
-                          units[i].max, units[i].suffix);
+                          "is too long a time limit (at most %lld%s)",
+                          (long long)units[i].max, units[i].suffix);
     out->unit = units[i].unit;
     out->n = n;
     return RD_OK;

@@ -9,6 +9,7 @@
 
 #include "http/params.h"
 #include "util/arena.h"
+#include "util/message.h"
 #include "util/time.h"
 
 /* Parses body as one JSON object. An empty body is {} when empty_ok. The
@@ -298,10 +299,10 @@ static const struct field patch_fields[] = {
 
 /* Keys a PATCH may not touch, with what to do instead. */
 static const struct { const char *key, *why; } patch_refused[] = {
-  {"status", "status changes only through actions"},
-  {"number", "number cannot be changed"},
-  {"channel", "channel cannot be changed"},
-  {"content", "content is the customer's words and cannot be changed; add a note"},
+  {"status", RD_MSG("status changes only through actions")},
+  {"number", RD_MSG("number cannot be changed")},
+  {"channel", RD_MSG("channel cannot be changed")},
+  {"content", RD_MSG("content is the customer's words and cannot be changed; add a note")},
 };
 
 enum rd_status
@@ -318,7 +319,7 @@ rd_json_read_patch(const char *body, size_t len, struct rd_arena *a,
     goto out;
   for (size_t i = 0; i < N(patch_refused); i++)
     if (json_object_get(root, patch_refused[i].key)) {
-      st = rd_error_set(err, RD_E_INVALID, patch_refused[i].key, "%s", patch_refused[i].why);
+      st = rd_error_text(err, RD_E_INVALID, patch_refused[i].key, patch_refused[i].why);
       goto out;
     }
   if ((st = read_version(root, version, err)) != RD_OK)

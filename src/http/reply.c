@@ -14,32 +14,35 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/language.h"
 #include "http/params.h"
 #include "util/arena.h"
 #include "util/log.h"
+#include "util/message.h"
 
-/* Short titles for problem+json, one per status (the detail says the rest). */
+/* Short titles for problem+json, one per status (the detail says the rest),
+ * in English; the catalog (util/message.h) has them in Chinese. */
 static const char *
 status_title(enum rd_status s)
 {
   static const char *const titles[RD_STATUS_COUNT] = {
-    [RD_OK] = "OK",
-    [RD_E_MALFORMED] = "Malformed request",
-    [RD_E_UNAUTHORIZED] = "Not signed in",
-    [RD_E_FORBIDDEN] = "Not allowed",
-    [RD_E_NOT_FOUND] = "Not found",
-    [RD_E_METHOD] = "Method not allowed",
-    [RD_E_CONFLICT] = "Version conflict",
-    [RD_E_DUPLICATE] = "Duplicate",
-    [RD_E_TOO_LARGE] = "Request too large",
-    [RD_E_UNSUPPORTED_MEDIA] = "Unsupported media type",
-    [RD_E_INVALID] = "Invalid input",
-    [RD_E_ILLEGAL_STATE] = "Action not allowed in this state",
-    [RD_E_RATE_LIMITED] = "Too many requests",
-    [RD_E_INTERNAL] = "Internal error",
-    [RD_E_UNAVAILABLE] = "Service unavailable",
+    [RD_OK] = RD_MSG("OK"),
+    [RD_E_MALFORMED] = RD_MSG("Malformed request"),
+    [RD_E_UNAUTHORIZED] = RD_MSG("Not signed in"),
+    [RD_E_FORBIDDEN] = RD_MSG("Not allowed"),
+    [RD_E_NOT_FOUND] = RD_MSG("Not found"),
+    [RD_E_METHOD] = RD_MSG("Method not allowed"),
+    [RD_E_CONFLICT] = RD_MSG("Version conflict"),
+    [RD_E_DUPLICATE] = RD_MSG("Duplicate"),
+    [RD_E_TOO_LARGE] = RD_MSG("Request too large"),
+    [RD_E_UNSUPPORTED_MEDIA] = RD_MSG("Unsupported media type"),
+    [RD_E_INVALID] = RD_MSG("Invalid input"),
+    [RD_E_ILLEGAL_STATE] = RD_MSG("Action not allowed in this state"),
+    [RD_E_RATE_LIMITED] = RD_MSG("Too many requests"),
+    [RD_E_INTERNAL] = RD_MSG("Internal error"),
+    [RD_E_UNAVAILABLE] = RD_MSG("Service unavailable"),
   };
-  return (unsigned)s < RD_STATUS_COUNT && titles[s] ? titles[s] : "Error";
+  return (unsigned)s < RD_STATUS_COUNT && titles[s] ? titles[s] : RD_MSG("Error");
 }
 
 void
@@ -131,23 +134,37 @@ rd_reply_empty(struct rd_request *req, unsigned status)
   send_response(req, status, resp, NULL);
 }
 
+/* The language of this request's messages (http/language.h): an explicit
+ * Accept-Language, else the signed-in user's, else Chinese. */
+static enum rd_lang
+request_language(const struct rd_request *req)
+{
+  const char *locale = req->authenticated ? req->who.locale : NULL;
+  return rd_http_pick_language(rd_request_header(req, "Accept-Language"), locale);
+}
+
 void
 rd_reply_problem(struct rd_request *req, const struct rd_error *err)
 {
   enum rd_status code = err->code == RD_OK ? RD_E_INTERNAL : err->code;
   int http = rd_status_http(code);
+  enum rd_lang lang = request_language(req);
+  const char *title = rd_message(status_title(code), lang);
   const char *detail = err->detail[0] ? err->detail : status_title(code);
-  /* A detail may quote what the client sent; never let that break the JSON. */
-  if (!rd_http_utf8_valid(detail))
-    detail = status_title(code);
   if (http >= 500)
     rd_log_error("http: %s %s -> %d %s", req->method, req->path, http, detail);
+  /* The Chinese detail when there is one, else the English one stands in. */
+  if (lang == RD_LANG_ZH)
+    detail = err->detail_zh[0] ? err->detail_zh : err->detail[0] ? err->detail : title;
+  /* A detail may quote what the client sent; never let that break the JSON. */
+  if (!rd_http_utf8_valid(detail))
+    detail = title;
 
   struct rd_buf b = {0};
   rd_buf_puts(&b, "{\"type\":\"https://redress.dev/problems/");
   rd_buf_puts(&b, rd_status_name(code));
   rd_buf_puts(&b, "\",\"title\":");
-  rd_buf_json_string(&b, status_title(code));
+  rd_buf_json_string(&b, title);
   rd_buf_printf(&b, ",\"status\":%d,\"detail\":", http);
   rd_buf_json_string(&b, detail);
   rd_buf_puts(&b, ",\"errors\":[");
@@ -162,6 +179,8 @@ rd_reply_problem(struct rd_request *req, const struct rd_error *err)
 
   if (code == RD_E_UNAUTHORIZED)
     rd_reply_header(req, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"redress\"");
+  rd_reply_header(req, "Content-Language", rd_lang_tag(lang));
+  rd_reply_header(req, MHD_HTTP_HEADER_VARY, "Accept-Language");
   size_t len = b.len;
   struct MHD_Response *resp =
       MHD_create_response_from_buffer(len, b.data, MHD_RESPMEM_MUST_FREE);
@@ -173,11 +192,9 @@ rd_reply_error(struct rd_request *req, enum rd_status code, const char *field,
                const char *fmt, ...)
 {
   struct rd_error err = {.code = code};
-  if (field)
-    snprintf(err.field, sizeof err.field, "%s", field);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err.detail, sizeof err.detail, fmt, ap);
+  rd_error_setv(&err, code, field, fmt, ap);
   va_end(ap);
   rd_reply_problem(req, &err);
 }

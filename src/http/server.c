@@ -223,9 +223,11 @@ rd_http_start(struct rd_service *svc, const struct rd_http_options *opt,
 
   *out = NULL;
   if (rd_http_parse_listen(opt->listen, &addr, &addr_len, err) != RD_OK) {
-    char why[sizeof err->detail];
-    snprintf(why, sizeof why, "%s", err->detail);
-    return rd_error_set(err, RD_E_UNAVAILABLE, "listen", "%s", why);
+    /* The parser's detail (both languages) stands; only the status and
+     * field change. */
+    err->code = RD_E_UNAVAILABLE;
+    snprintf(err->field, sizeof err->field, "listen");
+    return err->code;
   }
 
   struct rd_http *h = rd_xcalloc(1, sizeof *h);

@@ -133,8 +133,13 @@ rd_service_login(struct rd_service *svc, const char *username,
     (void)same_cost; /* the outcome is irrelevant: only the time spent counts */
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
   }
-  if (rc != RD_OK)
-    return rd_error_set(err, rc, "", "%s", ignored.detail);
+  if (rc != RD_OK) {
+    if (err) {
+      *err = ignored;
+      err->field[0] = '\0';
+    }
+    return rc;
+  }
   if (verify_password(u.password_hash, password) != 0)
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
 

@@ -7,6 +7,8 @@
 #ifndef RD_UTIL_STATUS_H
 #define RD_UTIL_STATUS_H
 
+#include <stdarg.h>
+
 /*        constant              http  api name          */
 #define RD_STATUS_TABLE(X)                                  \
   X(RD_OK,                      200, "ok")                  \
@@ -32,11 +34,14 @@ enum rd_status {
   RD_STATUS_COUNT
 };
 
-/* One failure: which status, which request field (empty when none), and why. */
+/* One failure: which status, which request field (empty when none), and why,
+ * in English and in Simplified Chinese (util/message.h's catalog; empty when
+ * the format has no translation, and then the English detail stands in). */
 struct rd_error {
   enum rd_status code;
   char field[64];
   char detail[256];
+  char detail_zh[384];   /* UTF-8: a Chinese character takes 3 bytes */
 };
 
 /* HTTP status code of s (500 for an unknown value). */
@@ -47,9 +52,21 @@ const char *rd_status_name(enum rd_status s);
 
 /* Fills err (when not NULL) and returns code, so callers can write
  * `return rd_error_set(err, RD_E_INVALID, "severity", "must be 1 to 5");`.
- * field may be NULL. detail is a printf format. */
+ * field may be NULL. fmt is a printf format in English, written as a literal
+ * so the catalog check finds it; the same arguments also fill detail_zh
+ * through fmt's Chinese translation (util/message.h). */
 enum rd_status rd_error_set(struct rd_error *err, enum rd_status code,
                             const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* rd_error_set with a va_list (ap is used, not ended). */
+enum rd_status rd_error_setv(struct rd_error *err, enum rd_status code,
+                             const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+/* A message without arguments taken from a table (marked RD_MSG("...")
+ * where it is written), translated like a format but never formatted. */
+enum rd_status rd_error_text(struct rd_error *err, enum rd_status code,
+                             const char *field, const char *msg);
 
 #endif

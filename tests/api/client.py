@@ -220,7 +220,10 @@ class Server:
         machine), for per-address limits."""
         conn = http.client.HTTPConnection(HOST, self.port, timeout=60,
                                           source_address=(source, 0) if source else None)
-        hdrs = dict(headers or {})
+        # English problem details by default, so tests can match them; a
+        # header given as None is not sent (to see the server's default).
+        hdrs = {"Accept-Language": "en", **(headers or {})}
+        hdrs = {k: v for k, v in hdrs.items() if v is not None}
         data = raw
         if body is not None:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")

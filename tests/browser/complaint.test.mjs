@@ -167,7 +167,7 @@ test("complaint page: attachments upload, preview, download, and a refusal says 
     [{ name: "空文件.png", mimeType: "image/png", buffer: Buffer.alloc(0) }]);
   await page.waitForSelector("#complaint .uploads li.failed");
   const said = await page.textContent("#complaint .uploads li.failed");
-  check(said.includes("空文件.png") && said.includes("上传失败") && said.includes("the attachment is empty"),
+  check(said.includes("空文件.png") && said.includes("上传失败") && said.includes("附件为空"),
         "the server's refusal shown", said);
   check(await page.locator("#complaint .attachments li").count() === 3, "nothing added");
   await page.fill("#complaint .note-form textarea[name=note]", "客户提供了刮痕照片和维修协议");
@@ -227,7 +227,7 @@ test("complaint page: a refused save keeps what was typed and says why", async (
   await page.click(`${form} button[type=submit]`);
   await page.waitForSelector(`${form} .error:not([hidden])`);
   const fieldError = await page.textContent(`${form} label:has(input[name=amount]) .field-error`);
-  check(fieldError.includes("amount"), "the field error beside the amount", fieldError);
+  check(fieldError.includes("金额"), "the field error beside the amount, in Chinese", fieldError);
   check(await page.getAttribute(`${form} input[name=amount]`, "aria-invalid") === "true", "the field marked invalid");
   check(await page.inputValue(`${form} textarea[name=description]`) === "补偿三次往返交通费和误工费",
         "the description kept");

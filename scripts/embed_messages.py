@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""embed_messages.py - turns the server's message catalog into C.
+
+The catalog (src/util/messages/zh-CN.json) maps each English printf format
+given to rd_error_set / rd_reply_error (and each problem title) to its
+Simplified Chinese translation, one pair a line. The terms file
+(zh-CN.terms.json) gives the Chinese of the API names that messages quote
+(states, actions, roles, plan kinds...): a translation writes "%#s" where
+its argument is such a name, and the name's Chinese is shown instead. This
+writes the two sorted const tables util/message.c searches.
+
+It refuses a catalog whose translation would be unsafe to format with the
+English format's arguments: different conversion types, a different number
+or order of them, positional (%1$s) or unknown conversions, "#" on a
+conversion other than %s in a translation, a duplicate or empty entry, or a
+"translation" that is the English text. tests/check_messages.py imports the
+same checks.
+
+Usage: embed_messages.py CATALOG.json TERMS.json > out.c
+"""
+import json
+import re
+import sys
+
+# One conversion: flags, width, precision, length, conversion.
+SPEC = re.compile(r"%(?P<pos>\d+\$)?(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?"
+                  r"(?:\.(?P<prec>\*|\d*))?(?P<len>hh|h|ll|l|L|j|z|t|q)?(?P<conv>[diouxXeEfFgGaAcspn%])?")
+CLASS = {**dict.fromkeys("di", "signed"), **dict.fromkeys("ouxX", "unsigned"),
+         **dict.fromkeys("eEfFgGaA", "double"), "c": "char", "s": "string",
+         "p": "pointer", "n": "count"}
+
+
+def conversions(fmt):
+    """The argument types fmt consumes, in order: ("int*" for a * width or
+    precision, else length + class, e.g. "ll signed", " string").
+    Raises ValueError for what printf would misread or we do not allow."""
+    out = []
+    i = 0
+    while True:
+        i = fmt.find("%", i)
+        if i < 0:
+            return out
+        m = SPEC.match(fmt, i)
+        if not m or not m.group("conv"):
+            raise ValueError(f"bad conversion at {fmt[i:i + 8]!r}")
+        if m.group("conv") == "%":
+            if m.group(0) != "%%":
+                raise ValueError(f"bad %% at {fmt[i:i + 8]!r}")
+        else:
+            if m.group("pos"):
+                raise ValueError("positional conversions (%1$s) are not allowed")
+            if m.group("conv") == "n":
+                raise ValueError("%n is not allowed")
+            if m.group("width") == "*":
+                out.append("int*")
+            if m.group("prec") == "*":
+                out.append("int*")
+            out.append((m.group("len") or "") + " " + CLASS[m.group("conv")])
+        i = m.end()
+
+
+def problems(en, zh):
+    """What is wrong with the pair (a list of sentences; empty when fine)."""
+    if not isinstance(zh, str) or not zh.strip():
+        return ["the translation is empty"]
+    if zh == en and re.search(r"[A-Za-z]{2}", re.sub(SPEC, "", en)):
+        return ["the translation is the English text"]
+    try:
+        want = conversions(en)
+    except ValueError as e:
+        return [f"the English format: {e}"]
+    try:
+        got = conversions(zh)
+    except ValueError as e:
+        return [f"the translation: {e}"]
+    for m in SPEC.finditer(zh):
+        if "#" in (m.group("flags") or "") and m.group("conv") != "s" and "#" not in en:
+            return [f"the translation: '#' marks a term only on %s, not {m.group(0)!r}"]
+    if want != got:
+        return [f"conversions differ: English {want}, Chinese {got}"]
+    return []
+
+
+def load(path):
+    """The catalog as a dict; exits on duplicate keys or invalid JSON."""
+    def no_duplicates(pairs):
+        seen = {}
+        for k, v in pairs:
+            if k in seen:
+                sys.exit(f"{path}: {k!r} appears twice")
+            seen[k] = v
+        return seen
+    with open(path, encoding="utf-8") as f:
+        return json.load(f, object_pairs_hook=no_duplicates)
+
+
+def c_string(s):
+    out = ['"']
+    for b in s.encode("utf-8"):
+        c = chr(b)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif 32 <= b < 127 and c != "?":  # "?" could start a trigraph
+            out.append(c)
+        else:
+            out.append("\\%03o" % b)
+    out.append('"')
+    return "".join(out)
+
+
+def table(name, rows):
+    print(f"const struct rd_message {name}[] = {{")
+    for en, zh in rows:
+        print(f"  {{{c_string(en)},\n   {c_string(zh)}}},")
+    if not rows:
+        print("  {0, 0},")
+    print("};")
+    print(f"const size_t {name}_count = {len(rows)};\n")
+
+
+def main(path, terms_path):
+    cat = load(path)
+    terms = load(terms_path)
+    bad = False
+    for en, zh in cat.items():
+        for why in problems(en, zh):
+            print(f"{path}: {en!r}: {why}", file=sys.stderr)
+            bad = True
+    for en, zh in terms.items():
+        if not isinstance(zh, str) or not zh.strip():
+            print(f"{terms_path}: {en!r}: the translation is empty", file=sys.stderr)
+            bad = True
+    if bad:
+        sys.exit(1)
+    print(f"/* Generated by scripts/embed_messages.py from {path} and {terms_path};"
+          " do not edit. */")
+    print('#include "util/message.h"\n')
+    table("rd_messages_zh", sorted(cat.items(), key=lambda kv: kv[0].encode("utf-8")))
+    table("rd_terms_zh", sorted(terms.items(), key=lambda kv: kv[0].encode("utf-8")))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: embed_messages.py CATALOG.json TERMS.json > out.c")
+    main(sys.argv[1], sys.argv[2])
