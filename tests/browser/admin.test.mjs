@@ -61,7 +61,7 @@ test("admin: adds a site and a user with a role; the user signs in", async ({ br
   await page.click("#admin-site-form button[type=submit]");
   await page.waitForSelector("#admin-site-form .form-error:not([hidden])");
   const fieldMsg = await page.textContent("#admin-site-form .field-error[data-error-for=code]");
-  check(fieldMsg.includes("code"), "the code's problem shown beside it", fieldMsg);
+  check(fieldMsg.includes("代码"), "the code's problem shown beside it", fieldMsg);
   check(await page.inputValue("#admin-site-form input[name=name]") === `测试门店${tag}`, "what was typed stays");
   await page.fill("#admin-site-form input[name=code]", `s${tag}`);
   await page.click("#admin-site-form button[type=submit]");
