@@ -32,9 +32,9 @@ const struct rd_cli_command rd_cli_cmd_backup = {
              "The full-text search index (FILE-search) is not copied: it is derived\n"
              "data, rebuilt from the database on the first start after a restore.\n"
              "\n"
-             "To restore: stop the server, copy the backup to FILE, delete FILE-wal,\n"
-             "FILE-shm and FILE-search if they are there, start the server (it applies\n"
-             "any newer migrations; `redress migrate` does the same on its own).\n"
+             "To restore: stop the server, run `redress restore --from PATH --db FILE`,\n"
+             "start the server (it applies any newer migrations first). See\n"
+             "docs/deploy.md for the nightly timer and restoring by hand.\n"
              "\n"
              "PostgreSQL databases (postgresql:// URIs) are backed up with pg_dump.",
   .options = options,
