@@ -214,6 +214,10 @@ def backup_refusals_write_nothing(w):
          ["already exists", "--force"]),
         ("destination directory missing", ["backup", "--db", w.s.db, "--to", os.path.join(d, "no", "x.db")],
          ["directory", "does not exist"]),
+        # sysfs takes no new files, even from root (who passes every
+        # permission check, so a chmod'ed folder would not do here)
+        ("destination directory not writable", ["backup", "--db", w.s.db, "--to", "/sys/redress.db"],
+         ["cannot", "/sys"]),
         ("destination directory is a file", ["backup", "--db", w.s.db, "--to", os.path.join(target, "x.db")],
          ["is not a directory"]),
         ("destination is a directory", ["backup", "--db", w.s.db, "--to", d + "/"],
