@@ -15,6 +15,8 @@ static const struct {
   {"serve",   &rd_cli_cmd_serve,    rd_cli_serve},
   {"user",    &rd_cli_cmd_user_add, rd_cli_user},
   {"migrate", &rd_cli_cmd_migrate,  rd_cli_migrate},
+  {"backup",  &rd_cli_cmd_backup,   rd_cli_backup},
+  {"restore", &rd_cli_cmd_restore,  rd_cli_restore},
 };
 
 static void

@@ -457,3 +457,52 @@ rd_store_portal_token_get(struct rd_store *st, const char *token_sha256,
                           struct rd_arena *a, struct rd_portal_token *out,
                           struct rd_error *err)
 { return st->be->portal_token_get(st, token_sha256, a, out, err); }
+
+/* ---- backup ------------------------------------------------------------- */
+
+const char *
+rd_store_uri_backend(const char *uri)
+{
+  if (uri == NULL || uri[0] == '\0')
+    return NULL;
+  for (size_t i = 0; i < sizeof unbuilt_prefixes / sizeof *unbuilt_prefixes; i++)
+    if (strncmp(uri, unbuilt_prefixes[i], strlen(unbuilt_prefixes[i])) == 0)
+      return "postgresql";
+  return rd_store_sqlite_backend.name;
+}
+
+enum rd_status
+rd_store_backup(const char *uri, const char *dest, bool replace,
+                struct rd_store_backup_report *out, struct rd_error *err)
+{
+  const char *kind = rd_store_uri_backend(uri);
+
+  memset(out, 0, sizeof *out);
+  if (kind == NULL)
+    return rd_error_set(err, RD_E_INVALID, "db", "no database given");
+  if (dest == NULL || dest[0] == '\0')
+    return rd_error_set(err, RD_E_INVALID, "to", "no destination given");
+  if (strcmp(kind, rd_store_sqlite_backend.name) != 0)
+    return rd_error_set(err, RD_E_INVALID, "db",
+                        "a %s database has no built-in backup: use pg_dump",
+                        kind);
+  return rd_store_sqlite_backend.backup(uri, dest, replace, out, err);
+}
+
+enum rd_status
+rd_store_restore(const char *from, const char *uri,
+                 struct rd_store_backup_report *out, struct rd_error *err)
+{
+  const char *kind = rd_store_uri_backend(uri);
+
+  memset(out, 0, sizeof *out);
+  if (kind == NULL)
+    return rd_error_set(err, RD_E_INVALID, "db", "no database given");
+  if (from == NULL || from[0] == '\0')
+    return rd_error_set(err, RD_E_INVALID, "from", "no backup given");
+  if (strcmp(kind, rd_store_sqlite_backend.name) != 0)
+    return rd_error_set(err, RD_E_INVALID, "db",
+                        "a %s database has no built-in restore: use pg_restore",
+                        kind);
+  return rd_store_sqlite_backend.restore(from, uri, out, err);
+}

@@ -50,6 +50,52 @@ enum rd_status rd_store_schema_version(struct rd_store *st, int *out,
 /* RD_OK when the database answers a trivial query. */
 enum rd_status rd_store_ping(struct rd_store *st, struct rd_error *err);
 
+/* ---- backup -------------------------------------------------------------- */
+
+/* What rd_store_backup() copied and checked. */
+struct rd_store_backup_report {
+  int schema_version;     /* of the copy: the source's at the snapshot */
+  int64_t complaints;     /* complaints in the copy (and in the snapshot) */
+  int64_t pages;          /* database pages copied */
+  int64_t page_size;      /* bytes per page */
+  int steps;              /* backup steps taken */
+  int64_t bytes;          /* size of the backup file */
+};
+
+/* Which backend a uri names: "sqlite" (a file path) or "postgresql"
+ * (postgresql:// or postgres://), whether or not this build has it. NULL for
+ * an empty uri. Lets a command say what to do for a store it cannot serve. */
+const char *rd_store_uri_backend(const char *uri);
+
+/* Copies the database named by uri, as one consistent snapshot taken when
+ * the copy starts, to the file dest, while servers go on writing to it. The
+ * copy is built in a temporary file beside dest, checked (integrity and
+ * schema version), synced and only then renamed to dest: dest never holds a
+ * half-written backup. Derived data (the search index) is not copied. Needs
+ * no open store: it does not migrate or otherwise change the source.
+ * RD_E_NOT_FOUND (field "db") when there is no database at uri, RD_E_INVALID
+ * ("db") when it is not one of ours or its backend has no backup of its own;
+ * RD_E_DUPLICATE ("to") when dest exists and replace is false;
+ * RD_E_NOT_FOUND / RD_E_INVALID ("to") when dest's directory is missing or
+ * dest is a directory or the database itself; RD_E_UNAVAILABLE when a file
+ * cannot be written; RD_E_INTERNAL when the copy fails its check. On failure
+ * nothing is left at dest or beside it. */
+enum rd_status rd_store_backup(const char *uri, const char *dest, bool replace,
+                               struct rd_store_backup_report *out,
+                               struct rd_error *err);
+
+/* Puts the backup file `from` (made by rd_store_backup) in place of the
+ * database named by uri, which nothing may have open: the same checked,
+ * synced, atomic copy, after refusing (RD_E_UNAVAILABLE, field "db") a
+ * database that is open or was not closed cleanly, and (RD_E_INVALID,
+ * "from") a backup whose schema is newer than this binary's. The replaced
+ * database's search index is deleted (it is rebuilt at the next start) and
+ * the new file takes the old one's owner and mode. The restored database
+ * keeps the backup's schema; rd_store_migrate brings it up to date. */
+enum rd_status rd_store_restore(const char *from, const char *uri,
+                                struct rd_store_backup_report *out,
+                                struct rd_error *err);
+
 /* ---- writing ------------------------------------------------------------ */
 
 typedef enum rd_status (*rd_store_write_fn)(struct rd_tx *tx, void *ctx,

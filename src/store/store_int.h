@@ -39,6 +39,15 @@ struct rd_store_backend {
   enum rd_status (*write)(struct rd_store *st, rd_store_write_fn fn,
                           void *ctx, struct rd_error *err);
 
+  /* backup and restore: need no open store (see rd_store_backup); NULL
+   * when the backend has none of its own */
+  enum rd_status (*backup)(const char *uri, const char *dest, bool replace,
+                           struct rd_store_backup_report *out,
+                           struct rd_error *err);
+  enum rd_status (*restore)(const char *from, const char *uri,
+                            struct rd_store_backup_report *out,
+                            struct rd_error *err);
+
   /* inside a write transaction */
   enum rd_status (*tx_next_number)(struct rd_tx *tx, const char *day_prefix,
                                    struct rd_arena *a, const char **number,

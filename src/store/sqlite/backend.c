@@ -407,6 +407,8 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .schema_version = rd_sqlite_schema_version,
   .ping = rd_sqlite_ping,
   .write = rd_sqlite_write,
+  .backup = rd_sqlite_backup,
+  .restore = rd_sqlite_restore,
 
   .tx_next_number = rd_sqlite_tx_next_number,
   .tx_customer_upsert = rd_sqlite_tx_customer_upsert,

@@ -400,6 +400,15 @@ enum rd_status rd_sqlite_ping(struct rd_store *st, struct rd_error *err);
 enum rd_status rd_sqlite_write(struct rd_store *st, rd_store_write_fn fn,
                                void *ctx, struct rd_error *err);
 
+/* backup.c */
+enum rd_status rd_sqlite_backup(const char *path, const char *dest,
+                                bool replace,
+                                struct rd_store_backup_report *out,
+                                struct rd_error *err);
+enum rd_status rd_sqlite_restore(const char *from, const char *path,
+                                 struct rd_store_backup_report *out,
+                                 struct rd_error *err);
+
 /* complaints.c */
 enum rd_status rd_sqlite_complaint_read(sqlite3_stmt *s, int col,
                                         struct rd_arena *a,

@@ -1,7 +1,10 @@
 /* tests/unit/cli/test_cli.c - the command line's pure parts: option parsing,
- * passwords, template expansion, and the integrity of the demo tables. */
+ * passwords, template expansion, the integrity of the demo tables, and the
+ * backup and restore commands on a real database in a temporary folder. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../testing.h"
@@ -10,6 +13,7 @@
 #include "cli/demo.h"
 #include "cli/setup.h"
 #include "core/validate.h"
+#include "store/store.h"
 #include "util/arena.h"
 
 /* ---- option parsing ------------------------------------------------------- */
@@ -279,6 +283,156 @@ test_demo_tables_consistent(void **state)
   assert_true(rd_cli_org_site(&org, "bj01") != 0);
 }
 
+/* ---- backup and restore ---------------------------------------------------------- */
+
+/* Runs a command's entry point on a NULL-terminated argument list with its
+ * stdout and stderr silenced; returns the exit status. */
+static int
+run_command(int (*entry)(int, char **), const char *first, ...)
+{
+  char *argv[16];
+  int argc = 0;
+  va_list ap;
+  va_start(ap, first);
+  for (const char *s = first; s && argc < 15; s = va_arg(ap, const char *))
+    argv[argc++] = strdup(s);
+  va_end(ap);
+  argv[argc] = NULL;
+  fflush(stdout);
+  fflush(stderr);
+  int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY);
+  dup2(null, 1);
+  dup2(null, 2);
+  int rc = entry(argc, argv);
+  fflush(stdout);
+  fflush(stderr);
+  dup2(out, 1);
+  dup2(err, 2);
+  close(out);
+  close(err);
+  close(null);
+  for (int i = 0; i < argc; i++)
+    free(argv[i]);
+  return rc;
+}
+
+static bool
+exists(const char *dir, const char *name)
+{
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  return access(p, F_OK) == 0;
+}
+
+/* Files in dir, for "nothing else was written". */
+static int
+count_files(const char *dir)
+{
+  char ls[600];
+  snprintf(ls, sizeof ls, "ls -A '%s' | wc -l", dir);
+  FILE *p = popen(ls, "r");
+  int n = -1;
+  assert_non_null(p);
+  assert_int_equal(fscanf(p, "%d", &n), 1);
+  pclose(p);
+  return n;
+}
+
+static void
+test_backup_and_restore_commands(void **state)
+{
+  char dir[] = "/tmp/redress_cli_backup_XXXXXX";
+  char db[256], to[256], missing[256], nodir[256], wal[300];
+  struct rd_store *st = NULL;
+  struct rd_error err = {0};
+
+  assert_non_null(mkdtemp(dir));
+  snprintf(db, sizeof db, "%s/live.db", dir);
+  snprintf(to, sizeof to, "%s/copy.db", dir);
+  snprintf(missing, sizeof missing, "%s/missing.db", dir);
+  snprintf(nodir, sizeof nodir, "%s/none/copy.db", dir);
+  snprintf(wal, sizeof wal, "%s-wal", db);
+  assert_int_equal(rd_store_open(db, &st, &err), RD_OK);
+  assert_int_equal(rd_store_migrate(st, NULL, &err), RD_OK);
+  rd_store_close(st);
+  assert_true(exists(dir, "live.db-search"));
+  int files = count_files(dir);
+
+  /* usage errors: 2 */
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", db, NULL), RD_EXIT_USAGE);
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--to", to, NULL), RD_EXIT_USAGE);
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", db, "--to", to,
+                               "--force=yes", NULL), RD_EXIT_USAGE);
+  assert_int_equal(run_command(rd_cli_restore, "restore", "--db", db, NULL), RD_EXIT_USAGE);
+  /* refusals: 1, nothing written */
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", missing, "--to", to, NULL),
+                   RD_EXIT_FAILURE);
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", db, "--to", nodir, NULL),
+                   RD_EXIT_FAILURE);
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", db, "--to", db, "--force",
+                               NULL), RD_EXIT_FAILURE);
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db",
+                               "postgres://u@h/redress", "--to", to, NULL),
+                   RD_EXIT_FAILURE);
+  assert_int_equal(count_files(dir), files);
+
+  /* a backup; again refused without --force, replaced with it */
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", db, "--to", to, NULL),
+                   RD_EXIT_OK);
+  assert_true(exists(dir, "copy.db"));
+  assert_int_equal(count_files(dir), files + 1);   /* no temporary file left */
+  struct stat sb;
+  assert_int_equal(stat(to, &sb), 0);
+  assert_int_equal(sb.st_mode & 0777, 0600);
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", db, "--to", to, NULL),
+                   RD_EXIT_FAILURE);
+  assert_int_equal(run_command(rd_cli_backup, "backup", "--db", db, "--to", to, "--force",
+                               NULL), RD_EXIT_OK);
+  assert_int_equal(count_files(dir), files + 1);
+
+  /* the port: what was copied, and the refusals by name */
+  struct rd_store_backup_report r;
+  assert_int_equal(rd_store_backup(db, to, true, &r, &err), RD_OK);
+  assert_true(r.schema_version > 0);
+  assert_int_equal(r.complaints, 0);
+  assert_true(r.pages > 0 && r.page_size > 0 && r.steps > 0);
+  assert_int_equal(r.bytes, r.pages * r.page_size);
+  int backed_up_version = r.schema_version;
+  assert_int_equal(rd_store_backup(db, to, false, &r, &err), RD_E_DUPLICATE);
+  assert_string_equal(err.field, "to");
+  assert_int_equal(rd_store_backup(missing, to, true, &r, &err), RD_E_NOT_FOUND);
+  assert_string_equal(err.field, "db");
+  assert_false(exists(dir, "missing.db"));
+  assert_int_equal(rd_store_backup(db, nodir, true, &r, &err), RD_E_NOT_FOUND);
+  assert_string_equal(err.field, "to");
+  assert_int_equal(rd_store_backup("postgresql://h/redress", to, true, &r, &err), RD_E_INVALID);
+  assert_string_equal(rd_store_uri_backend("postgresql://h/x"), "postgresql");
+  assert_string_equal(rd_store_uri_backend("postgres://h/x"), "postgresql");
+  assert_string_equal(rd_store_uri_backend("var/redress.db"), "sqlite");
+  assert_null(rd_store_uri_backend(""));
+
+  /* restore: refused while the database looks open, then done */
+  int fd = open(wal, O_WRONLY | O_CREAT, 0600);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_int_equal(run_command(rd_cli_restore, "restore", "--from", to, "--db", db, NULL),
+                   RD_EXIT_FAILURE);
+  assert_true(exists(dir, "live.db-search"));
+  unlink(wal);
+  assert_int_equal(run_command(rd_cli_restore, "restore", "--from", to, "--db", db, NULL),
+                   RD_EXIT_OK);
+  assert_false(exists(dir, "live.db-search"));   /* rebuilt at the next start */
+  assert_int_equal(rd_store_open(db, &st, &err), RD_OK);
+  int version = 0;
+  assert_int_equal(rd_store_schema_version(st, &version, &err), RD_OK);
+  assert_int_equal(version, backed_up_version);
+  rd_store_close(st);
+
+  char rm[300];
+  snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+  assert_int_equal(system(rm), 0);
+}
+
 static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_parse_ok),
   cmocka_unit_test(test_parse_unknown_option),
@@ -291,6 +445,7 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_expand),
   cmocka_unit_test(test_presets),
   cmocka_unit_test(test_demo_tables_consistent),
+  cmocka_unit_test(test_backup_and_restore_commands),
 };
 
 RD_TEST_MAIN("cli", tests)
