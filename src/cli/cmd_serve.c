@@ -11,23 +11,27 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/client_addr.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "util/log.h"
 
-enum { O_DB, O_LISTEN, O_COUNT };
+enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_COUNT };
 
 static const struct rd_cli_option options[O_COUNT] = {
   [O_DB] = {"db", "FILE", true, "the database: a SQLite file path (postgresql:// URIs: not in this build yet)"},
   [O_LISTEN] = {"listen", "HOST:PORT", false,
                 "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)"},
+  [O_TRUSTED_PROXY] = {"trusted-proxy", "ADDRS", false,
+                       "reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For "
+                       "names the client, for per-address limits"},
 };
 
 const struct rd_cli_command rd_cli_cmd_serve = {
   .path = "serve",
-  .summary = "serve the JSON API (the web console comes later)",
+  .summary = "serve the JSON API, the web console and the customer portal",
   .details = "Applies pending migrations first, so an upgraded binary works on an\n"
              "older database. Stops cleanly on SIGINT or SIGTERM, finishing the\n"
              "requests in flight.",
@@ -49,6 +53,12 @@ rd_cli_serve(int argc, char **argv)
   if (!colon || colon == listen || !colon[1])
     return rd_cli_usage_error(stderr, "serve",
                               "option --listen wants HOST:PORT, not '%s'", listen);
+  struct rd_trusted_proxies trusted;
+  char bad[64];
+  if (!rd_trusted_proxies_parse(v[O_TRUSTED_PROXY], &trusted, bad, sizeof bad))
+    return rd_cli_usage_error(stderr, "serve",
+                              "option --trusted-proxy wants IP addresses separated by commas "
+                              "(at most %d), not '%s'", RD_TRUSTED_PROXIES_MAX, bad);
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -73,7 +83,7 @@ rd_cli_serve(int argc, char **argv)
 
   svc = rd_service_new(st, NULL);
   fake = rd_cli_fake_clock_install(svc);
-  struct rd_http_options hopt = {.listen = listen};
+  struct rd_http_options hopt = {.listen = listen, .trusted_proxies = v[O_TRUSTED_PROXY]};
   if (rd_http_start(svc, &hopt, &http, &err) != RD_OK) {
     rc = rd_cli_fail("serve", "%s: %s", listen,
                      err.detail[0] ? err.detail : "cannot listen");

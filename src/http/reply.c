@@ -241,5 +241,10 @@ rd_request_client_ip(const struct rd_request *req)
     inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
   else if (sa->sa_family == AF_INET6)
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
-  return text[0] ? rd_arena_strdup(req->arena, text) : "unknown";
+  if (!text[0])
+    return "unknown";
+  char client[RD_ADDR_TEXT_MAX];
+  rd_client_addr(text, rd_request_header(req, "X-Forwarded-For"), req->http ? &req->http->trusted : NULL,
+                 client, sizeof client);
+  return rd_arena_strdup(req->arena, client);
 }

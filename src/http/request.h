@@ -22,6 +22,8 @@ struct rd_arena;
 struct rd_metrics;
 struct rd_throttle;
 
+#include "http/client_addr.h"
+
 enum { RD_ROUTE_MAX_PARAMS = 4, RD_REPLY_MAX_HEADERS = 8 };
 
 /* The running server (owned by rd_http_start/rd_http_stop). */
@@ -33,6 +35,7 @@ struct rd_http {
   unsigned port;
   struct rd_throttle *throttle;      /* failed sign-ins */
   struct rd_throttle *portal_limits; /* the public portal's requests */
+  struct rd_trusted_proxies trusted;  /* whose X-Forwarded-For counts */
   struct rd_metrics *metrics;
   char *openapi_json;          /* rendered once at start */
   size_t openapi_len;
@@ -81,7 +84,8 @@ const char *rd_request_query(const struct rd_request *req, const char *name);
 const char *rd_request_header(const struct rd_request *req, const char *name);
 /* The session cookie's value, or NULL. */
 const char *rd_request_cookie(const struct rd_request *req, const char *name);
-/* The client's address as text ("127.0.0.1", "::1"), "unknown" when not known. */
+/* The client's address as text ("127.0.0.1", "::1"), "unknown" when not known:
+ * the peer, or behind a trusted proxy the address it forwarded for. */
 const char *rd_request_client_ip(const struct rd_request *req);
 
 /* ---- replying (exactly one reply per request) ---------------------------- */

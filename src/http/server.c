@@ -230,8 +230,16 @@ rd_http_start(struct rd_service *svc, const struct rd_http_options *opt,
     return err->code;
   }
 
+  struct rd_trusted_proxies trusted;
+  char bad[64];
+  if (!rd_trusted_proxies_parse(opt->trusted_proxies, &trusted, bad, sizeof bad))
+    return rd_error_set(err, RD_E_INVALID, "trusted_proxy",
+                        "%s is not an IP address (at most %d, separated by commas)",
+                        bad, RD_TRUSTED_PROXIES_MAX);
+
   struct rd_http *h = rd_xcalloc(1, sizeof *h);
   h->svc = svc;
+  h->trusted = trusted;
   h->opt = *opt;
   h->listen_copy = rd_xstrdup(opt->listen);
   h->opt.listen = h->listen_copy;

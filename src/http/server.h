@@ -18,10 +18,12 @@ struct rd_http_options {
   const char *listen;          /* "127.0.0.1:8080" or "[::1]:8080"; port 0 picks one */
   size_t json_body_max_bytes;  /* default 1 MiB; larger bodies get 413 */
   bool secure_cookies;         /* add Secure to the session cookie (behind TLS) */
+  const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For
+                                  is believed (http/client_addr.h); NULL: none */
 };
 
 /* Starts serving. RD_E_UNAVAILABLE (with the reason) when the address cannot
- * be bound. *out is released with rd_http_stop(). */
+ * be bound; RD_E_INVALID (field trusted_proxy) for a list that is not addresses. *out is released with rd_http_stop(). */
 enum rd_status rd_http_start(struct rd_service *svc,
                              const struct rd_http_options *opt,
                              struct rd_http **out, struct rd_error *err);

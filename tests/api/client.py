@@ -155,15 +155,19 @@ class Server:
                        f"\n{self.log_text()[-1500:]}")
         return out
 
-    def start(self, env=None):
+    def start(self, env=None, args=None):
         """Serves on a free port; env adds environment variables
-        (REDRESS_FAKE_NOW) and is kept for restarts."""
+        (REDRESS_FAKE_NOW) and args options of serve; both are kept for
+        restarts."""
         if env is not None:
             self.env = dict(os.environ, **env)
+        if args is not None:
+            self.serve_args = list(args)
         self.port = free_port()
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--db", self.db, "--listen", f"{HOST}:{self.port}"],
+            [self.binary, "serve", "--db", self.db, "--listen", f"{HOST}:{self.port}",
+             *getattr(self, "serve_args", [])],
             stdout=self.log, stderr=self.log, env=getattr(self, "env", None))
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import subprocess
 from urllib.parse import quote
 
 from client import (Fail, Server, User, World, check, expect, expect_problem,
@@ -388,3 +389,56 @@ def portal_page_is_served_with_its_strings(w):
     check(used and used <= keys["en"], "every string of the portal is in the catalogs", used - keys["en"])
     check(any(k.startswith("portal.") for k in used), "the portal's own strings", used)
     check(problem_fields(expect(w.s.request("GET", "/portal/x"), 404)) is not None, "nothing else under /portal")
+
+
+@test
+def limits_count_the_client_behind_a_trusted_proxy(w):
+    """Behind nginx every request comes from the proxy; serve --trusted-proxy
+    makes the limits count the address nginx forwarded for, and nothing
+    else believes X-Forwarded-For."""
+    n = Customer(w.s).submit(phone="13600002222").json()["number"]
+    body = {"number": n, "phone_last4": "2222"}
+
+    # Without the option the header is ignored: changing it escapes nothing.
+    ip = next(_ips)
+    for i in range(10):
+        expect(w.s.request("POST", "/api/v1/portal/progress", body, source=ip,
+                           headers={"X-Forwarded-For": f"203.0.113.{i}"}), 200)
+    expect_problem(w.s.request("POST", "/api/v1/portal/progress", body, source=ip,
+                               headers={"X-Forwarded-For": "203.0.113.99"}), 429)
+
+    server = Server(w.s.binary)
+    try:
+        server.start(args=["--trusted-proxy", "127.0.0.1, ::1"])
+        n = Customer(server).submit(phone="13600003333").json()["number"]
+        body = {"number": n, "phone_last4": "3333"}
+
+        def via_proxy(forwarded_for):
+            return server.request("POST", "/api/v1/portal/progress", body, source="127.0.0.1",
+                                  headers={"X-Forwarded-For": forwarded_for})
+        for _ in range(10):
+            expect(via_proxy("203.0.113.5"), 200)
+        expect_problem(via_proxy("203.0.113.5"), 429, what="the client behind the proxy")
+        # What the client wrote itself (left of nginx's entry) changes nothing.
+        expect_problem(via_proxy("198.51.100.1, 203.0.113.5"), 429, what="a spoofed entry")
+        expect(via_proxy("203.0.113.6"), 200, "another client behind the same proxy")
+        # From an address that is not the proxy the header is not believed.
+        other = next(_ips)
+        for _ in range(10):
+            expect(server.request("POST", "/api/v1/portal/progress", body, source=other,
+                                  headers={"X-Forwarded-For": "203.0.113.7"}), 200)
+        expect_problem(server.request("POST", "/api/v1/portal/progress", body, source=other,
+                                      headers={"X-Forwarded-For": "203.0.113.8"}), 429)
+        errs = server.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer: " + "\n".join(errs[:5]))
+    finally:
+        server.stop()
+        server.cleanup()
+
+    bad = subprocess.run([w.s.binary, "serve", "--db", w.s.db, "--listen", "127.0.0.1:0",
+                          "--trusted-proxy", "127.0.0.1,nginx"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    err = bad.stderr.decode("utf-8", "replace")
+    check(bad.returncode == 2 and "--trusted-proxy" in err and "'nginx'" in err,
+          "a proxy that is not an address is refused by name", (bad.returncode, err))
