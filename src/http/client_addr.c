@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Canonical text of an IPv4 or IPv6 address given as len bytes of s
  * (surrounding spaces ignored), or false when it is not one. */
@@ -78,4 +79,19 @@ rd_client_addr(const char *peer, const char *forwarded_for,
       return;
     end = start - 1;
   }
+}
+
+bool
+rd_forwarded_tls(const char *peer, const char *forwarded_proto,
+                 const struct rd_trusted_proxies *trusted)
+{
+  char addr[RD_ADDR_TEXT_MAX];
+  if (!forwarded_proto || !canonical(peer, strlen(peer), addr) || !is_trusted(trusted, addr))
+    return false;
+  const char *last = strrchr(forwarded_proto, ',');
+  last = last ? last + 1 : forwarded_proto;
+  while (*last == ' ' || *last == '\t')
+    last++;
+  size_t len = strcspn(last, " \t");
+  return len == 5 && strncasecmp(last, "https", 5) == 0 && last[len + strspn(last + len, " \t")] == '\0';
 }

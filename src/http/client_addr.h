@@ -38,4 +38,10 @@ void rd_client_addr(const char *peer, const char *forwarded_for,
                     const struct rd_trusted_proxies *trusted,
                     char *out, size_t out_size);
 
+/* Whether a trusted proxy says the client spoke TLS to it: peer is a
+ * trusted proxy and the last X-Forwarded-Proto value (the nearest hop's)
+ * is "https". */
+bool rd_forwarded_tls(const char *peer, const char *forwarded_proto,
+                      const struct rd_trusted_proxies *trusted);
+
 #endif

@@ -44,7 +44,6 @@ serve(struct rd_request *req, const char *path)
     return;
   }
   rd_reply_header(req, "Content-Security-Policy", csp);
-  rd_reply_header(req, "Referrer-Policy", "same-origin");
   rd_reply_header(req, "Cache-Control", a->immutable ? "public, max-age=31536000, immutable"
                                                       : "no-cache");
   rd_reply_header(req, "ETag", a->etag);

@@ -84,7 +84,18 @@ send_response(struct rd_request *req, unsigned status, struct MHD_Response *resp
   /* API answers are not cached; the web console's files say otherwise. */
   if (!handler_set(req, MHD_HTTP_HEADER_CACHE_CONTROL))
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  /* Security headers on every answer. Nothing but the console's pages may
+   * run or frame anything: an API answer opened in a tab is inert. HSTS only
+   * when the request reached us over TLS, which behind a proxy only a
+   * trusted proxy can say (X-Forwarded-Proto). */
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  if (!handler_set(req, "Content-Security-Policy"))
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'");
+  MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+  MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+  if (rd_request_over_tls(req))
+    MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
   for (size_t i = 0; i < req->n_headers; i++)
     MHD_add_response_header(resp, req->header_names[i], req->header_values[i]);
   /* Queuing fails only mid-upload (a 413 before the body ends); the status
@@ -228,23 +239,40 @@ rd_request_cookie(const struct rd_request *req, const char *name)
   return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
-const char *
-rd_request_client_ip(const struct rd_request *req)
+/* The peer's address as text, or "" when not known. */
+static void
+peer_text(const struct rd_request *req, char text[INET6_ADDRSTRLEN])
 {
+  text[0] = '\0';
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (!ci || !ci->client_addr)
-    return "unknown";
-  char text[INET6_ADDRSTRLEN] = "";
+    return;
   const struct sockaddr *sa = ci->client_addr;
   if (sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, INET6_ADDRSTRLEN);
   else if (sa->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, INET6_ADDRSTRLEN);
+}
+
+bool
+rd_request_over_tls(const struct rd_request *req)
+{
+  char text[INET6_ADDRSTRLEN];
+  peer_text(req, text);
+  return text[0] && rd_forwarded_tls(text, rd_request_header(req, "X-Forwarded-Proto"),
+                                     req->http ? &req->http->trusted : NULL);
+}
+
+const char *
+rd_request_client_ip(const struct rd_request *req)
+{
+  char text[INET6_ADDRSTRLEN];
+  peer_text(req, text);
   if (!text[0])
     return "unknown";
   char client[RD_ADDR_TEXT_MAX];
-  rd_client_addr(text, rd_request_header(req, "X-Forwarded-For"), req->http ? &req->http->trusted : NULL,
-                 client, sizeof client);
+  rd_client_addr(text, rd_request_header(req, "X-Forwarded-For"),
+                 req->http ? &req->http->trusted : NULL, client, sizeof client);
   return rd_arena_strdup(req->arena, client);
 }

@@ -87,6 +87,9 @@ const char *rd_request_cookie(const struct rd_request *req, const char *name);
 /* The client's address as text ("127.0.0.1", "::1"), "unknown" when not known:
  * the peer, or behind a trusted proxy the address it forwarded for. */
 const char *rd_request_client_ip(const struct rd_request *req);
+/* Whether the request came over TLS: only a trusted proxy can say so
+ * (X-Forwarded-Proto: https); this server itself speaks plain HTTP. */
+bool rd_request_over_tls(const struct rd_request *req);
 
 /* ---- replying (exactly one reply per request) ---------------------------- */
 

@@ -7,7 +7,7 @@ import gzip
 import json
 import re
 
-from client import check, expect, test
+from client import Server, check, expect, test
 
 
 def get(w, path, **headers):
@@ -74,3 +74,45 @@ def catalogs_cover_the_page_in_both_languages(w):
     used = set(re.findall(r'data-i18n="([^"]+)"', html)) | set(re.findall(r'\bt\("([\w.]+)"\)', js))
     check(used and used <= keys["en"], "every string of the page is in the catalogs",
           used - keys["en"])
+
+
+@test
+def security_headers_on_every_answer(w):
+    """Every answer — page, asset, JSON, problem, health — carries nosniff,
+    a frame ban and a referrer policy; API answers a CSP that runs nothing;
+    HSTS only when a trusted proxy says the client spoke TLS."""
+    asset = re.search(r'src="(/assets/[^"]+)"', get(w, "/").body.decode()).group(1)
+    for path, status in (("/", 200), (asset, 200), ("/portal", 200), ("/healthz", 200),
+                         ("/api/v1/version", 200), ("/api/v1/me", 401),
+                         ("/api/v1/no-such-thing", 404), ("/assets/nothing.js", 404)):
+        r = get(w, path)
+        h = r.headers
+        check(r.status == status, f"{path}: {status}", r.status)
+        check(h.get("x-content-type-options") == "nosniff" and h.get("x-frame-options") == "DENY"
+              and h.get("referrer-policy") == "same-origin", f"{path}: the headers", h)
+        csp = h.get("content-security-policy", "")
+        check("frame-ancestors 'none'" in csp, f"{path}: framing refused", csp)
+        if path.startswith("/api/") or path == "/healthz":
+            check(csp.startswith("default-src 'none'"), f"{path}: nothing runs", csp)
+        check("strict-transport-security" not in h, f"{path}: no HSTS over plain HTTP", h)
+    # A client cannot claim TLS itself: the server trusts no proxy here.
+    r = get(w, "/healthz", **{"X-Forwarded-Proto": "https"})
+    check("strict-transport-security" not in r.headers, "no HSTS on a client's word", r.headers)
+
+    proxied = Server(w.s.binary)
+    try:
+        proxied.start(args=["--trusted-proxy", "127.0.0.1"])
+        tls = proxied.request("GET", "/healthz", source="127.0.0.1",
+                              headers={"X-Forwarded-Proto": "https"})
+        check(tls.headers.get("strict-transport-security", "").startswith("max-age="),
+              "HSTS when the trusted proxy says https", tls.headers)
+        plain = proxied.request("GET", "/healthz", source="127.0.0.1",
+                                headers={"X-Forwarded-Proto": "http"})
+        check("strict-transport-security" not in plain.headers, "none for http", plain.headers)
+        spoof = proxied.request("GET", "/healthz", source="127.0.0.9",
+                                headers={"X-Forwarded-Proto": "https"})
+        check("strict-transport-security" not in spoof.headers, "none from another address",
+              spoof.headers)
+    finally:
+        proxied.stop()
+        proxied.cleanup()

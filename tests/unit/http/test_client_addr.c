@@ -77,7 +77,25 @@ test_the_list_is_checked(void **state)
   assert_false(rd_trusted_proxies_parse(many, &t, bad, sizeof bad));
 }
 
+static void
+test_tls_only_on_a_trusted_proxys_word(void **state)
+{
+  struct rd_trusted_proxies t;
+  char bad[64];
+  assert_true(rd_trusted_proxies_parse("127.0.0.1", &t, bad, sizeof bad));
+  assert_true(rd_forwarded_tls("127.0.0.1", "https", &t));
+  assert_true(rd_forwarded_tls("127.0.0.1", "HTTPS", &t));
+  assert_true(rd_forwarded_tls("127.0.0.1", "http, https", &t));   /* the nearest hop's */
+  assert_false(rd_forwarded_tls("127.0.0.1", "https, http", &t));
+  assert_false(rd_forwarded_tls("127.0.0.1", "http", &t));
+  assert_false(rd_forwarded_tls("127.0.0.1", "httpsx", &t));
+  assert_false(rd_forwarded_tls("127.0.0.1", NULL, &t));
+  assert_false(rd_forwarded_tls("198.51.100.7", "https", &t));     /* not the proxy */
+  assert_false(rd_forwarded_tls("127.0.0.1", "https", NULL));
+}
+
 static const struct CMUnitTest tests[] = {
+  cmocka_unit_test(test_tls_only_on_a_trusted_proxys_word),
   cmocka_unit_test(test_no_proxy_trusted_ignores_the_header),
   cmocka_unit_test(test_the_proxy_names_the_client),
   cmocka_unit_test(test_entries_the_client_wrote_prove_nothing),
