@@ -394,6 +394,10 @@ enum rd_status rd_sqlite_open(struct rd_store *st, const char *uri,
 void rd_sqlite_close(struct rd_store *st);
 enum rd_status rd_sqlite_migrate(struct rd_store *st, int *applied,
                                  struct rd_error *err);
+enum rd_status rd_sqlite_migrations_pending(struct rd_store *st,
+                                            struct rd_arena *a,
+                                            const char ***names, size_t *n,
+                                            struct rd_error *err);
 enum rd_status rd_sqlite_schema_version(struct rd_store *st, int *out,
                                         struct rd_error *err);
 enum rd_status rd_sqlite_ping(struct rd_store *st, struct rd_error *err);

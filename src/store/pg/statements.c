@@ -1,0 +1,233 @@
+/* store/pg/statements.c - every SQL text of the PostgreSQL backend, by name.
+ *
+ * Designated initialisers tie each text to its enum rd_pg_stmt name. The
+ * complaint INSERT and UPDATE are generated once from RD_PG_COMPLAINT_*
+ * (placeholders must be numbered, which the preprocessor cannot do), so
+ * columns and binds stay in step; rd_pg_statements_init() refuses to start
+ * if any statement has no text.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/pg/pg_int.h"
+
+#define SEL(col, kind, member)   "c." #col ", "
+
+#define COMPLAINT_COLS                                                   \
+  RD_PG_COMPLAINT_FIXED(SEL) RD_PG_COMPLAINT_MUTABLE(SEL)                \
+  "c.id, c.version, c.updated_at, cu.name, cu.phone, cu.email, cu.refs_json"
+#define COMPLAINT_FROM " FROM complaints c JOIN customers cu ON cu.id = c.customer_id "
+
+const char rd_pg_complaint_cols[] = COMPLAINT_COLS;
+
+#define CUSTOMER_COLS "id, name, phone, email, refs_json"
+#define USER_COLS \
+  "id, username, display_name, role, department_id, locale, active," \
+  " password_hash, created_at"
+#define TOKEN_COLS "id, user_id, name, token_sha256, created_at, expires_at, revoked"
+
+static const char *sql[PQ_STMT_COUNT] = {
+  [PQ_PING] = "SELECT 1",
+  [PQ_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
+  [PQ_MIGRATION_RECORD] =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+
+  /* The row lock taken by the upsert orders concurrent creates of every
+   * node; the transaction that rolls back gives its number back. */
+  [PQ_NUMBER_NEXT] =
+    "INSERT INTO number_sequences AS n (day_prefix, last) VALUES ($1, 1)"
+    " ON CONFLICT (day_prefix) DO UPDATE SET last = n.last + 1 RETURNING last",
+
+  [PQ_CUSTOMER_BY_PHONE] = "SELECT " CUSTOMER_COLS " FROM customers WHERE phone = $1",
+  [PQ_CUSTOMER_GET] = "SELECT " CUSTOMER_COLS " FROM customers WHERE id = $1",
+  /* A phone already there (a concurrent create on another node) is
+   * refreshed like a found one instead of failing the registration. */
+  [PQ_CUSTOMER_INSERT] =
+    "INSERT INTO customers AS cu (name, phone, email, refs_json, created_at, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5, $5)"
+    " ON CONFLICT (phone) WHERE phone IS NOT NULL DO UPDATE SET"
+    " name = coalesce(excluded.name, cu.name), email = coalesce(excluded.email, cu.email),"
+    " refs_json = coalesce(excluded.refs_json, cu.refs_json), updated_at = excluded.updated_at"
+    " RETURNING id",
+  [PQ_CUSTOMER_REFRESH] =
+    "UPDATE customers SET name = coalesce($1, name), email = coalesce($2, email),"
+    " refs_json = coalesce($3, refs_json), updated_at = $4 WHERE id = $5",
+
+  [PQ_COMPLAINT_VERSION] = "SELECT version FROM complaints WHERE id = $1",
+  [PQ_COMPLAINT_GET] = "SELECT " COMPLAINT_COLS COMPLAINT_FROM "WHERE c.id = $1",
+  [PQ_COMPLAINT_GET_BY_NUMBER] =
+    "SELECT " COMPLAINT_COLS COMPLAINT_FROM "WHERE c.number = $1",
+
+  [PQ_EVENT_INSERT] =
+    "INSERT INTO complaint_events (complaint_id, at, actor_id, type, from_status,"
+    " to_status, note, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+  [PQ_EVENT_LIST] =
+    "SELECT e.id, e.complaint_id, e.at, e.actor_id, u.display_name, e.type,"
+    " e.from_status, e.to_status, e.note, e.data_json"
+    " FROM complaint_events e LEFT JOIN users u ON u.id = e.actor_id"
+    " WHERE e.complaint_id = $1 ORDER BY e.id",
+
+  [PQ_IDEM_GET] =
+    "SELECT complaint_id, body_sha256, created_at FROM idempotency_keys"
+    " WHERE user_id = $1 AND key = $2",
+  [PQ_IDEM_PUT] =
+    "INSERT INTO idempotency_keys (user_id, key, body_sha256, complaint_id,"
+    " created_at) VALUES ($1, $2, $3, $4, $5)",
+
+  [PQ_BLOB_PUT] =
+    "INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)"
+    " ON CONFLICT (sha256) DO NOTHING",
+  [PQ_BLOB_GET] = "SELECT data FROM blobs WHERE sha256 = $1",
+  [PQ_ATTACHMENT_INSERT] =
+    "INSERT INTO attachments (complaint_id, sha256, size, content_type, filename,"
+    " uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+  [PQ_ATTACHMENT_GET] =
+    "SELECT id, complaint_id, sha256, size, content_type, filename, uploaded_by,"
+    " uploaded_at FROM attachments WHERE id = $1",
+  [PQ_ATTACHMENT_LIST] =
+    "SELECT id, complaint_id, sha256, size, content_type, filename, uploaded_by,"
+    " uploaded_at FROM attachments WHERE complaint_id = $1 ORDER BY id",
+
+  [PQ_DEPARTMENT_INSERT] =
+    "INSERT INTO departments (code, name, active) VALUES ($1, $2, $3) RETURNING id",
+  [PQ_DEPARTMENT_UPDATE] =
+    "UPDATE departments SET code = $1, name = $2, active = $3 WHERE id = $4",
+  [PQ_DEPARTMENT_GET] = "SELECT id, code, name, active FROM departments WHERE id = $1",
+  [PQ_DEPARTMENT_BY_CODE] =
+    "SELECT id, code, name, active FROM departments WHERE code = $1",
+  [PQ_DEPARTMENT_LIST] = "SELECT id, code, name, active FROM departments ORDER BY id",
+
+  [PQ_SITE_INSERT] =
+    "INSERT INTO sites (code, name, calendar_id, active) VALUES ($1, $2, $3, $4)"
+    " RETURNING id",
+  [PQ_SITE_UPDATE] =
+    "UPDATE sites SET code = $1, name = $2, calendar_id = $3, active = $4"
+    " WHERE id = $5",
+  [PQ_SITE_GET] =
+    "SELECT id, code, name, calendar_id, active FROM sites WHERE id = $1",
+  [PQ_SITE_LIST] =
+    "SELECT id, code, name, calendar_id, active FROM sites ORDER BY id",
+
+  [PQ_CATEGORY_INSERT] =
+    "INSERT INTO categories (parent_id, level, name, active) VALUES ($1, $2, $3, $4)"
+    " RETURNING id",
+  [PQ_CATEGORY_UPDATE] =
+    "UPDATE categories SET parent_id = $1, level = $2, name = $3, active = $4"
+    " WHERE id = $5",
+  [PQ_CATEGORY_GET] =
+    "SELECT id, parent_id, level, name, active FROM categories WHERE id = $1",
+  [PQ_CATEGORY_LIST] =
+    "SELECT id, parent_id, level, name, active FROM categories ORDER BY id",
+
+  /* A NULL password_hash on update keeps the stored one: editing a user
+   * must not silently lock them out. */
+  [PQ_USER_INSERT] =
+    "INSERT INTO users (username, display_name, role, department_id, locale,"
+    " active, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    " RETURNING id",
+  [PQ_USER_UPDATE] =
+    "UPDATE users SET username = $1, display_name = $2, role = $3,"
+    " department_id = $4, locale = $5, active = $6,"
+    " password_hash = coalesce($7, password_hash) WHERE id = $8",
+  [PQ_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = $1",
+  [PQ_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE username = $1",
+  [PQ_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY id",
+  [PQ_USER_SET_LOCALE] = "UPDATE users SET locale = $2 WHERE id = $1",
+
+  [PQ_SESSION_PUT] =
+    "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, expires_at)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_sha256) DO UPDATE SET"
+    " user_id = excluded.user_id, csrf_token = excluded.csrf_token,"
+    " created_at = excluded.created_at, expires_at = excluded.expires_at",
+  [PQ_SESSION_GET] =
+    "SELECT token_sha256, user_id, csrf_token, created_at, expires_at"
+    " FROM sessions WHERE token_sha256 = $1",
+  [PQ_SESSION_DELETE] = "DELETE FROM sessions WHERE token_sha256 = $1",
+  [PQ_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < $1",
+
+  [PQ_TOKEN_INSERT] =
+    "INSERT INTO api_tokens (user_id, name, token_sha256, created_at, expires_at,"
+    " revoked) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+  [PQ_TOKEN_UPDATE] =
+    "UPDATE api_tokens SET user_id = $1, name = $2, token_sha256 = $3,"
+    " created_at = $4, expires_at = $5, revoked = $6 WHERE id = $7",
+  [PQ_TOKEN_GET] = "SELECT " TOKEN_COLS " FROM api_tokens WHERE token_sha256 = $1",
+  [PQ_TOKEN_LIST] = "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = $1 ORDER BY id",
+  [PQ_TOKEN_BY_ID] = "SELECT " TOKEN_COLS " FROM api_tokens WHERE id = $1",
+
+  [PQ_SETTING_PUT] =
+    "INSERT INTO settings (key, value) VALUES ($1, $2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  [PQ_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
+
+  [PQ_COUNT_BY_STATUS] = "SELECT status, count(*) FROM complaints GROUP BY status",
+};
+
+/* ---- the generated complaint texts ----------------------------------------- */
+
+#define NAME(col, kind, member) #col,
+static const char *const fixed_cols[] = { RD_PG_COMPLAINT_FIXED(NAME) };
+static const char *const mutable_cols[] = { RD_PG_COMPLAINT_MUTABLE(NAME) };
+#define N_FIXED (sizeof fixed_cols / sizeof *fixed_cols)
+#define N_MUTABLE (sizeof mutable_cols / sizeof *mutable_cols)
+
+static char insert_text[4096], update_text[4096];
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+/* Appends to buf at *o; the buffers are sized for the table with room. */
+#define PUT(buf, o, ...) \
+  ((o) += (size_t)snprintf((buf) + (o), sizeof (buf) - (o), __VA_ARGS__))
+
+/* INSERT: fixed and mutable columns as $1..$n, then updated_at, due_key and
+ * the customer id for cust_name/cust_phone, RETURNING id.
+ * UPDATE: mutable columns as $1..$m, then updated_at, due_key, customer id,
+ * id and expected version. (complaints.c binds in this order.) */
+static void
+build(void)
+{
+  size_t o = 0;
+  int n = 0;
+
+  PUT(insert_text, o, "INSERT INTO complaints (");
+  for (size_t i = 0; i < N_FIXED; i++)
+    PUT(insert_text, o, "%s, ", fixed_cols[i]);
+  for (size_t i = 0; i < N_MUTABLE; i++)
+    PUT(insert_text, o, "%s, ", mutable_cols[i]);
+  PUT(insert_text, o, "version, updated_at, due_key, cust_name, cust_phone) VALUES (");
+  for (size_t i = 0; i < N_FIXED + N_MUTABLE; i++)
+    PUT(insert_text, o, "$%d, ", ++n);
+  PUT(insert_text, o, "1, $%d, $%d, (SELECT name FROM customers WHERE id = $%d),"
+      " (SELECT phone FROM customers WHERE id = $%d)) RETURNING id",
+      n + 1, n + 2, n + 3, n + 3);
+
+  o = 0;
+  n = 0;
+  PUT(update_text, o, "UPDATE complaints SET ");
+  for (size_t i = 0; i < N_MUTABLE; i++)
+    PUT(update_text, o, "%s = $%d, ", mutable_cols[i], ++n);
+  PUT(update_text, o, "version = version + 1, updated_at = $%d, due_key = $%d,"
+      " cust_name = (SELECT name FROM customers WHERE id = $%d),"
+      " cust_phone = (SELECT phone FROM customers WHERE id = $%d)"
+      " WHERE id = $%d AND version = $%d",
+      n + 1, n + 2, n + 3, n + 3, n + 4, n + 5);
+
+  sql[PQ_COMPLAINT_INSERT] = insert_text;
+  sql[PQ_COMPLAINT_UPDATE] = update_text;
+}
+
+enum rd_status
+rd_pg_statements_init(struct rd_error *err)
+{
+  pthread_once(&built, build);
+  for (int i = 0; i < PQ_STMT_COUNT; i++)
+    if (sql[i] == NULL)
+      return rd_error_set(err, RD_E_INTERNAL, "", "statement %d has no SQL", i);
+  return RD_OK;
+}
+
+const char *
+rd_pg_sql(enum rd_pg_stmt id)
+{
+  return sql[id];
+}
