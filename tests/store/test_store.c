@@ -1762,7 +1762,6 @@ static const struct {
   { "test_search_index_resumes_and_rebuilds","SQLite's search database (no PG equivalent)" },
   { "test_calendars",                        "calendars" },
   { "test_report_counts",                    "reports" },
-  { "test_org_sessions_tokens_settings",     "SLA policies (the rest of it is covered)" },
   { "test_portal_tokens",                    "portal tokens" },
 };
 

@@ -410,11 +410,6 @@ ny_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c, int64_t now,
 { return NOT_YET("calendars"); }
 
 static enum rd_status
-ny_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
-                  struct rd_error *err)
-{ return NOT_YET("SLA policies"); }
-
-static enum rd_status
 ny_tx_portal_token_issue(struct rd_tx *tx, struct rd_portal_token *t,
                          struct rd_error *err)
 { return NOT_YET("portal tokens"); }
@@ -463,16 +458,6 @@ static enum rd_status
 ny_calendar_list(struct rd_store *st, struct rd_arena *a,
                  struct rd_calendar **out, size_t *n, struct rd_error *err)
 { *out = NULL; *n = 0; return NOT_YET("calendars"); }
-
-static enum rd_status
-ny_policy_get(struct rd_store *st, int64_t id, struct rd_arena *a,
-              struct rd_sla_policy *out, struct rd_error *err)
-{ return NOT_YET("SLA policies"); }
-
-static enum rd_status
-ny_policy_list(struct rd_store *st, struct rd_arena *a,
-               struct rd_sla_policy **out, size_t *n, struct rd_error *err)
-{ *out = NULL; *n = 0; return NOT_YET("SLA policies"); }
 
 static enum rd_status
 ny_portal_token_get(struct rd_store *st, const char *token_sha256,
@@ -526,7 +511,7 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_extension_get = ny_tx_extension_get,
   .tx_extension_decide = ny_tx_extension_decide,
   .tx_calendar_save = ny_tx_calendar_save,
-  .tx_policy_save = ny_tx_policy_save,
+  .tx_policy_save = rd_pg_tx_policy_save,
   .tx_category_get = rd_pg_tx_category_get,
   .tx_session_put = rd_pg_tx_session_put,
   .tx_session_delete = rd_pg_tx_session_delete,
@@ -562,8 +547,8 @@ const struct rd_store_backend rd_store_pg_backend = {
   .notifications_of = ny_notifications_of,
   .calendar_get = ny_calendar_get,
   .calendar_list = ny_calendar_list,
-  .policy_get = ny_policy_get,
-  .policy_list = ny_policy_list,
+  .policy_get = rd_pg_policy_get,
+  .policy_list = rd_pg_policy_list,
   .session_get = rd_pg_session_get,
   .token_get = rd_pg_token_get,
   .token_by_id = rd_pg_token_by_id,

@@ -5,6 +5,7 @@
  * insert when id == 0 (RETURNING the new id) and otherwise update that id.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/pg/pg_int.h"
@@ -296,6 +297,137 @@ rd_pg_user_list(struct rd_store *st, struct rd_arena *a, struct rd_user **out,
                 size_t *n, struct rd_error *err)
 {
   return rd_pg_read_all(st, PQ_USER_LIST, NULL, user_row, sizeof **out, a,
+                        (void **)out, n, err);
+}
+
+/* ---- SLA policies -------------------------------------------------------------- */
+
+/* Comma-separated lists, as on SQLite: "phone,web" and "3,12". */
+static char *
+join_channels(struct rd_arena *a, unsigned mask)
+{
+  char *out = rd_arena_zalloc(a, RD_CHANNEL_COUNT * 16);
+  size_t o = 0;
+  for (int v = 0; v < RD_CHANNEL_COUNT; v++)
+    if (mask & (1u << v))
+      o += (size_t)snprintf(out + o, 16, "%s%s", o ? "," : "",
+                            rd_channel_name((enum rd_channel)v));
+  return out;
+}
+
+static char *
+join_ids(struct rd_arena *a, const int64_t *ids, size_t n)
+{
+  char *out = rd_arena_zalloc(a, n * 21 + 1);
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++)
+    o += (size_t)snprintf(out + o, 22, "%s%lld", i ? "," : "", (long long)ids[i]);
+  return out;
+}
+
+static unsigned
+split_channels(const char *s)
+{
+  unsigned mask = 0;
+  char name[32];
+  while (s && *s) {
+    size_t len = strcspn(s, ",");
+    enum rd_channel ch;
+    if (len < sizeof name) {
+      memcpy(name, s, len);
+      name[len] = '\0';
+      if (rd_channel_parse(name, &ch))
+        mask |= 1u << ch;
+    }
+    s += len;
+    if (*s == ',')
+      s++;
+  }
+  return mask;
+}
+
+static size_t
+split_ids(const char *s, int64_t *ids, size_t max)
+{
+  size_t n = 0;
+  while (s && *s && n < max) {
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s)
+      break;
+    ids[n++] = v;
+    s = end;
+    if (*s == ',')
+      s++;
+  }
+  return n;
+}
+
+static void
+policy_row(PGresult *r, int row, struct rd_arena *a, void *out)
+{
+  struct rd_sla_policy *p = out;
+  memset(p, 0, sizeof *p);
+  p->id = rd_pg_int(r, row, 0);
+  p->name = rd_pg_text(r, row, 1, a);
+  p->priority = (int)rd_pg_int(r, row, 2);
+  p->severity_mask = (unsigned)rd_pg_int(r, row, 3);
+  p->channel_mask = split_channels(PQgetvalue(r, row, 4));
+  p->n_categories = split_ids(PQgetvalue(r, row, 5), p->category_ids,
+                              RD_POLICY_MATCH_MAX);
+  p->n_sites = split_ids(PQgetvalue(r, row, 6), p->site_ids, RD_POLICY_MATCH_MAX);
+  p->calendar_id = rd_pg_int(r, row, 7);
+  p->approval.always = rd_pg_bool(r, row, 8);
+  p->approval.severity_at_least = (int)rd_pg_int(r, row, 9);
+  p->approval.has_amount_over = rd_pg_bool(r, row, 10);
+  p->approval.amount_over_fen = rd_pg_int(r, row, 11);
+  p->clocks_json = rd_pg_text(r, row, 12, a);
+}
+
+enum rd_status
+rd_pg_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
+                     struct rd_error *err)
+{
+  struct rd_pg_args q = {0};
+  struct rd_arena *a;
+  enum rd_status rc;
+
+  if (p->n_categories > RD_POLICY_MATCH_MAX || p->n_sites > RD_POLICY_MATCH_MAX)
+    return rd_error_set(err, RD_E_INVALID, "match", "too many values");
+  a = rd_arena_new(); /* the joined lists live until the statement ran */
+  rd_pg_arg_text(&q, p->name);
+  rd_pg_arg_int(&q, p->priority);
+  rd_pg_arg_int(&q, (int64_t)p->severity_mask);
+  rd_pg_arg_text(&q, join_channels(a, p->channel_mask));
+  rd_pg_arg_text(&q, join_ids(a, p->category_ids, p->n_categories));
+  rd_pg_arg_text(&q, join_ids(a, p->site_ids, p->n_sites));
+  rd_pg_arg_id(&q, p->calendar_id);
+  rd_pg_arg_bool(&q, p->approval.always);
+  rd_pg_arg_int(&q, p->approval.severity_at_least);
+  rd_pg_arg_bool(&q, p->approval.has_amount_over);
+  rd_pg_arg_int(&q, p->approval.amount_over_fen);
+  rd_pg_arg_text(&q, p->clocks_json ? p->clocks_json : "[]");
+  if (p->id)
+    rd_pg_arg_int(&q, p->id);
+  rc = save(rd_pg_tx_conn(tx), PQ_POLICY_INSERT, PQ_POLICY_UPDATE, &q, &p->id,
+            "policy", err);
+  rd_arena_free(a);
+  return rc;
+}
+
+enum rd_status
+rd_pg_policy_get(struct rd_store *st, int64_t id, struct rd_arena *a,
+                 struct rd_sla_policy *out, struct rd_error *err)
+{
+  memset(out, 0, sizeof *out);
+  return read_by_id(st, PQ_POLICY_GET, id, policy_row, a, out, "policy", err);
+}
+
+enum rd_status
+rd_pg_policy_list(struct rd_store *st, struct rd_arena *a,
+                  struct rd_sla_policy **out, size_t *n, struct rd_error *err)
+{
+  return rd_pg_read_all(st, PQ_POLICY_LIST, NULL, policy_row, sizeof **out, a,
                         (void **)out, n, err);
 }
 

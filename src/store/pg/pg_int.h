@@ -49,6 +49,8 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_CATEGORY_LIST)                                                   \
   X(PQ_USER_INSERT) X(PQ_USER_UPDATE) X(PQ_USER_GET) X(PQ_USER_BY_NAME) \
   X(PQ_USER_LIST) X(PQ_USER_SET_LOCALE)                                 \
+  X(PQ_POLICY_INSERT) X(PQ_POLICY_UPDATE) X(PQ_POLICY_GET)              \
+  X(PQ_POLICY_LIST)                                                     \
   X(PQ_SESSION_PUT) X(PQ_SESSION_GET) X(PQ_SESSION_DELETE)              \
   X(PQ_SESSION_PURGE)                                                   \
   X(PQ_TOKEN_INSERT) X(PQ_TOKEN_UPDATE) X(PQ_TOKEN_GET) X(PQ_TOKEN_LIST)\
@@ -373,6 +375,14 @@ enum rd_status rd_pg_token_by_id(struct rd_store *st, int64_t id,
 enum rd_status rd_pg_token_list(struct rd_store *st, int64_t user_id,
                                 struct rd_arena *a, struct rd_api_token **out,
                                 size_t *n, struct rd_error *err);
+enum rd_status rd_pg_tx_policy_save(struct rd_tx *tx, struct rd_sla_policy *p,
+                                    struct rd_error *err);
+enum rd_status rd_pg_policy_get(struct rd_store *st, int64_t id,
+                                struct rd_arena *a, struct rd_sla_policy *out,
+                                struct rd_error *err);
+enum rd_status rd_pg_policy_list(struct rd_store *st, struct rd_arena *a,
+                                 struct rd_sla_policy **out, size_t *n,
+                                 struct rd_error *err);
 enum rd_status rd_pg_setting_get(struct rd_store *st, const char *key,
                                  struct rd_arena *a, const char **value,
                                  struct rd_error *err);

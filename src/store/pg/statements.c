@@ -135,6 +135,25 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY id",
   [PQ_USER_SET_LOCALE] = "UPDATE users SET locale = $2 WHERE id = $1",
 
+#define POLICY_COLS \
+  "id, name, priority, match_severity_mask, match_channels, match_category_ids," \
+  " match_site_ids, calendar_id, approval_always, approval_severity_at_least," \
+  " approval_has_amount_over, approval_amount_over_fen, clocks_json"
+  [PQ_POLICY_INSERT] =
+    "INSERT INTO sla_policies (name, priority, match_severity_mask, match_channels,"
+    " match_category_ids, match_site_ids, calendar_id, approval_always,"
+    " approval_severity_at_least, approval_has_amount_over,"
+    " approval_amount_over_fen, clocks_json)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+  [PQ_POLICY_UPDATE] =
+    "UPDATE sla_policies SET name = $1, priority = $2, match_severity_mask = $3,"
+    " match_channels = $4, match_category_ids = $5, match_site_ids = $6,"
+    " calendar_id = $7, approval_always = $8, approval_severity_at_least = $9,"
+    " approval_has_amount_over = $10, approval_amount_over_fen = $11,"
+    " clocks_json = $12 WHERE id = $13",
+  [PQ_POLICY_GET] = "SELECT " POLICY_COLS " FROM sla_policies WHERE id = $1",
+  [PQ_POLICY_LIST] = "SELECT " POLICY_COLS " FROM sla_policies ORDER BY priority, id",
+
   [PQ_SESSION_PUT] =
     "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, expires_at)"
     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_sha256) DO UPDATE SET"
