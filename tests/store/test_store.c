@@ -1755,8 +1755,6 @@ static const struct {
   const char *test;
   const char *missing;
 } pg_skipped[] = {
-  { "test_list_filters_and_scope",           "complaint lists" },
-  { "test_sort_due_and_cursor_pages",        "complaint lists, due dates" },
   { "test_fts_chinese_numbers_latin",        "full-text search" },
   { "test_fts_many_matches_in_order",        "full-text search" },
   { "test_search_index_resumes_and_rebuilds","SQLite's search database (no PG equivalent)" },

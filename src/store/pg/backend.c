@@ -267,6 +267,10 @@ out:
   }
   /* Statements prepared before the schema existed would fail: start over. */
   memset(c->prepared, 0, sizeof c->prepared);
+  for (int i = 0; i < RD_PG_TEXT_CACHE; i++) {
+    free(c->texts[i].sql);
+    c->texts[i].sql = NULL;
+  }
   rd_pg_exec(c, "DEALLOCATE ALL", "deallocate", &(struct rd_error){0});
   rd_pg_release(pg, c);
   if (applied)
@@ -337,17 +341,6 @@ pg_ping(struct rd_store *st, struct rd_error *err)
  * them): a clear RD_E_NOT_IMPLEMENTED (HTTP 501), never a NULL pointer. */
 #define NOT_YET(what) \
   rd_error_set(err, RD_E_NOT_IMPLEMENTED, "", "%s: not implemented on PostgreSQL yet", what)
-
-static enum rd_status
-ny_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
-                  struct rd_arena *a, struct rd_complaint_page *out,
-                  struct rd_error *err)
-{ memset(out, 0, sizeof *out); return NOT_YET("complaint list"); }
-
-static enum rd_status
-ny_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
-                        struct rd_error *err)
-{ return NOT_YET("complaint due"); }
 
 static enum rd_status
 ny_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id, struct rd_arena *a,
@@ -498,7 +491,7 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_category_save = rd_pg_tx_category_save,
   .tx_user_save = rd_pg_tx_user_save,
   .tx_user_set_locale = rd_pg_tx_user_set_locale,
-  .tx_complaint_set_due = ny_tx_complaint_set_due,
+  .tx_complaint_set_due = rd_pg_tx_complaint_set_due,
   .tx_clocks_of = ny_tx_clocks_of,
   .tx_clock_insert = ny_tx_clock_insert,
   .tx_clock_update = ny_tx_clock_update,
@@ -524,7 +517,7 @@ const struct rd_store_backend rd_store_pg_backend = {
 
   .complaint_get = rd_pg_complaint_get,
   .complaint_get_by_number = rd_pg_complaint_get_by_number,
-  .complaint_list = ny_complaint_list,
+  .complaint_list = rd_pg_complaint_list,
   .event_list = rd_pg_event_list,
   .attachment_list = rd_pg_attachment_list,
   .attachment_get = rd_pg_attachment_get,

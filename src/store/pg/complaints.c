@@ -201,6 +201,17 @@ out:
 }
 
 enum rd_status
+rd_pg_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
+                           struct rd_error *err)
+{
+  struct rd_pg_args p = {0};
+  rd_pg_arg_int(&p, id);
+  rd_pg_arg_id(&p, due_at);
+  return run_done(rd_pg_tx_conn(tx), PQ_COMPLAINT_SET_DUE, &p, NULL,
+                  "complaint due", err);
+}
+
+enum rd_status
 rd_pg_tx_complaint_get(struct rd_tx *tx, int64_t id, struct rd_arena *a,
                        struct rd_complaint *out, struct rd_error *err)
 {

@@ -96,6 +96,8 @@ rd_pg_conn_close(struct rd_pg_conn *c)
 {
   if (c == NULL)
     return;
+  for (int i = 0; i < RD_PG_TEXT_CACHE; i++)
+    free(c->texts[i].sql);
   PQfinish(c->pg);
   free(c);
 }
@@ -295,6 +297,69 @@ rd_pg_run(struct rd_pg_conn *c, enum rd_pg_stmt id, const struct rd_pg_args *p,
   default:
     rc = fail(c, r, what, err);
   }
+out:
+  PQclear(r);
+  return rc;
+}
+
+/* FNV-1a: the text cache key. */
+static uint64_t
+hash_text(const char *s)
+{
+  uint64_t h = 1469598103934665603ULL;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return h;
+}
+
+enum rd_status
+rd_pg_run_text(struct rd_pg_conn *c, const char *sql, const struct rd_pg_args *p,
+               PGresult **res, const char *what, struct rd_error *err)
+{
+  uint64_t h = hash_text(sql);
+  int slot = -1, free_slot = -1;
+  char name[16];
+  PGresult *r = NULL;
+  enum rd_status rc = RD_OK;
+
+  *res = NULL;
+  for (int i = 0; i < RD_PG_TEXT_CACHE && slot < 0; i++) {
+    if (c->texts[i].sql == NULL) {
+      if (free_slot < 0)
+        free_slot = i;
+    } else if (c->texts[i].hash == h && strcmp(c->texts[i].sql, sql) == 0) {
+      slot = i;
+    }
+  }
+  if (slot < 0) {
+    slot = free_slot;
+    if (slot < 0) { /* full: evict round-robin; shapes in use are few */
+      slot = (int)(c->text_evict++ % RD_PG_TEXT_CACHE);
+      snprintf(name, sizeof name, "DEALLOCATE t%d", slot);
+      if ((rc = rd_pg_exec(c, name, what, err)) != RD_OK)
+        return rc;
+      free(c->texts[slot].sql);
+      c->texts[slot].sql = NULL;
+    }
+    snprintf(name, sizeof name, "t%d", slot);
+    r = PQprepare(c->pg, name, sql, 0, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      rc = fail(c, r, what, err);
+      goto out;
+    }
+    PQclear(r);
+    r = NULL;
+    c->texts[slot].hash = h;
+    c->texts[slot].sql = rd_xstrdup(sql);
+  }
+  snprintf(name, sizeof name, "t%d", slot);
+  r = PQexecPrepared(c->pg, name, p ? p->n : 0, p ? p->val : NULL,
+                     p ? p->len : NULL, p ? p->fmt : NULL, 0);
+  if (PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK) {
+    *res = r;
+    return RD_OK;
+  }
+  rc = fail(c, r, what, err);
 out:
   PQclear(r);
   return rc;

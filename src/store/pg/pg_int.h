@@ -38,6 +38,7 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_CUSTOMER_REFRESH)                                                \
   X(PQ_COMPLAINT_INSERT) X(PQ_COMPLAINT_UPDATE) X(PQ_COMPLAINT_VERSION) \
   X(PQ_COMPLAINT_GET) X(PQ_COMPLAINT_GET_BY_NUMBER)                     \
+  X(PQ_COMPLAINT_SET_DUE)                                               \
   X(PQ_EVENT_INSERT) X(PQ_EVENT_LIST)                                   \
   X(PQ_IDEM_GET) X(PQ_IDEM_PUT)                                         \
   X(PQ_BLOB_PUT) X(PQ_BLOB_GET) X(PQ_ATTACHMENT_INSERT)                 \
@@ -154,9 +155,18 @@ void rd_pg_arg_bytes(struct rd_pg_args *p, const void *data, size_t len);
 
 /* ---- connections (conn.c) ------------------------------------------------ */
 
+/* Statements whose text depends on the call (lists): prepared per
+ * connection by text, as "t<slot>", in a small round-robin cache. */
+enum { RD_PG_TEXT_CACHE = 32 };
+
 struct rd_pg_conn {
   PGconn *pg;
   bool prepared[PQ_STMT_COUNT];
+  struct {
+    uint64_t hash;
+    char *sql;                  /* NULL: slot free */
+  } texts[RD_PG_TEXT_CACHE];
+  unsigned text_evict;
   bool retry;                   /* last failure was 40001/40P01 */
   struct rd_pg_conn *next_idle;
 };
@@ -199,6 +209,12 @@ void rd_pg_conn_close(struct rd_pg_conn *c);
 enum rd_status rd_pg_run(struct rd_pg_conn *c, enum rd_pg_stmt id,
                          const struct rd_pg_args *p, PGresult **res,
                          const char *what, struct rd_error *err);
+
+/* The same for a statement built per call (a list): prepared on c under a
+ * cached name the first time this text is seen. */
+enum rd_status rd_pg_run_text(struct rd_pg_conn *c, const char *sql,
+                              const struct rd_pg_args *p, PGresult **res,
+                              const char *what, struct rd_error *err);
 
 /* Runs fixed SQL without parameters (BEGIN, COMMIT, a migration). */
 enum rd_status rd_pg_exec(struct rd_pg_conn *c, const char *sql,
@@ -244,6 +260,13 @@ enum rd_status rd_pg_open(struct rd_store *st, const char *uri,
                           struct rd_error *err);
 void rd_pg_close(struct rd_store *st);
 
+/* list.c */
+enum rd_status rd_pg_complaint_list(struct rd_store *st,
+                                    const struct rd_complaint_filter *f,
+                                    struct rd_arena *a,
+                                    struct rd_complaint_page *out,
+                                    struct rd_error *err);
+
 /* complaints.c */
 int64_t rd_pg_due_key(const struct rd_complaint *c);
 void rd_pg_complaint_read(PGresult *r, int row, struct rd_arena *a,
@@ -263,6 +286,8 @@ enum rd_status rd_pg_tx_complaint_get_by_number(struct rd_tx *tx,
                                                 struct rd_arena *a,
                                                 struct rd_complaint *out,
                                                 struct rd_error *err);
+enum rd_status rd_pg_tx_complaint_set_due(struct rd_tx *tx, int64_t id,
+                                          int64_t due_at, struct rd_error *err);
 enum rd_status rd_pg_tx_complaint_update(struct rd_tx *tx, struct rd_complaint *c,
                                          int64_t now, struct rd_error *err);
 enum rd_status rd_pg_tx_event_append(struct rd_tx *tx, struct rd_event *ev,

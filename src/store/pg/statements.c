@@ -59,6 +59,13 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_COMPLAINT_GET_BY_NUMBER] =
     "SELECT " COMPLAINT_COLS COMPLAINT_FROM "WHERE c.number = $1",
 
+  /* due_key: "never" unless open with a deadline (rd_pg_due_key; the open
+   * states are the first seven, as on SQLite). */
+  [PQ_COMPLAINT_SET_DUE] =
+    "UPDATE complaints SET due_at = $2, due_key = CASE WHEN $2 IS NOT NULL"
+    " AND status IN (0, 1, 2, 3, 4, 5, 6) THEN $2 ELSE 9223372036854775807 END"
+    " WHERE id = $1",
+
   [PQ_EVENT_INSERT] =
     "INSERT INTO complaint_events (complaint_id, at, actor_id, type, from_status,"
     " to_status, note, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
