@@ -1724,6 +1724,51 @@ test_portal_tokens(void **state)
   assert_int_equal(rd_store_write(f->st, ptok_fn, &second, &err), RD_E_DUPLICATE);
 }
 
+/* ---- PostgreSQL only -------------------------------------------------------------------- */
+
+/* Terminates this test's database sessions from outside, as a server
+ * restart or a network cut would. */
+static void
+pg_kill_sessions(struct fx *f)
+{
+  char sql[200];
+  snprintf(sql, sizeof sql,
+           "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+           " WHERE datname = '%s' AND pid <> pg_backend_pid()", f->pg_db);
+  assert_true(pg_sql(NULL, sql, NULL, 0) >= 1);
+  usleep(50 * 1000); /* let the terminations land */
+}
+
+/* A connection the server dropped costs the read that hits it
+ * RD_E_UNAVAILABLE (HTTP 503), never a crash; the pool replaces it, and a
+ * write that finds it dead before sending anything is simply retried. */
+static void
+test_pg_connection_lost(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_department d;
+  struct rd_complaint got;
+
+  assert_int_equal(rd_store_ping(f->st, &err), RD_OK);
+  pg_kill_sessions(f);
+  assert_int_equal(rd_store_department_get(f->st, f->dept[0], f->a, &d, &err),
+                   RD_E_UNAVAILABLE);
+  assert_int_equal(err.code, RD_E_UNAVAILABLE);
+  assert_int_equal(rd_store_department_get(f->st, f->dept[0], f->a, &d, &err),
+                   RD_OK);
+  assert_string_equal(d.code, "after_sales");
+
+  pg_kill_sessions(f);
+  int64_t id = mk_text(f, "written across a lost connection", T0);
+  assert_int_equal(rd_store_complaint_get(f->st, id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.number, "TS20261118-000001");
+}
+
+static const struct CMUnitTest pg_only_tests[] = {
+  cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
+};
+
 static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   T(test_migrate_twice_is_noop),
@@ -1777,8 +1822,9 @@ pg_skip_reason(const char *name)
 int
 main(void)
 {
-  enum { N = sizeof tests / sizeof tests[0] };
-  struct CMUnitTest pg_tests[N];
+  enum { N = sizeof tests / sizeof tests[0],
+         N_PG_ONLY = sizeof pg_only_tests / sizeof pg_only_tests[0] };
+  struct CMUnitTest pg_tests[N + N_PG_ONLY];
   size_t passed, n_pg = 0, skipped = 0;
   int failed, f;
 
@@ -1797,6 +1843,8 @@ main(void)
         pg_tests[n_pg++] = tests[i];
       }
     }
+    for (size_t i = 0; i < N_PG_ONLY; i++)
+      pg_tests[n_pg++] = pg_only_tests[i];
     f = _cmocka_run_group_tests("store (postgresql)", pg_tests, n_pg, NULL, NULL);
     failed += f;
     passed += n_pg - (size_t)f;
