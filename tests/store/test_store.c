@@ -1805,7 +1805,6 @@ static const struct {
   { "test_search_index_resumes_and_rebuilds","SQLite's search database (no PG equivalent)" },
   { "test_calendars",                        "calendars" },
   { "test_report_counts",                    "reports" },
-  { "test_portal_tokens",                    "portal tokens" },
 };
 
 static const char *

@@ -403,22 +403,6 @@ ny_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c, int64_t now,
 { return NOT_YET("calendars"); }
 
 static enum rd_status
-ny_tx_portal_token_issue(struct rd_tx *tx, struct rd_portal_token *t,
-                         struct rd_error *err)
-{ return NOT_YET("portal tokens"); }
-
-static enum rd_status
-ny_tx_portal_token_get(struct rd_tx *tx, const char *token_sha256,
-                       struct rd_arena *a, struct rd_portal_token *out,
-                       struct rd_error *err)
-{ return NOT_YET("portal tokens"); }
-
-static enum rd_status
-ny_tx_portal_token_use(struct rd_tx *tx, int64_t id, int64_t now,
-                       struct rd_error *err)
-{ return NOT_YET("portal tokens"); }
-
-static enum rd_status
 ny_extensions_of(struct rd_store *st, int64_t complaint_id, struct rd_arena *a,
                  struct rd_clock_extension **out, size_t *n,
                  struct rd_error *err)
@@ -451,12 +435,6 @@ static enum rd_status
 ny_calendar_list(struct rd_store *st, struct rd_arena *a,
                  struct rd_calendar **out, size_t *n, struct rd_error *err)
 { *out = NULL; *n = 0; return NOT_YET("calendars"); }
-
-static enum rd_status
-ny_portal_token_get(struct rd_store *st, const char *token_sha256,
-                    struct rd_arena *a, struct rd_portal_token *out,
-                    struct rd_error *err)
-{ return NOT_YET("portal tokens"); }
 
 static enum rd_status
 ny_report_summary(struct rd_store *st, const struct rd_report_query *q,
@@ -511,9 +489,9 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_session_purge = rd_pg_tx_session_purge,
   .tx_token_save = rd_pg_tx_token_save,
   .tx_setting_put = rd_pg_tx_setting_put,
-  .tx_portal_token_issue = ny_tx_portal_token_issue,
-  .tx_portal_token_get = ny_tx_portal_token_get,
-  .tx_portal_token_use = ny_tx_portal_token_use,
+  .tx_portal_token_issue = rd_pg_tx_portal_token_issue,
+  .tx_portal_token_get = rd_pg_tx_portal_token_get,
+  .tx_portal_token_use = rd_pg_tx_portal_token_use,
 
   .complaint_get = rd_pg_complaint_get,
   .complaint_get_by_number = rd_pg_complaint_get_by_number,
@@ -547,7 +525,7 @@ const struct rd_store_backend rd_store_pg_backend = {
   .token_by_id = rd_pg_token_by_id,
   .token_list = rd_pg_token_list,
   .setting_get = rd_pg_setting_get,
-  .portal_token_get = ny_portal_token_get,
+  .portal_token_get = rd_pg_portal_token_get,
   .report_summary = ny_report_summary,
   .count_by_status = rd_pg_count_by_status,
 };

@@ -11,41 +11,6 @@
 #include "store/pg/pg_int.h"
 #include "util/arena.h"
 
-/* Runs a statement that returns one id (INSERT ... RETURNING id). */
-static enum rd_status
-run_returning(struct rd_pg_conn *c, enum rd_pg_stmt id,
-              const struct rd_pg_args *p, int64_t *out, const char *what,
-              struct rd_error *err)
-{
-  PGresult *r;
-  enum rd_status rc = rd_pg_run(c, id, p, &r, what, err);
-
-  if (rc != RD_OK)
-    return rc;
-  if (PQntuples(r) != 1)
-    rc = rd_error_set(err, RD_E_INTERNAL, "", "%s returned no id", what);
-  else
-    *out = rd_pg_int(r, 0, 0);
-  PQclear(r);
-  return rc;
-}
-
-/* Runs a statement whose result is not needed. */
-static enum rd_status
-run_done(struct rd_pg_conn *c, enum rd_pg_stmt id, const struct rd_pg_args *p,
-         int64_t *changes, const char *what, struct rd_error *err)
-{
-  PGresult *r;
-  enum rd_status rc = rd_pg_run(c, id, p, &r, what, err);
-
-  if (rc != RD_OK)
-    return rc;
-  if (changes)
-    *changes = rd_pg_changes(r);
-  PQclear(r);
-  return RD_OK;
-}
-
 /* ---- complaints ---------------------------------------------------------- */
 
 int64_t
@@ -150,7 +115,7 @@ rd_pg_tx_complaint_insert(struct rd_tx *tx, struct rd_complaint *cp,
   rd_pg_arg_int(&p, cp->registered_at);            /* updated_at */
   rd_pg_arg_int(&p, rd_pg_due_key(cp));
   rd_pg_arg_id(&p, cp->customer.id);               /* cust_name, cust_phone */
-  rc = run_returning(rd_pg_tx_conn(tx), PQ_COMPLAINT_INSERT, &p, &id,
+  rc = rd_pg_returning(rd_pg_tx_conn(tx), PQ_COMPLAINT_INSERT, &p, &id,
                      "complaint insert", err);
   if (rc != RD_OK)
     return rc;
@@ -176,7 +141,7 @@ rd_pg_tx_complaint_update(struct rd_tx *tx, struct rd_complaint *cp,
   rd_pg_arg_id(&p, cp->customer.id);
   rd_pg_arg_int(&p, cp->id);
   rd_pg_arg_int(&p, cp->version);
-  rc = run_done(c, PQ_COMPLAINT_UPDATE, &p, &changed, "complaint update", err);
+  rc = rd_pg_done(c, PQ_COMPLAINT_UPDATE, &p, &changed, "complaint update", err);
   if (rc != RD_OK)
     return rc;
   if (changed == 0) {
@@ -207,7 +172,7 @@ rd_pg_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
   struct rd_pg_args p = {0};
   rd_pg_arg_int(&p, id);
   rd_pg_arg_id(&p, due_at);
-  return run_done(rd_pg_tx_conn(tx), PQ_COMPLAINT_SET_DUE, &p, NULL,
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_COMPLAINT_SET_DUE, &p, NULL,
                   "complaint due", err);
 }
 
@@ -291,7 +256,7 @@ rd_pg_tx_next_number(struct rd_tx *tx, const char *day_prefix,
   if (day_prefix == NULL || day_prefix[0] == '\0')
     return rd_error_set(err, RD_E_INVALID, "number_prefix", "empty prefix");
   rd_pg_arg_text(&p, day_prefix);
-  rc = run_returning(rd_pg_tx_conn(tx), PQ_NUMBER_NEXT, &p, &last,
+  rc = rd_pg_returning(rd_pg_tx_conn(tx), PQ_NUMBER_NEXT, &p, &last,
                      "next number", err);
   if (rc != RD_OK)
     return rc;
@@ -326,7 +291,7 @@ rd_pg_tx_customer_upsert(struct rd_tx *tx, struct rd_customer *cu, int64_t now,
   rd_pg_arg_text(&p, cu->email);
   rd_pg_arg_text(&p, cu->refs_json);
   rd_pg_arg_int(&p, now);
-  return run_returning(rd_pg_tx_conn(tx), PQ_CUSTOMER_INSERT, &p, &cu->id,
+  return rd_pg_returning(rd_pg_tx_conn(tx), PQ_CUSTOMER_INSERT, &p, &cu->id,
                        "customer upsert", err);
 }
 
@@ -377,7 +342,7 @@ rd_pg_tx_event_append(struct rd_tx *tx, struct rd_event *ev,
     rd_pg_arg_text(&p, NULL);
   rd_pg_arg_text(&p, ev->note);
   rd_pg_arg_text(&p, ev->data_json);
-  return run_returning(rd_pg_tx_conn(tx), PQ_EVENT_INSERT, &p, &ev->id,
+  return rd_pg_returning(rd_pg_tx_conn(tx), PQ_EVENT_INSERT, &p, &ev->id,
                        "event append", err);
 }
 
@@ -445,7 +410,7 @@ rd_pg_tx_idempotency_put(struct rd_tx *tx, int64_t user_id, const char *key,
   rd_pg_arg_text(&p, rec->body_sha256);
   rd_pg_arg_int(&p, rec->complaint_id);
   rd_pg_arg_int(&p, rec->created_at);
-  return run_done(rd_pg_tx_conn(tx), PQ_IDEM_PUT, &p, NULL, "idempotency put",
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_IDEM_PUT, &p, NULL, "idempotency put",
                   err);
 }
 
@@ -478,7 +443,7 @@ rd_pg_tx_attachment_add(struct rd_tx *tx, struct rd_attachment *att,
   rd_pg_arg_text(&p, att->sha256);
   rd_pg_arg_int(&p, (int64_t)len);
   rd_pg_arg_bytes(&p, data, len);
-  rc = run_done(c, PQ_BLOB_PUT, &p, NULL, "blob put", err);
+  rc = rd_pg_done(c, PQ_BLOB_PUT, &p, NULL, "blob put", err);
   if (rc != RD_OK)
     return rc;
   rd_pg_arg_int(&q, att->complaint_id);
@@ -489,7 +454,7 @@ rd_pg_tx_attachment_add(struct rd_tx *tx, struct rd_attachment *att,
   rd_pg_arg_text(&q, att->filename);
   rd_pg_arg_id(&q, att->uploaded_by);
   rd_pg_arg_int(&q, att->uploaded_at);
-  return run_returning(c, PQ_ATTACHMENT_INSERT, &q, &att->id,
+  return rd_pg_returning(c, PQ_ATTACHMENT_INSERT, &q, &att->id,
                        "attachment insert", err);
 }
 

@@ -365,6 +365,41 @@ out:
   return rc;
 }
 
+/* Runs a statement that returns one id (INSERT ... RETURNING id). */
+enum rd_status
+rd_pg_returning(struct rd_pg_conn *c, enum rd_pg_stmt id,
+              const struct rd_pg_args *p, int64_t *out, const char *what,
+              struct rd_error *err)
+{
+  PGresult *r;
+  enum rd_status rc = rd_pg_run(c, id, p, &r, what, err);
+
+  if (rc != RD_OK)
+    return rc;
+  if (PQntuples(r) != 1)
+    rc = rd_error_set(err, RD_E_INTERNAL, "", "%s returned no id", what);
+  else
+    *out = rd_pg_int(r, 0, 0);
+  PQclear(r);
+  return rc;
+}
+
+/* Runs a statement whose result is not needed. */
+enum rd_status
+rd_pg_done(struct rd_pg_conn *c, enum rd_pg_stmt id, const struct rd_pg_args *p,
+         int64_t *changes, const char *what, struct rd_error *err)
+{
+  PGresult *r;
+  enum rd_status rc = rd_pg_run(c, id, p, &r, what, err);
+
+  if (rc != RD_OK)
+    return rc;
+  if (changes)
+    *changes = rd_pg_changes(r);
+  PQclear(r);
+  return RD_OK;
+}
+
 enum rd_status
 rd_pg_exec(struct rd_pg_conn *c, const char *sql, const char *what,
            struct rd_error *err)

@@ -33,22 +33,6 @@ save(struct rd_pg_conn *c, enum rd_pg_stmt ins, enum rd_pg_stmt upd,
   return rc;
 }
 
-/* Runs a statement whose rows are not needed. */
-static enum rd_status
-done(struct rd_pg_conn *c, enum rd_pg_stmt id, const struct rd_pg_args *p,
-     int64_t *changes, const char *what, struct rd_error *err)
-{
-  PGresult *r;
-  enum rd_status rc = rd_pg_run(c, id, p, &r, what, err);
-
-  if (rc != RD_OK)
-    return rc;
-  if (changes)
-    *changes = rd_pg_changes(r);
-  PQclear(r);
-  return RD_OK;
-}
-
 /* A read by one id or one text key. */
 static enum rd_status
 read_by_id(struct rd_store *st, enum rd_pg_stmt id_stmt, int64_t id,
@@ -270,7 +254,7 @@ rd_pg_tx_user_set_locale(struct rd_tx *tx, int64_t user_id, const char *locale,
 
   rd_pg_arg_int(&p, user_id);
   rd_pg_arg_text(&p, locale);
-  rc = done(rd_pg_tx_conn(tx), PQ_USER_SET_LOCALE, &p, &changed, "user", err);
+  rc = rd_pg_done(rd_pg_tx_conn(tx), PQ_USER_SET_LOCALE, &p, &changed, "user", err);
   if (rc == RD_OK && changed == 0)
     rc = rd_error_set(err, RD_E_NOT_FOUND, "", "no such user");
   return rc;
@@ -454,7 +438,7 @@ rd_pg_tx_session_put(struct rd_tx *tx, const struct rd_session *x,
   rd_pg_arg_text(&p, x->csrf_token ? x->csrf_token : "");
   rd_pg_arg_int(&p, x->created_at);
   rd_pg_arg_int(&p, x->expires_at);
-  return done(rd_pg_tx_conn(tx), PQ_SESSION_PUT, &p, NULL, "session", err);
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_SESSION_PUT, &p, NULL, "session", err);
 }
 
 enum rd_status
@@ -463,7 +447,7 @@ rd_pg_tx_session_delete(struct rd_tx *tx, const char *token_sha256,
 {
   struct rd_pg_args p = {0};
   rd_pg_arg_text(&p, token_sha256 ? token_sha256 : "");
-  return done(rd_pg_tx_conn(tx), PQ_SESSION_DELETE, &p, NULL, "session", err);
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_SESSION_DELETE, &p, NULL, "session", err);
 }
 
 enum rd_status
@@ -471,7 +455,7 @@ rd_pg_tx_session_purge(struct rd_tx *tx, int64_t now, struct rd_error *err)
 {
   struct rd_pg_args p = {0};
   rd_pg_arg_int(&p, now);
-  return done(rd_pg_tx_conn(tx), PQ_SESSION_PURGE, &p, NULL, "session", err);
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_SESSION_PURGE, &p, NULL, "session", err);
 }
 
 enum rd_status
@@ -552,7 +536,7 @@ rd_pg_tx_setting_put(struct rd_tx *tx, const char *key, const char *value,
     return rd_error_set(err, RD_E_INVALID, "value", "setting without a value");
   rd_pg_arg_text(&p, key);
   rd_pg_arg_text(&p, value);
-  return done(rd_pg_tx_conn(tx), PQ_SETTING_PUT, &p, NULL, "setting", err);
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_SETTING_PUT, &p, NULL, "setting", err);
 }
 
 static void

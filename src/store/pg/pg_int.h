@@ -57,7 +57,9 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_TOKEN_INSERT) X(PQ_TOKEN_UPDATE) X(PQ_TOKEN_GET) X(PQ_TOKEN_LIST)\
   X(PQ_TOKEN_BY_ID)                                                     \
   X(PQ_SETTING_PUT) X(PQ_SETTING_GET)                                   \
-  X(PQ_COUNT_BY_STATUS)
+  X(PQ_COUNT_BY_STATUS)                                                  \
+  X(PQ_PORTAL_TOKEN_REVOKE) X(PQ_PORTAL_TOKEN_INSERT)                   \
+  X(PQ_PORTAL_TOKEN_GET) X(PQ_PORTAL_TOKEN_USE)
 
 enum rd_pg_stmt {
 #define RD_X(name) name,
@@ -216,6 +218,16 @@ enum rd_status rd_pg_run_text(struct rd_pg_conn *c, const char *sql,
                               const struct rd_pg_args *p, PGresult **res,
                               const char *what, struct rd_error *err);
 
+/* rd_pg_run for an INSERT ... RETURNING id: sets *out to the id. */
+enum rd_status rd_pg_returning(struct rd_pg_conn *c, enum rd_pg_stmt id,
+                               const struct rd_pg_args *p, int64_t *out,
+                               const char *what, struct rd_error *err);
+/* rd_pg_run for a statement whose rows are not needed; *changes (may be
+ * NULL) gets the number of rows it changed. */
+enum rd_status rd_pg_done(struct rd_pg_conn *c, enum rd_pg_stmt id,
+                          const struct rd_pg_args *p, int64_t *changes,
+                          const char *what, struct rd_error *err);
+
 /* Runs fixed SQL without parameters (BEGIN, COMMIT, a migration). */
 enum rd_status rd_pg_exec(struct rd_pg_conn *c, const char *sql,
                           const char *what, struct rd_error *err);
@@ -334,6 +346,23 @@ enum rd_status rd_pg_customer_by_phone(struct rd_store *st, const char *phone,
 enum rd_status rd_pg_count_by_status(struct rd_store *st,
                                      int64_t counts[RD_STATE_COUNT],
                                      struct rd_error *err);
+
+/* portal.c */
+enum rd_status rd_pg_tx_portal_token_issue(struct rd_tx *tx,
+                                           struct rd_portal_token *t,
+                                           struct rd_error *err);
+enum rd_status rd_pg_tx_portal_token_get(struct rd_tx *tx,
+                                         const char *token_sha256,
+                                         struct rd_arena *a,
+                                         struct rd_portal_token *out,
+                                         struct rd_error *err);
+enum rd_status rd_pg_tx_portal_token_use(struct rd_tx *tx, int64_t id,
+                                         int64_t now, struct rd_error *err);
+enum rd_status rd_pg_portal_token_get(struct rd_store *st,
+                                      const char *token_sha256,
+                                      struct rd_arena *a,
+                                      struct rd_portal_token *out,
+                                      struct rd_error *err);
 
 /* org.c */
 enum rd_status rd_pg_tx_department_save(struct rd_tx *tx, struct rd_department *d,

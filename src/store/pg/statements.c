@@ -188,6 +188,21 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
 
   [PQ_COUNT_BY_STATUS] = "SELECT status, count(*) FROM complaints GROUP BY status",
+
+#define PORTAL_TOKEN_COLS \
+  "id, complaint_id, purpose, token_sha256, created_at, created_by, expires_at," \
+  " uses_left, bound_at, used_at, revoked_at FROM portal_tokens"
+  [PQ_PORTAL_TOKEN_REVOKE] =
+    "UPDATE portal_tokens SET revoked_at = $3"
+    " WHERE complaint_id = $1 AND purpose = $2 AND revoked_at IS NULL",
+  [PQ_PORTAL_TOKEN_INSERT] =
+    "INSERT INTO portal_tokens (complaint_id, purpose, token_sha256, created_at,"
+    " created_by, expires_at, uses_left, bound_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+  [PQ_PORTAL_TOKEN_GET] = "SELECT " PORTAL_TOKEN_COLS " WHERE token_sha256 = $1",
+  [PQ_PORTAL_TOKEN_USE] =
+    "UPDATE portal_tokens SET uses_left = uses_left - 1, used_at = $2"
+    " WHERE id = $1 AND uses_left > 0 AND revoked_at IS NULL",
 };
 
 /* ---- the generated complaint texts ----------------------------------------- */
