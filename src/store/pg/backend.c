@@ -398,11 +398,6 @@ ny_tx_extension_decide(struct rd_tx *tx, const struct rd_clock_extension *x,
 { return NOT_YET("deadline extensions"); }
 
 static enum rd_status
-ny_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c, int64_t now,
-                    struct rd_error *err)
-{ return NOT_YET("calendars"); }
-
-static enum rd_status
 ny_extensions_of(struct rd_store *st, int64_t complaint_id, struct rd_arena *a,
                  struct rd_clock_extension **out, size_t *n,
                  struct rd_error *err)
@@ -425,16 +420,6 @@ ny_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,
              struct rd_arena *a, struct rd_clock **out, size_t *n_out,
              struct rd_error *err)
 { *out = NULL; *n_out = 0; return NOT_YET("SLA clocks"); }
-
-static enum rd_status
-ny_calendar_get(struct rd_store *st, int64_t id, struct rd_arena *a,
-                struct rd_calendar *out, struct rd_error *err)
-{ return NOT_YET("calendars"); }
-
-static enum rd_status
-ny_calendar_list(struct rd_store *st, struct rd_arena *a,
-                 struct rd_calendar **out, size_t *n, struct rd_error *err)
-{ *out = NULL; *n = 0; return NOT_YET("calendars"); }
 
 static enum rd_status
 ny_report_summary(struct rd_store *st, const struct rd_report_query *q,
@@ -481,7 +466,7 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_extension_add = ny_tx_extension_add,
   .tx_extension_get = ny_tx_extension_get,
   .tx_extension_decide = ny_tx_extension_decide,
-  .tx_calendar_save = ny_tx_calendar_save,
+  .tx_calendar_save = rd_pg_tx_calendar_save,
   .tx_policy_save = rd_pg_tx_policy_save,
   .tx_category_get = rd_pg_tx_category_get,
   .tx_session_put = rd_pg_tx_session_put,
@@ -516,8 +501,8 @@ const struct rd_store_backend rd_store_pg_backend = {
   .steps_due = ny_steps_due,
   .extensions_of = ny_extensions_of,
   .notifications_of = ny_notifications_of,
-  .calendar_get = ny_calendar_get,
-  .calendar_list = ny_calendar_list,
+  .calendar_get = rd_pg_calendar_get,
+  .calendar_list = rd_pg_calendar_list,
   .policy_get = rd_pg_policy_get,
   .policy_list = rd_pg_policy_list,
   .session_get = rd_pg_session_get,

@@ -59,7 +59,11 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_SETTING_PUT) X(PQ_SETTING_GET)                                   \
   X(PQ_COUNT_BY_STATUS)                                                  \
   X(PQ_PORTAL_TOKEN_REVOKE) X(PQ_PORTAL_TOKEN_INSERT)                   \
-  X(PQ_PORTAL_TOKEN_GET) X(PQ_PORTAL_TOKEN_USE)
+  X(PQ_PORTAL_TOKEN_GET) X(PQ_PORTAL_TOKEN_USE)                         \
+  X(PQ_CALENDAR_INSERT) X(PQ_CALENDAR_UPDATE) X(PQ_CALENDAR_GET)        \
+  X(PQ_CALENDAR_LIST) X(PQ_CALENDAR_HOURS_CLEAR) X(PQ_CALENDAR_HOURS_ADD)\
+  X(PQ_CALENDAR_HOURS_GET) X(PQ_CALENDAR_DATES_CLEAR)                   \
+  X(PQ_CALENDAR_DATES_ADD) X(PQ_CALENDAR_DATES_GET)
 
 enum rd_pg_stmt {
 #define RD_X(name) name,
@@ -346,6 +350,16 @@ enum rd_status rd_pg_customer_by_phone(struct rd_store *st, const char *phone,
 enum rd_status rd_pg_count_by_status(struct rd_store *st,
                                      int64_t counts[RD_STATE_COUNT],
                                      struct rd_error *err);
+
+/* calendars.c */
+enum rd_status rd_pg_tx_calendar_save(struct rd_tx *tx, struct rd_calendar *c,
+                                      int64_t now, struct rd_error *err);
+enum rd_status rd_pg_calendar_get(struct rd_store *st, int64_t id,
+                                  struct rd_arena *a, struct rd_calendar *out,
+                                  struct rd_error *err);
+enum rd_status rd_pg_calendar_list(struct rd_store *st, struct rd_arena *a,
+                                   struct rd_calendar **out, size_t *n,
+                                   struct rd_error *err);
 
 /* portal.c */
 enum rd_status rd_pg_tx_portal_token_issue(struct rd_tx *tx,

@@ -189,6 +189,28 @@ static const char *sql[PQ_STMT_COUNT] = {
 
   [PQ_COUNT_BY_STATUS] = "SELECT status, count(*) FROM complaints GROUP BY status",
 
+  [PQ_CALENDAR_INSERT] =
+    "INSERT INTO calendars (name, timezone, version, updated_at)"
+    " VALUES ($1, $2, 1, $3) RETURNING id, version",
+  [PQ_CALENDAR_UPDATE] =
+    "UPDATE calendars SET name = $1, timezone = $2, version = version + 1,"
+    " updated_at = $3 WHERE id = $4 RETURNING id, version",
+  [PQ_CALENDAR_GET] =
+    "SELECT id, name, timezone, version FROM calendars WHERE id = $1",
+  [PQ_CALENDAR_LIST] = "SELECT id FROM calendars ORDER BY id",
+  [PQ_CALENDAR_HOURS_CLEAR] = "DELETE FROM calendar_hours WHERE calendar_id = $1",
+  [PQ_CALENDAR_HOURS_ADD] =
+    "INSERT INTO calendar_hours (calendar_id, day, seq, start_min, end_min)"
+    " VALUES ($1, $2, $3, $4, $5)",
+  [PQ_CALENDAR_HOURS_GET] =
+    "SELECT day, start_min, end_min FROM calendar_hours WHERE calendar_id = $1"
+    " ORDER BY day, seq",
+  [PQ_CALENDAR_DATES_CLEAR] = "DELETE FROM calendar_dates WHERE calendar_id = $1",
+  [PQ_CALENDAR_DATES_ADD] =
+    "INSERT INTO calendar_dates (calendar_id, date, kind) VALUES ($1, $2, $3)",
+  [PQ_CALENDAR_DATES_GET] =
+    "SELECT date, kind FROM calendar_dates WHERE calendar_id = $1 ORDER BY date",
+
 #define PORTAL_TOKEN_COLS \
   "id, complaint_id, purpose, token_sha256, created_at, created_by, expires_at," \
   " uses_left, bound_at, used_at, revoked_at FROM portal_tokens"
