@@ -343,85 +343,6 @@ pg_ping(struct rd_store *st, struct rd_error *err)
   rd_error_set(err, RD_E_NOT_IMPLEMENTED, "", "%s: not implemented on PostgreSQL yet", what)
 
 static enum rd_status
-ny_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id, struct rd_arena *a,
-                struct rd_clock **out, size_t *n, struct rd_error *err)
-{ *out = NULL; *n = 0; return NOT_YET("SLA clocks"); }
-
-static enum rd_status
-ny_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c, struct rd_error *err)
-{ return NOT_YET("SLA clocks"); }
-
-static enum rd_status
-ny_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
-                   struct rd_error *err)
-{ return NOT_YET("SLA clocks"); }
-
-static enum rd_status
-ny_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
-                      struct rd_clock_step *steps, size_t n,
-                      struct rd_error *err)
-{ return NOT_YET("escalations"); }
-
-static enum rd_status
-ny_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id, struct rd_error *err)
-{ return NOT_YET("escalations"); }
-
-static enum rd_status
-ny_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id, int64_t now,
-                       bool *claimed, struct rd_error *err)
-{ *claimed = false; return NOT_YET("escalations"); }
-
-static enum rd_status
-ny_tx_notification_add(struct rd_tx *tx, struct rd_notification *n,
-                       struct rd_error *err)
-{ return NOT_YET("notifications"); }
-
-static enum rd_status
-ny_tx_notification_read(struct rd_tx *tx, int64_t user_id, int64_t id,
-                        int64_t now, struct rd_error *err)
-{ return NOT_YET("notifications"); }
-
-static enum rd_status
-ny_tx_extension_add(struct rd_tx *tx, struct rd_clock_extension *x,
-                    struct rd_error *err)
-{ return NOT_YET("deadline extensions"); }
-
-static enum rd_status
-ny_tx_extension_get(struct rd_tx *tx, int64_t complaint_id, int64_t id,
-                    struct rd_arena *a, struct rd_clock_extension *out,
-                    struct rd_error *err)
-{ return NOT_YET("deadline extensions"); }
-
-static enum rd_status
-ny_tx_extension_decide(struct rd_tx *tx, const struct rd_clock_extension *x,
-                       struct rd_error *err)
-{ return NOT_YET("deadline extensions"); }
-
-static enum rd_status
-ny_extensions_of(struct rd_store *st, int64_t complaint_id, struct rd_arena *a,
-                 struct rd_clock_extension **out, size_t *n,
-                 struct rd_error *err)
-{ *out = NULL; *n = 0; return NOT_YET("deadline extensions"); }
-
-static enum rd_status
-ny_steps_due(struct rd_store *st, int64_t now, int limit, struct rd_arena *a,
-             struct rd_due_step **out, size_t *n, struct rd_error *err)
-{ *out = NULL; *n = 0; return NOT_YET("escalations"); }
-
-static enum rd_status
-ny_notifications_of(struct rd_store *st, int64_t user_id, bool unread_only,
-                    int64_t before_id, int limit, struct rd_arena *a,
-                    struct rd_notification **out, size_t *n,
-                    struct rd_error *err)
-{ *out = NULL; *n = 0; return NOT_YET("notifications"); }
-
-static enum rd_status
-ny_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,
-             struct rd_arena *a, struct rd_clock **out, size_t *n_out,
-             struct rd_error *err)
-{ *out = NULL; *n_out = 0; return NOT_YET("SLA clocks"); }
-
-static enum rd_status
 ny_report_summary(struct rd_store *st, const struct rd_report_query *q,
                   struct rd_arena *a, struct rd_report_row **out, size_t *n,
                   struct rd_error *err)
@@ -455,17 +376,17 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_user_save = rd_pg_tx_user_save,
   .tx_user_set_locale = rd_pg_tx_user_set_locale,
   .tx_complaint_set_due = rd_pg_tx_complaint_set_due,
-  .tx_clocks_of = ny_tx_clocks_of,
-  .tx_clock_insert = ny_tx_clock_insert,
-  .tx_clock_update = ny_tx_clock_update,
-  .tx_clock_steps_add = ny_tx_clock_steps_add,
-  .tx_clock_steps_drop = ny_tx_clock_steps_drop,
-  .tx_clock_step_claim = ny_tx_clock_step_claim,
-  .tx_notification_add = ny_tx_notification_add,
-  .tx_notification_read = ny_tx_notification_read,
-  .tx_extension_add = ny_tx_extension_add,
-  .tx_extension_get = ny_tx_extension_get,
-  .tx_extension_decide = ny_tx_extension_decide,
+  .tx_clocks_of = rd_pg_tx_clocks_of,
+  .tx_clock_insert = rd_pg_tx_clock_insert,
+  .tx_clock_update = rd_pg_tx_clock_update,
+  .tx_clock_steps_add = rd_pg_tx_clock_steps_add,
+  .tx_clock_steps_drop = rd_pg_tx_clock_steps_drop,
+  .tx_clock_step_claim = rd_pg_tx_clock_step_claim,
+  .tx_notification_add = rd_pg_tx_notification_add,
+  .tx_notification_read = rd_pg_tx_notification_read,
+  .tx_extension_add = rd_pg_tx_extension_add,
+  .tx_extension_get = rd_pg_tx_extension_get,
+  .tx_extension_decide = rd_pg_tx_extension_decide,
   .tx_calendar_save = rd_pg_tx_calendar_save,
   .tx_policy_save = rd_pg_tx_policy_save,
   .tx_category_get = rd_pg_tx_category_get,
@@ -497,10 +418,10 @@ const struct rd_store_backend rd_store_pg_backend = {
   .user_get = rd_pg_user_get,
   .user_by_name = rd_pg_user_by_name,
   .user_list = rd_pg_user_list,
-  .clocks_of = ny_clocks_of,
-  .steps_due = ny_steps_due,
-  .extensions_of = ny_extensions_of,
-  .notifications_of = ny_notifications_of,
+  .clocks_of = rd_pg_clocks_of,
+  .steps_due = rd_pg_steps_due,
+  .extensions_of = rd_pg_extensions_of,
+  .notifications_of = rd_pg_notifications_of,
   .calendar_get = rd_pg_calendar_get,
   .calendar_list = rd_pg_calendar_list,
   .policy_get = rd_pg_policy_get,

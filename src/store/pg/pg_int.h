@@ -63,7 +63,12 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_CALENDAR_INSERT) X(PQ_CALENDAR_UPDATE) X(PQ_CALENDAR_GET)        \
   X(PQ_CALENDAR_LIST) X(PQ_CALENDAR_HOURS_CLEAR) X(PQ_CALENDAR_HOURS_ADD)\
   X(PQ_CALENDAR_HOURS_GET) X(PQ_CALENDAR_DATES_CLEAR)                   \
-  X(PQ_CALENDAR_DATES_ADD) X(PQ_CALENDAR_DATES_GET)
+  X(PQ_CALENDAR_DATES_ADD) X(PQ_CALENDAR_DATES_GET)                     \
+  X(PQ_CLOCKS_OF) X(PQ_CLOCKS_OF_MANY) X(PQ_CLOCK_INSERT)               \
+  X(PQ_CLOCK_UPDATE) X(PQ_STEP_ADD) X(PQ_STEPS_DROP) X(PQ_STEP_CLAIM)   \
+  X(PQ_STEPS_DUE) X(PQ_NOTIFICATION_ADD) X(PQ_NOTIFICATION_READ)        \
+  X(PQ_NOTIFICATIONS_OF) X(PQ_EXTENSION_ADD) X(PQ_EXTENSION_GET)        \
+  X(PQ_EXTENSION_DECIDE) X(PQ_EXTENSIONS_OF)
 
 enum rd_pg_stmt {
 #define RD_X(name) name,
@@ -359,6 +364,54 @@ enum rd_status rd_pg_calendar_get(struct rd_store *st, int64_t id,
                                   struct rd_error *err);
 enum rd_status rd_pg_calendar_list(struct rd_store *st, struct rd_arena *a,
                                    struct rd_calendar **out, size_t *n,
+                                   struct rd_error *err);
+
+/* clocks.c */
+enum rd_status rd_pg_tx_clocks_of(struct rd_tx *tx, int64_t complaint_id,
+                                  struct rd_arena *a, struct rd_clock **out,
+                                  size_t *n, struct rd_error *err);
+enum rd_status rd_pg_tx_clock_insert(struct rd_tx *tx, struct rd_clock *c,
+                                     struct rd_error *err);
+enum rd_status rd_pg_tx_clock_update(struct rd_tx *tx, const struct rd_clock *c,
+                                     struct rd_error *err);
+enum rd_status rd_pg_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
+                                        struct rd_clock_step *steps, size_t n,
+                                        struct rd_error *err);
+enum rd_status rd_pg_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id,
+                                         struct rd_error *err);
+enum rd_status rd_pg_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id,
+                                         int64_t now, bool *claimed,
+                                         struct rd_error *err);
+enum rd_status rd_pg_tx_notification_add(struct rd_tx *tx,
+                                         struct rd_notification *n,
+                                         struct rd_error *err);
+enum rd_status rd_pg_tx_notification_read(struct rd_tx *tx, int64_t user_id,
+                                          int64_t id, int64_t now,
+                                          struct rd_error *err);
+enum rd_status rd_pg_tx_extension_add(struct rd_tx *tx,
+                                      struct rd_clock_extension *x,
+                                      struct rd_error *err);
+enum rd_status rd_pg_tx_extension_get(struct rd_tx *tx, int64_t complaint_id,
+                                      int64_t id, struct rd_arena *a,
+                                      struct rd_clock_extension *out,
+                                      struct rd_error *err);
+enum rd_status rd_pg_tx_extension_decide(struct rd_tx *tx,
+                                         const struct rd_clock_extension *x,
+                                         struct rd_error *err);
+enum rd_status rd_pg_clocks_of(struct rd_store *st, const int64_t *ids, size_t n,
+                               struct rd_arena *a, struct rd_clock **out,
+                               size_t *n_out, struct rd_error *err);
+enum rd_status rd_pg_steps_due(struct rd_store *st, int64_t now, int limit,
+                               struct rd_arena *a, struct rd_due_step **out,
+                               size_t *n, struct rd_error *err);
+enum rd_status rd_pg_notifications_of(struct rd_store *st, int64_t user_id,
+                                      bool unread_only, int64_t before_id,
+                                      int limit, struct rd_arena *a,
+                                      struct rd_notification **out, size_t *n,
+                                      struct rd_error *err);
+enum rd_status rd_pg_extensions_of(struct rd_store *st, int64_t complaint_id,
+                                   struct rd_arena *a,
+                                   struct rd_clock_extension **out, size_t *n,
                                    struct rd_error *err);
 
 /* portal.c */

@@ -211,6 +211,74 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_CALENDAR_DATES_GET] =
     "SELECT date, kind FROM calendar_dates WHERE calendar_id = $1 ORDER BY date",
 
+#define CLOCK_COLS \
+  "id, complaint_id, name, run, policy_id, calendar_id, state, started_at," \
+  " due_at, opens_at, warn_at, stopped_at, department_id, paused_at"
+  /* Names in byte order (COLLATE "C"), as SQLite orders them, whatever the
+   * database's collation. */
+  [PQ_CLOCKS_OF] =
+    "SELECT " CLOCK_COLS " FROM complaint_clocks WHERE complaint_id = $1"
+    " ORDER BY name COLLATE \"C\", run",
+  /* $1: the complaint ids as one bigint[] (one statement for any page) */
+  [PQ_CLOCKS_OF_MANY] =
+    "SELECT " CLOCK_COLS " FROM complaint_clocks"
+    " WHERE complaint_id = ANY ($1::bigint[])"
+    " ORDER BY complaint_id, name COLLATE \"C\", run",
+  [PQ_CLOCK_INSERT] =
+    "INSERT INTO complaint_clocks (complaint_id, name, run, policy_id,"
+    " calendar_id, state, started_at, due_at, opens_at, warn_at, stopped_at,"
+    " department_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    " RETURNING id",
+  [PQ_CLOCK_UPDATE] =
+    "UPDATE complaint_clocks SET state = $1, stopped_at = $2, department_id = $3,"
+    " due_at = $5, warn_at = $6, paused_at = $7, opens_at = $8, policy_id = $9,"
+    " calendar_id = $10 WHERE id = $4",
+
+  /* A resumed run re-arms its steps at their new times; one already fired
+   * stays fired (and returns no row). */
+  [PQ_STEP_ADD] =
+    "INSERT INTO clock_steps AS s (clock_id, step, on_kind, notify, fire_at)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (clock_id, step) DO UPDATE SET"
+    " on_kind = excluded.on_kind, notify = excluded.notify,"
+    " fire_at = excluded.fire_at, state = 0 WHERE s.state <> 1 RETURNING id",
+  [PQ_STEPS_DROP] =
+    "UPDATE clock_steps SET state = 2 WHERE clock_id = $1 AND state = 0",
+  [PQ_STEP_CLAIM] =
+    "UPDATE clock_steps SET state = 1, fired_at = $2 WHERE id = $1 AND state = 0",
+  [PQ_STEPS_DUE] =
+    "SELECT s.id, s.clock_id, s.step, s.on_kind, s.notify, s.fire_at,"
+    " c.id, c.complaint_id, c.name, c.run, c.policy_id, c.calendar_id, c.state,"
+    " c.started_at, c.due_at, c.opens_at, c.warn_at, c.stopped_at, c.department_id"
+    " FROM clock_steps s JOIN complaint_clocks c ON c.id = s.clock_id"
+    " WHERE s.state = 0 AND s.fire_at <= $1 ORDER BY s.fire_at, s.id LIMIT $2",
+  [PQ_NOTIFICATION_ADD] =
+    "INSERT INTO notifications (user_id, complaint_id, step_id, kind, data_json,"
+    " created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+  [PQ_NOTIFICATION_READ] =
+    "UPDATE notifications SET read_at = coalesce(read_at, $3)"
+    " WHERE id = $1 AND user_id = $2",
+  [PQ_NOTIFICATIONS_OF] =
+    "SELECT id, user_id, complaint_id, step_id, kind, data_json, created_at, read_at"
+    " FROM notifications WHERE user_id = $1 AND id < $2"
+    " AND (NOT $3::boolean OR read_at IS NULL) ORDER BY id DESC LIMIT $4",
+
+#define EXTENSION_COLS \
+  "x.id, x.complaint_id, x.clock_id, c.name, c.run, x.target, x.reason, x.state," \
+  " x.requested_by, x.requested_at, x.decided_by, x.decided_at, x.note," \
+  " x.due_before, x.due_after FROM clock_extensions x" \
+  " JOIN complaint_clocks c ON c.id = x.clock_id"
+  [PQ_EXTENSION_ADD] =
+    "INSERT INTO clock_extensions (complaint_id, clock_id, target, reason,"
+    " requested_by, requested_at, due_before) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " RETURNING id",
+  [PQ_EXTENSION_GET] =
+    "SELECT " EXTENSION_COLS " WHERE x.complaint_id = $1 AND x.id = $2",
+  [PQ_EXTENSION_DECIDE] =
+    "UPDATE clock_extensions SET state = $2, decided_by = $3, decided_at = $4,"
+    " note = $5, due_after = $6 WHERE id = $1 AND state = 0",
+  [PQ_EXTENSIONS_OF] =
+    "SELECT " EXTENSION_COLS " WHERE x.complaint_id = $1 ORDER BY x.id",
+
 #define PORTAL_TOKEN_COLS \
   "id, complaint_id, purpose, token_sha256, created_at, created_by, expires_at," \
   " uses_left, bound_at, used_at, revoked_at FROM portal_tokens"
