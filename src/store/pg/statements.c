@@ -62,7 +62,7 @@ static const char *sql[PQ_STMT_COUNT] = {
   /* due_key: "never" unless open with a deadline (rd_pg_due_key; the open
    * states are the first seven, as on SQLite). */
   [PQ_COMPLAINT_SET_DUE] =
-    "UPDATE complaints SET due_at = $2, due_key = CASE WHEN $2 IS NOT NULL"
+    "UPDATE complaints SET due_at = $2::bigint, due_key = CASE WHEN $2::bigint IS NOT NULL"
     " AND status IN (0, 1, 2, 3, 4, 5, 6) THEN $2 ELSE 9223372036854775807 END"
     " WHERE id = $1",
 
