@@ -1803,7 +1803,6 @@ static const struct {
   { "test_fts_chinese_numbers_latin",        "full-text search" },
   { "test_fts_many_matches_in_order",        "full-text search" },
   { "test_search_index_resumes_and_rebuilds","SQLite's search database (no PG equivalent)" },
-  { "test_report_counts",                    "reports" },
 };
 
 static const char *

@@ -335,19 +335,6 @@ pg_ping(struct rd_store *st, struct rd_error *err)
   return rc;
 }
 
-/* ---- not implemented yet ---------------------------------------------------------- */
-
-/* The port's functions this backend does not have yet (docs/store.md lists
- * them): a clear RD_E_NOT_IMPLEMENTED (HTTP 501), never a NULL pointer. */
-#define NOT_YET(what) \
-  rd_error_set(err, RD_E_NOT_IMPLEMENTED, "", "%s: not implemented on PostgreSQL yet", what)
-
-static enum rd_status
-ny_report_summary(struct rd_store *st, const struct rd_report_query *q,
-                  struct rd_arena *a, struct rd_report_row **out, size_t *n,
-                  struct rd_error *err)
-{ *out = NULL; *n = 0; return NOT_YET("reports"); }
-
 /* ---- the table ----------------------------------------------------------------------- */
 
 const struct rd_store_backend rd_store_pg_backend = {
@@ -432,6 +419,6 @@ const struct rd_store_backend rd_store_pg_backend = {
   .token_list = rd_pg_token_list,
   .setting_get = rd_pg_setting_get,
   .portal_token_get = rd_pg_portal_token_get,
-  .report_summary = ny_report_summary,
+  .report_summary = rd_pg_report_summary,
   .count_by_status = rd_pg_count_by_status,
 };

@@ -68,7 +68,16 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_CLOCK_UPDATE) X(PQ_STEP_ADD) X(PQ_STEPS_DROP) X(PQ_STEP_CLAIM)   \
   X(PQ_STEPS_DUE) X(PQ_NOTIFICATION_ADD) X(PQ_NOTIFICATION_READ)        \
   X(PQ_NOTIFICATIONS_OF) X(PQ_EXTENSION_ADD) X(PQ_EXTENSION_GET)        \
-  X(PQ_EXTENSION_DECIDE) X(PQ_EXTENSIONS_OF)
+  X(PQ_EXTENSION_DECIDE) X(PQ_EXTENSIONS_OF)                            \
+  X(PQ_REPORT_CATEGORY) X(PQ_REPORT_DEPARTMENT) X(PQ_REPORT_SITE)       \
+  X(PQ_REPORT_CHANNEL) X(PQ_REPORT_SEVERITY) X(PQ_REPORT_MONTH)         \
+  X(PQ_REPORT_STATUS)                                                   \
+  X(PQ_DURATIONS_CATEGORY) X(PQ_DURATIONS_DEPARTMENT)                   \
+  X(PQ_DURATIONS_SITE) X(PQ_DURATIONS_CHANNEL)                          \
+  X(PQ_DURATIONS_SEVERITY) X(PQ_DURATIONS_MONTH) X(PQ_DURATIONS_STATUS) \
+  X(PQ_CLOCKS_CATEGORY) X(PQ_CLOCKS_DEPARTMENT) X(PQ_CLOCKS_SITE)       \
+  X(PQ_CLOCKS_CHANNEL) X(PQ_CLOCKS_SEVERITY) X(PQ_CLOCKS_MONTH)         \
+  X(PQ_CLOCKS_STATUS)
 
 enum rd_pg_stmt {
 #define RD_X(name) name,
@@ -413,6 +422,13 @@ enum rd_status rd_pg_extensions_of(struct rd_store *st, int64_t complaint_id,
                                    struct rd_arena *a,
                                    struct rd_clock_extension **out, size_t *n,
                                    struct rd_error *err);
+
+/* report.c */
+enum rd_status rd_pg_report_summary(struct rd_store *st,
+                                    const struct rd_report_query *q,
+                                    struct rd_arena *a,
+                                    struct rd_report_row **out, size_t *n,
+                                    struct rd_error *err);
 
 /* portal.c */
 enum rd_status rd_pg_tx_portal_token_issue(struct rd_tx *tx,

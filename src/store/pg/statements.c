@@ -295,6 +295,97 @@ static const char *sql[PQ_STMT_COUNT] = {
     " WHERE id = $1 AND uses_left > 0 AND revoked_at IS NULL",
 };
 
+/* ---- the report texts --------------------------------------------------------- */
+
+/* One text per grouping: $1 from, $2 to (exclusive), $3 department scope
+ * (0 = all), $4 the time-zone offset (month texts only: PostgreSQL refuses
+ * parameters a text does not use). "%s" is where the closed states go,
+ * inlined from enum rd_state when the texts are built. Keys are compared
+ * in C, so the key expression is the same in the three texts. */
+#define REPORT_WHERE                                                     \
+  " WHERE c.received_at >= $1 AND c.received_at < $2"                    \
+  " AND ($3 = 0 OR c.department_id = $3)"
+#define REPORT(key, label, join)                                         \
+  "SELECT " key ", " label ", count(*),"                                 \
+  " count(*) FILTER (WHERE c.status IN (%s)),"                           \
+  " count(*) FILTER (WHERE c.resolved_at IS NOT NULL),"                  \
+  " count(*) FILTER (WHERE c.satisfied >= 0),"                           \
+  " count(*) FILTER (WHERE c.satisfied = 1),"                            \
+  " count(*) FILTER (WHERE c.reopen_count > 0)"                          \
+  " FROM complaints c " join REPORT_WHERE " GROUP BY 1, 2"
+#define DURATIONS(key, join)                                             \
+  "SELECT " key ", c.resolved_at - c.received_at FROM complaints c " join \
+  REPORT_WHERE " AND c.resolved_at IS NOT NULL ORDER BY 1, 2"
+/* Met and breached runs per group and clock. By department, a run counts
+ * for the department it is attributed to (responsible at its due time). */
+#define CLOCKS(key, label, join)                                         \
+  "SELECT " key ", " label ", k.name, count(*) FILTER (WHERE k.state = 2)," \
+  " count(*) FILTER (WHERE k.state = 3)"                                 \
+  " FROM complaint_clocks k JOIN complaints c ON c.id = k.complaint_id "  \
+  join REPORT_WHERE " AND k.state IN (2, 3) GROUP BY 1, 2, 3 ORDER BY 1, 3"
+#define J_CLOCK_DEPARTMENT "LEFT JOIN departments g ON g.id = k.department_id"
+
+#define K_CATEGORY "CAST(c.category_id AS text)"
+#define J_CATEGORY "LEFT JOIN categories g ON g.id = c.category_id"
+#define K_DEPARTMENT "g.code"
+#define J_DEPARTMENT "LEFT JOIN departments g ON g.id = c.department_id"
+#define K_SITE "g.code"
+#define J_SITE "LEFT JOIN sites g ON g.id = c.site_id"
+#define K_SEVERITY "CASE WHEN c.severity > 0 THEN CAST(c.severity AS text) END"
+#define K_STATUS "CAST(c.status AS text)"
+/* The session's time zone is UTC (conn.c), so this is UTC + offset. */
+#define K_MONTH "to_char(to_timestamp(c.received_at + $4::integer), 'YYYY-MM')"
+
+static const struct {
+  enum rd_pg_stmt id;
+  const char *text;
+} report_texts[] = {
+  { PQ_REPORT_CATEGORY,      REPORT(K_CATEGORY, "g.name", J_CATEGORY) },
+  { PQ_REPORT_DEPARTMENT,    REPORT(K_DEPARTMENT, "g.name", J_DEPARTMENT) },
+  { PQ_REPORT_SITE,          REPORT(K_SITE, "g.name", J_SITE) },
+  { PQ_REPORT_CHANNEL,       REPORT("c.channel", "c.channel", "") },
+  { PQ_REPORT_SEVERITY,      REPORT(K_SEVERITY, K_SEVERITY, "") },
+  { PQ_REPORT_MONTH,         REPORT(K_MONTH, K_MONTH, "") },
+  { PQ_REPORT_STATUS,        REPORT(K_STATUS, K_STATUS, "") },
+  { PQ_DURATIONS_CATEGORY,   DURATIONS(K_CATEGORY, J_CATEGORY) },
+  { PQ_DURATIONS_DEPARTMENT, DURATIONS(K_DEPARTMENT, J_DEPARTMENT) },
+  { PQ_DURATIONS_SITE,       DURATIONS(K_SITE, J_SITE) },
+  { PQ_DURATIONS_CHANNEL,    DURATIONS("c.channel", "") },
+  { PQ_DURATIONS_SEVERITY,   DURATIONS(K_SEVERITY, "") },
+  { PQ_DURATIONS_MONTH,      DURATIONS(K_MONTH, "") },
+  { PQ_DURATIONS_STATUS,     DURATIONS(K_STATUS, "") },
+  { PQ_CLOCKS_CATEGORY,      CLOCKS(K_CATEGORY, "g.name", J_CATEGORY) },
+  { PQ_CLOCKS_DEPARTMENT,    CLOCKS(K_DEPARTMENT, "g.name", J_CLOCK_DEPARTMENT) },
+  { PQ_CLOCKS_SITE,          CLOCKS(K_SITE, "g.name", J_SITE) },
+  { PQ_CLOCKS_CHANNEL,       CLOCKS("c.channel", "c.channel", "") },
+  { PQ_CLOCKS_SEVERITY,      CLOCKS(K_SEVERITY, K_SEVERITY, "") },
+  { PQ_CLOCKS_MONTH,         CLOCKS(K_MONTH, K_MONTH, "") },
+  { PQ_CLOCKS_STATUS,        CLOCKS(K_STATUS, K_STATUS, "") },
+};
+
+enum { REPORT_TEXT_MAX = 1024 };
+static char report_built[sizeof report_texts / sizeof *report_texts][REPORT_TEXT_MAX];
+
+/* The texts with the closed states filled in; only the counts have "%s". */
+static void
+build_reports(void)
+{
+  char closed[48];
+
+  snprintf(closed, sizeof closed, "%d, %d, %d", (int)RD_STATE_CLOSED,
+           (int)RD_STATE_WITHDRAWN, (int)RD_STATE_MERGED);
+  for (size_t i = 0; i < sizeof report_texts / sizeof *report_texts; i++) {
+    const char *t = report_texts[i].text;
+    const char *hole = strstr(t, "%s");
+    if (hole)
+      snprintf(report_built[i], REPORT_TEXT_MAX, "%.*s%s%s", (int)(hole - t), t,
+               closed, hole + 2);
+    else
+      snprintf(report_built[i], REPORT_TEXT_MAX, "%s", t);
+    sql[report_texts[i].id] = report_built[i];
+  }
+}
+
 /* ---- the generated complaint texts ----------------------------------------- */
 
 #define NAME(col, kind, member) #col,
@@ -345,6 +436,7 @@ build(void)
 
   sql[PQ_COMPLAINT_INSERT] = insert_text;
   sql[PQ_COMPLAINT_UPDATE] = update_text;
+  build_reports();
 }
 
 enum rd_status
