@@ -101,22 +101,54 @@ complaint_fetch(struct rd_pg_conn *c, int64_t id, const char *number,
                    &p, complaint_row, a, out, "complaint", err);
 }
 
+/* The search document of cp, with its customer's name and phone as stored
+ * (the upsert may have kept a name cp does not carry), in a. */
+static enum rd_status
+search_document(struct rd_pg_conn *c, const struct rd_complaint *cp,
+                struct rd_arena *a, const char **doc, struct rd_error *err)
+{
+  struct rd_pg_args p = {0};
+  PGresult *r;
+  enum rd_status rc;
+  const char *name = NULL, *phone = NULL;
+
+  rd_pg_arg_int(&p, cp->customer.id);
+  rc = rd_pg_run(c, PQ_CUSTOMER_GET, &p, &r, "customer", err);
+  if (rc != RD_OK)
+    return rc;
+  if (PQntuples(r) == 1) {
+    name = rd_pg_text(r, 0, 1, a);
+    phone = rd_pg_text(r, 0, 2, a);
+  }
+  PQclear(r);
+  *doc = rd_pg_search_document(a, cp, name, phone);
+  return RD_OK;
+}
+
 enum rd_status
 rd_pg_tx_complaint_insert(struct rd_tx *tx, struct rd_complaint *cp,
                           struct rd_error *err)
 {
+  struct rd_pg_conn *c = rd_pg_tx_conn(tx);
   struct rd_pg_args p = {0};
+  struct rd_arena *a;
+  const char *doc = NULL;
   enum rd_status rc;
   int64_t id = 0;
 
   if (cp->number == NULL)
     return rd_error_set(err, RD_E_INVALID, "number", "no complaint number");
-  args_complaint(&p, cp, true);
-  rd_pg_arg_int(&p, cp->registered_at);            /* updated_at */
-  rd_pg_arg_int(&p, rd_pg_due_key(cp));
-  rd_pg_arg_id(&p, cp->customer.id);               /* cust_name, cust_phone */
-  rc = rd_pg_returning(rd_pg_tx_conn(tx), PQ_COMPLAINT_INSERT, &p, &id,
-                     "complaint insert", err);
+  a = rd_arena_new(); /* the document lives until the statement ran */
+  rc = search_document(c, cp, a, &doc, err);
+  if (rc == RD_OK) {
+    args_complaint(&p, cp, true);
+    rd_pg_arg_int(&p, cp->registered_at);            /* updated_at */
+    rd_pg_arg_int(&p, rd_pg_due_key(cp));
+    rd_pg_arg_id(&p, cp->customer.id);               /* cust_name, cust_phone */
+    rd_pg_arg_text(&p, doc);
+    rc = rd_pg_returning(c, PQ_COMPLAINT_INSERT, &p, &id, "complaint insert", err);
+  }
+  rd_arena_free(a);
   if (rc != RD_OK)
     return rc;
   cp->id = id;
@@ -131,19 +163,27 @@ rd_pg_tx_complaint_update(struct rd_tx *tx, struct rd_complaint *cp,
 {
   struct rd_pg_conn *c = rd_pg_tx_conn(tx);
   struct rd_pg_args p = {0};
+  struct rd_arena *a = rd_arena_new(); /* the document, until the statement ran */
   PGresult *r = NULL;
+  const char *doc = NULL;
   enum rd_status rc;
   int64_t changed = 0;
 
+  /* Re-indexed on every update: a status move costs a tokenization, but
+   * the index can never lag the text. */
+  rc = search_document(c, cp, a, &doc, err);
+  if (rc != RD_OK)
+    goto out;
   args_complaint(&p, cp, false);
   rd_pg_arg_int(&p, now);
   rd_pg_arg_int(&p, rd_pg_due_key(cp));
   rd_pg_arg_id(&p, cp->customer.id);
   rd_pg_arg_int(&p, cp->id);
   rd_pg_arg_int(&p, cp->version);
+  rd_pg_arg_text(&p, doc);
   rc = rd_pg_done(c, PQ_COMPLAINT_UPDATE, &p, &changed, "complaint update", err);
   if (rc != RD_OK)
-    return rc;
+    goto out;
   if (changed == 0) {
     /* Nothing written: tell a stale version from a missing record. */
     struct rd_pg_args q = {0};
@@ -162,6 +202,7 @@ rd_pg_tx_complaint_update(struct rd_tx *tx, struct rd_complaint *cp,
   cp->updated_at = now;
 out:
   PQclear(r);
+  rd_arena_free(a);
   return rc;
 }
 

@@ -102,6 +102,7 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
   int limit = f->limit <= 0 ? LIMIT_DEFAULT : f->limit > LIMIT_MAX ? LIMIT_MAX : f->limit;
   int64_t ckey = 0, cid = 0;
   unsigned status_mask = 0, all_states = (1u << RD_STATE_COUNT) - 1;
+  const char *query = NULL;
   enum rd_status rc = RD_OK;
   size_t n = 0;
 
@@ -121,9 +122,11 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
     if (status_mask == all_states)
       status_mask = 0; /* every state: no condition */
   }
-  if (f->q)
-    return rd_error_set(err, RD_E_NOT_IMPLEMENTED, "q",
-                        "full-text search: not implemented on PostgreSQL yet");
+  if (f->q) {
+    query = rd_pg_search_query(a, f->q);
+    if (query == NULL)
+      return rd_error_set(err, RD_E_INVALID, "q", "nothing to search for");
+  }
 
   if (f->severity_mask) {
     unsigned m = f->severity_mask & 0x3F;
@@ -185,6 +188,13 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
     rd_pg_arg_int(p, cid);
     cond(w);
     add(w, sorts[si].after, p->n - 1, p->n);
+  }
+  if (query) {
+    /* The GIN index finds the rows with every token; positions decide the
+     * phrases. */
+    rd_pg_arg_text(p, query);
+    cond(w);
+    add(w, "c.search @@ $%d::tsquery", p->n);
   }
   if (f->overdue) {
     /* due_key is "never" for closed complaints and those without one. */

@@ -423,6 +423,15 @@ enum rd_status rd_pg_extensions_of(struct rd_store *st, int64_t complaint_id,
                                    struct rd_clock_extension **out, size_t *n,
                                    struct rd_error *err);
 
+/* search.c */
+/* The tsvector text of c's searchable fields and its customer's name and
+ * phone (in a). */
+const char *rd_pg_search_document(struct rd_arena *a, const struct rd_complaint *c,
+                                  const char *cust_name, const char *cust_phone);
+/* The tsquery text of a user's search, or NULL when it has nothing to
+ * search for (in a). */
+const char *rd_pg_search_query(struct rd_arena *a, const char *q);
+
 /* report.c */
 enum rd_status rd_pg_report_summary(struct rd_store *st,
                                     const struct rd_report_query *q,

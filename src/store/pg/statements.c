@@ -401,10 +401,12 @@ static pthread_once_t built = PTHREAD_ONCE_INIT;
 #define PUT(buf, o, ...) \
   ((o) += (size_t)snprintf((buf) + (o), sizeof (buf) - (o), __VA_ARGS__))
 
-/* INSERT: fixed and mutable columns as $1..$n, then updated_at, due_key and
- * the customer id for cust_name/cust_phone, RETURNING id.
+/* INSERT: fixed and mutable columns as $1..$n, then updated_at, due_key,
+ * the customer id for cust_name/cust_phone and the search tsvector,
+ * RETURNING id.
  * UPDATE: mutable columns as $1..$m, then updated_at, due_key, customer id,
- * id and expected version. (complaints.c binds in this order.) */
+ * id, expected version and the search tsvector. (complaints.c binds in
+ * this order.) */
 static void
 build(void)
 {
@@ -416,12 +418,12 @@ build(void)
     PUT(insert_text, o, "%s, ", fixed_cols[i]);
   for (size_t i = 0; i < N_MUTABLE; i++)
     PUT(insert_text, o, "%s, ", mutable_cols[i]);
-  PUT(insert_text, o, "version, updated_at, due_key, cust_name, cust_phone) VALUES (");
+  PUT(insert_text, o, "version, updated_at, due_key, cust_name, cust_phone, search) VALUES (");
   for (size_t i = 0; i < N_FIXED + N_MUTABLE; i++)
     PUT(insert_text, o, "$%d, ", ++n);
   PUT(insert_text, o, "1, $%d, $%d, (SELECT name FROM customers WHERE id = $%d),"
-      " (SELECT phone FROM customers WHERE id = $%d)) RETURNING id",
-      n + 1, n + 2, n + 3, n + 3);
+      " (SELECT phone FROM customers WHERE id = $%d), $%d::tsvector) RETURNING id",
+      n + 1, n + 2, n + 3, n + 3, n + 4);
 
   o = 0;
   n = 0;
@@ -430,9 +432,9 @@ build(void)
     PUT(update_text, o, "%s = $%d, ", mutable_cols[i], ++n);
   PUT(update_text, o, "version = version + 1, updated_at = $%d, due_key = $%d,"
       " cust_name = (SELECT name FROM customers WHERE id = $%d),"
-      " cust_phone = (SELECT phone FROM customers WHERE id = $%d)"
-      " WHERE id = $%d AND version = $%d",
-      n + 1, n + 2, n + 3, n + 3, n + 4, n + 5);
+      " cust_phone = (SELECT phone FROM customers WHERE id = $%d),"
+      " search = $%d::tsvector WHERE id = $%d AND version = $%d",
+      n + 1, n + 2, n + 3, n + 3, n + 6, n + 4, n + 5);
 
   sql[PQ_COMPLAINT_INSERT] = insert_text;
   sql[PQ_COMPLAINT_UPDATE] = update_text;
