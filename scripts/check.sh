@@ -54,6 +54,10 @@ for t in $(find build/asan/tests -type f -perm -u+x -name 'test_*' | sort); do
 done
 if [ -f tests/api/run.py ]; then
   run_suite "api (asan binary)" python3 tests/api/run.py --binary build/asan/redress
+  if [ -n "${REDRESS_TEST_PG_URI:-}" ]; then
+    REDRESS_API_PG_URI=$REDRESS_TEST_PG_URI \
+      run_suite "api on PostgreSQL (asan binary)" python3 tests/api/run.py --binary build/asan/redress
+  fi
 fi
 if [ -f tests/browser/run.mjs ]; then
   run_suite "browser (chromium)" node tests/browser/run.mjs --binary build/redress
