@@ -37,7 +37,6 @@ status_title(enum rd_status s)
     [RD_E_ILLEGAL_STATE] = "Action not allowed in this state",
     [RD_E_RATE_LIMITED] = "Too many requests",
     [RD_E_INTERNAL] = "Internal error",
-    [RD_E_NOT_IMPLEMENTED] = "Not implemented on this database",
     [RD_E_UNAVAILABLE] = "Service unavailable",
   };
   return (unsigned)s < RD_STATUS_COUNT && titles[s] ? titles[s] : "Error";

@@ -23,7 +23,6 @@
   X(RD_E_ILLEGAL_STATE,         422, "illegal-transition")  \
   X(RD_E_RATE_LIMITED,          429, "rate-limited")        \
   X(RD_E_INTERNAL,              500, "internal")            \
-  X(RD_E_NOT_IMPLEMENTED,       501, "not-implemented")     \
   X(RD_E_UNAVAILABLE,           503, "unavailable")
 
 enum rd_status {
