@@ -1,7 +1,7 @@
 # Redress - plain Makefile. `make run` serves the demo; `make check` runs every test.
 # Objects go to build/ (optimised) and build/asan/ (AddressSanitizer + UBSan).
 
-PKGS      := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n
+PKGS      := libmicrohttpd jansson sqlite3 libpq libsodium icu-uc icu-i18n
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes
 CFLAGS    ?= -O2 -g
@@ -18,9 +18,11 @@ UNIT_SRC  := $(shell find tests/unit -name 'test_*.c' | sort)
 STORE_SRC := $(shell find tests/store -name 'test_*.c' | sort)
 TEST_SRC  := $(UNIT_SRC) $(STORE_SRC)
 
-# SQLite migrations embedded into the binary by scripts/embed.sh.
+# Each backend's migrations, embedded into the binary by scripts/embed.sh.
 MIGRATIONS:= $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 GEN_SRC   := build/gen/sqlite_migrations.c
+PG_MIGRATIONS:= $(sort $(wildcard src/store/migrations/pg/*.sql))
+PG_GEN_SRC:= build/gen/pg_migrations.c
 
 # The web console's files, embedded by scripts/embed_web.py.
 WEB_FILES := $(shell find web -path web/node_modules -prune -o -type f -print | sort)
@@ -31,7 +33,7 @@ WEB_SRC   := build/gen/web_assets.c
 MESSAGES  := src/util/messages/zh-CN.json src/util/messages/zh-CN.terms.json
 MSG_SRC   := build/gen/messages_zh.c
 
-GEN_OBJ   := gen/sqlite_migrations.o gen/web_assets.o gen/messages_zh.o
+GEN_OBJ   := gen/sqlite_migrations.o gen/pg_migrations.o gen/web_assets.o gen/messages_zh.o
 OBJ       := $(LIB_SRC:%.c=build/%.o) $(GEN_OBJ:%=build/%)
 OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) $(GEN_OBJ:%=build/asan/%)
 TESTS     := $(TEST_SRC:%.c=build/%)
@@ -57,12 +59,16 @@ build/asan/%.o: %.c
 # The folder too: removing a migration must regenerate the file as well.
 $(GEN_SRC): $(MIGRATIONS) src/store/migrations/sqlite scripts/embed.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+	sh scripts/embed.sh sqlite $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
-build/gen/sqlite_migrations.o: $(GEN_SRC)
+$(PG_GEN_SRC): $(PG_MIGRATIONS) src/store/migrations/pg scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh pg $(PG_MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+build/gen/%_migrations.o: build/gen/%_migrations.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-build/asan/gen/sqlite_migrations.o: $(GEN_SRC)
+build/asan/gen/%_migrations.o: build/gen/%_migrations.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ASAN) -c $< -o $@
 

@@ -10,6 +10,19 @@ failed=0
 log_dir=build/test-logs
 mkdir -p "$log_dir"
 
+# A throwaway PostgreSQL cluster for the suites that test that backend too
+# (they read REDRESS_TEST_PG_URI); stopped and removed on any exit.
+pg_start=$SECONDS
+if pg_env=$(tests/pg/cluster.sh start 2>"$log_dir/pg_cluster.log"); then
+  eval "$pg_env"
+  trap 'tests/pg/cluster.sh stop "$REDRESS_TEST_PG_DIR"' EXIT
+  echo "     PostgreSQL 15 throwaway cluster up in $((SECONDS - pg_start))s: $REDRESS_TEST_PG_URI"
+else
+  failed=$((failed + 1))
+  echo "FAIL PostgreSQL throwaway cluster did not start (see $log_dir/pg_cluster.log)"
+  unset REDRESS_TEST_PG_URI
+fi
+
 run_suite() {
   local name=$1; shift
   local log="$log_dir/$(echo "$name" | tr '/ ' '__').log"
@@ -43,6 +56,10 @@ done
 run_suite "messages (catalog)" python3 tests/check_messages.py
 if [ -f tests/api/run.py ]; then
   run_suite "api (asan binary)" python3 tests/api/run.py --binary build/asan/redress
+  if [ -n "${REDRESS_TEST_PG_URI:-}" ]; then
+    REDRESS_API_PG_URI=$REDRESS_TEST_PG_URI \
+      run_suite "api on PostgreSQL (asan binary)" python3 tests/api/run.py --binary build/asan/redress
+  fi
 fi
 if [ -f tests/browser/run.mjs ]; then
   run_suite "browser (chromium)" node tests/browser/run.mjs --binary build/redress

@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential pkg-config
-  libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libicu-dev
+  libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libicu-dev
+  postgresql-15
   libcmocka-dev
   python3 curl sqlite3 wrk
   chromium fonts-wqy-microhei
@@ -28,5 +29,12 @@ echo "deps: installing ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+# PostgreSQL is here for the tests, which run their own throwaway cluster
+# (tests/pg/cluster.sh): keep Debian's package from creating and starting
+# a system cluster of its own when it is installed for the first time.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+  $sudo mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -19,7 +19,7 @@
 enum { O_DB, O_PRESET, O_DEMO, O_ADMIN_PASSWORD_FILE, O_COUNT };
 
 static const struct rd_cli_option options[O_COUNT] = {
-  [O_DB] = {"db", "FILE", true, "the database to create: a SQLite file path (postgresql:// URIs: not in this build yet)"},
+  [O_DB] = {"db", "FILE", true, "the database to create: a SQLite file path or a postgresql:// URI"},
   [O_PRESET] = {"preset", "NAME", false,
                 "industry preset: swimming-venue, car-dealer, bank-insurance, "
                 "express-delivery or retail-store"},

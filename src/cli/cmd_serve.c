@@ -21,7 +21,7 @@
 enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_COUNT };
 
 static const struct rd_cli_option options[O_COUNT] = {
-  [O_DB] = {"db", "FILE", true, "the database: a SQLite file path (postgresql:// URIs: not in this build yet)"},
+  [O_DB] = {"db", "FILE", true, "the database: a SQLite file path or a postgresql:// URI (pool_size=N sets the connection pool)"},
   [O_LISTEN] = {"listen", "HOST:PORT", false,
                 "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)"},
   [O_TRUSTED_PROXY] = {"trusted-proxy", "ADDRS", false,

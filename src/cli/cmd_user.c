@@ -15,7 +15,7 @@
 enum { O_DB, O_USERNAME, O_ROLE, O_DEPARTMENT, O_PASSWORD_FILE, O_DISPLAY_NAME, O_COUNT };
 
 static const struct rd_cli_option options[O_COUNT] = {
-  [O_DB] = {"db", "FILE", true, "the database: a SQLite file path (postgresql:// URIs: not in this build yet)"},
+  [O_DB] = {"db", "FILE", true, "the database: a SQLite file path or a postgresql:// URI (pool_size=N sets the connection pool)"},
   [O_USERNAME] = {"username", "NAME", true, "login name: letters, digits, '_', '.', '-' (1-64)"},
   [O_ROLE] = {"role", "ROLE", true,
               "agent, handler, manager, approver, analyst, admin or auditor"},

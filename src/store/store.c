@@ -9,9 +9,13 @@
 #include "store/store_int.h"
 #include "util/mem.h"
 
-/* uri prefixes of backends that exist in the design but not in this build. */
-static const char *const unbuilt_prefixes[] = {
-  "postgresql://", "postgres://",
+/* Which backend a uri names: libpq's URI prefixes, else a SQLite file path. */
+static const struct {
+  const char *prefix;
+  const struct rd_store_backend *be;
+} backends[] = {
+  { "postgresql://", &rd_store_pg_backend },
+  { "postgres://",   &rd_store_pg_backend },
 };
 
 enum rd_status
@@ -23,13 +27,11 @@ rd_store_open(const char *uri, struct rd_store **out, struct rd_error *err)
   *out = NULL;
   if (uri == NULL || uri[0] == '\0')
     return rd_error_set(err, RD_E_INVALID, "db", "no database given");
-  for (size_t i = 0; i < sizeof unbuilt_prefixes / sizeof *unbuilt_prefixes; i++)
-    if (strncmp(uri, unbuilt_prefixes[i], strlen(unbuilt_prefixes[i])) == 0)
-      return rd_error_set(err, RD_E_INVALID, "db",
-                          "PostgreSQL backend not built yet");
-
   st = rd_xcalloc(1, sizeof *st);
   st->be = &rd_store_sqlite_backend;   /* anything else is a file path */
+  for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
+    if (strncmp(uri, backends[i].prefix, strlen(backends[i].prefix)) == 0)
+      st->be = backends[i].be;
   rc = st->be->open(st, uri, err);
   if (rc != RD_OK) {
     free(st);
@@ -51,6 +53,11 @@ rd_store_close(struct rd_store *st)
 enum rd_status
 rd_store_migrate(struct rd_store *st, int *applied, struct rd_error *err)
 { return st->be->migrate(st, applied, err); }
+
+enum rd_status
+rd_store_migrations_pending(struct rd_store *st, struct rd_arena *a,
+                            const char ***names, size_t *n, struct rd_error *err)
+{ return st->be->migrations_pending(st, a, names, n, err); }
 
 enum rd_status
 rd_store_schema_version(struct rd_store *st, int *out, struct rd_error *err)

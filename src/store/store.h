@@ -1,6 +1,6 @@
 /* store/store.h - the port: everything the service needs from storage.
  *
- * Backends (store/sqlite, later store/pg) implement it behind store_int.h;
+ * Backends (store/sqlite, store/pg) implement it behind store_int.h;
  * nothing above this line knows SQL. Writes happen only inside
  * rd_store_write(), which runs a callback in a transaction and returns once
  * that transaction is durable; concurrent writes are group-committed. Reads
@@ -42,6 +42,14 @@ void rd_store_close(struct rd_store *st);
  * gets how many ran. A new and an upgraded database end in the same schema. */
 enum rd_status rd_store_migrate(struct rd_store *st, int *applied,
                                 struct rd_error *err);
+
+/* The migrations rd_store_migrate would apply now, in order, as
+ * "NNNN_name" strings in a (*n of them; *names NULL when none). Changes
+ * nothing: what `redress migrate --dry-run` prints. */
+enum rd_status rd_store_migrations_pending(struct rd_store *st,
+                                           struct rd_arena *a,
+                                           const char ***names, size_t *n,
+                                           struct rd_error *err);
 
 /* Highest applied migration number (0 on an empty database). */
 enum rd_status rd_store_schema_version(struct rd_store *st, int *out,

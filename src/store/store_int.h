@@ -1,6 +1,6 @@
 /* store/store_int.h - the backend contract behind store.h.
  *
- * A backend (store/sqlite, later store/pg) fills one const struct
+ * A backend (store/sqlite, store/pg) fills one const struct
  * rd_store_backend; store.c picks it by uri and every rd_store_* / rd_tx_*
  * call goes through that table, in the manner of Dovecot's lib-sql drivers.
  * Each entry has exactly the contract of the store.h function of that name.
@@ -33,6 +33,10 @@ struct rd_store_backend {
   void (*close)(struct rd_store *st);
   enum rd_status (*migrate)(struct rd_store *st, int *applied,
                             struct rd_error *err);
+  enum rd_status (*migrations_pending)(struct rd_store *st,
+                                       struct rd_arena *a,
+                                       const char ***names, size_t *n,
+                                       struct rd_error *err);
   enum rd_status (*schema_version)(struct rd_store *st, int *out,
                                    struct rd_error *err);
   enum rd_status (*ping)(struct rd_store *st, struct rd_error *err);
@@ -287,5 +291,6 @@ struct rd_store_backend {
 
 /* The backends built into this binary. */
 extern const struct rd_store_backend rd_store_sqlite_backend;
+extern const struct rd_store_backend rd_store_pg_backend;
 
 #endif

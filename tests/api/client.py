@@ -125,7 +125,17 @@ class Server:
     def __init__(self, binary, demo=False, init=True):
         self.binary = os.path.abspath(binary)
         self.dir = tempfile.mkdtemp(prefix="redress-api-")
-        self.db = os.path.join(self.dir, "test.db")
+        # REDRESS_API_PG_URI (a PostgreSQL server's URI, e.g. the throwaway
+        # cluster of tests/pg/cluster.sh): serve a new database there instead
+        # of a file, to run the suite against that backend.
+        self.pg_db = None
+        base = os.environ.get("REDRESS_API_PG_URI")
+        if base:
+            self.pg_db = "rd_api_%d_%s" % (os.getpid(), os.path.basename(self.dir).replace("-", "_").lower())
+            self.pg_sql(base, f"CREATE DATABASE {self.pg_db}")
+            self.db = base.rsplit("/", 1)[0] + "/" + self.pg_db
+        else:
+            self.db = os.path.join(self.dir, "test.db")
         self.pwfile = os.path.join(self.dir, "pw")
         self.proc = None
         self.log = None
@@ -216,7 +226,15 @@ class Server:
                 if "ERROR: AddressSanitizer" in line or "runtime error:" in line
                 or "ERROR: LeakSanitizer" in line]
 
+    @staticmethod
+    def pg_sql(uri, sql):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql],
+                       check=True, stdout=subprocess.DEVNULL, timeout=60)
+
     def cleanup(self):
+        if self.pg_db:
+            self.pg_sql(os.environ["REDRESS_API_PG_URI"],
+                        f"DROP DATABASE IF EXISTS {self.pg_db} WITH (FORCE)")
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def request(self, method, path, body=None, headers=None, raw=None, source=None):

@@ -1,17 +1,25 @@
 /* tests/store/test_store.c - the storage port's contract, run against the
- * SQLite backend on a temporary database file (a fresh one per test).
+ * SQLite backend on a temporary database file (a fresh one per test) and,
+ * when REDRESS_TEST_PG_URI names a PostgreSQL server (scripts/check.sh
+ * starts a throwaway one with tests/pg/cluster.sh), again against the
+ * PostgreSQL backend on a fresh database per test.
  *
  * Written against store.h only, except where a test must prove something
  * the port cannot show (the append-only trigger, one blob per content): those
- * open the file with sqlite3 directly.
+ * open the database directly (sqlite3, or libpq on PostgreSQL).
+ *
+ * Tests that cannot run on PostgreSQL are listed in pg_skipped[] below with
+ * the reason, and printed as skipped with their count.
  */
 #include "../testing.h"
 
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -19,9 +27,15 @@
 
 enum { T0 = 1795000000 }; /* 2026-11-18, an arbitrary "now" */
 
+/* Which backend the running group tests; the server's uri when PostgreSQL. */
+static bool on_pg;
+static const char *pg_base_uri;
+
 struct fx {
   char dir[64];
-  char path[96];
+  char path[96];          /* SQLite: the file */
+  char uri[256];          /* what rd_store_open gets: path or postgresql:// */
+  char pg_db[64];         /* PostgreSQL: this test's database */
   struct rd_store *st;
   struct rd_arena *a;
   int64_t dept[2];
@@ -49,6 +63,68 @@ org_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
   return RD_OK;
 }
 
+/* Runs one statement on the PostgreSQL server as the test's superuser, on
+ * database db of the base uri's server (NULL: the base uri's own); returns
+ * the first column of the first row as a number (0 when none), -1 on error
+ * and then *msg (when not NULL) gets the server's message. */
+static int64_t
+pg_sql(const char *db_uri, const char *sql, char *msg, size_t msg_len)
+{
+  PGconn *c = PQconnectdb(db_uri ? db_uri : pg_base_uri);
+  PGresult *r = NULL;
+  int64_t n = -1;
+
+  if (PQstatus(c) != CONNECTION_OK) {
+    if (msg)
+      snprintf(msg, msg_len, "%s", PQerrorMessage(c));
+    goto out;
+  }
+  r = PQexec(c, sql);
+  if (PQresultStatus(r) == PGRES_TUPLES_OK)
+    n = PQntuples(r) > 0 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+  else if (PQresultStatus(r) == PGRES_COMMAND_OK)
+    n = 0;
+  else if (msg)
+    snprintf(msg, msg_len, "%s", PQresultErrorMessage(r));
+out:
+  PQclear(r);
+  PQfinish(c);
+  return n;
+}
+
+/* The base uri with its database name replaced by db. */
+static void
+pg_uri_for(char *out, size_t len, const char *db)
+{
+  const char *slash = strrchr(pg_base_uri, '/');
+  snprintf(out, len, "%.*s/%s", (int)(slash - pg_base_uri), pg_base_uri, db);
+}
+
+/* A fresh store location for one test: a file, or a new database. */
+static int
+fresh_location(struct fx *f)
+{
+  static int seq;
+  char sql[128], msg[256] = "";
+
+  if (!on_pg) {
+    snprintf(f->dir, sizeof f->dir, "/tmp/rd_store_XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+      return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    snprintf(f->uri, sizeof f->uri, "%s", f->path);
+    return 0;
+  }
+  snprintf(f->pg_db, sizeof f->pg_db, "rd_test_%d_%d", (int)getpid(), ++seq);
+  snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->pg_db);
+  if (pg_sql(NULL, sql, msg, sizeof msg) < 0) {
+    fprintf(stderr, "setup: %s: %s\n", sql, msg);
+    return -1;
+  }
+  pg_uri_for(f->uri, sizeof f->uri, f->pg_db);
+  return 0;
+}
+
 static int
 setup(void **state)
 {
@@ -56,11 +132,9 @@ setup(void **state)
   struct rd_error err = {0};
   int applied = -1;
 
-  snprintf(f->dir, sizeof f->dir, "/tmp/rd_store_XXXXXX");
-  if (mkdtemp(f->dir) == NULL)
+  if (fresh_location(f) != 0)
     return -1;
-  snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-  if (rd_store_open(f->path, &f->st, &err) != RD_OK ||
+  if (rd_store_open(f->uri, &f->st, &err) != RD_OK ||
       rd_store_migrate(f->st, &applied, &err) != RD_OK || applied < 1) {
     fprintf(stderr, "setup: %s\n", err.detail);
     return -1;
@@ -82,9 +156,18 @@ teardown(void **state)
 
   rd_store_close(f->st);
   rd_arena_free(f->a);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (system(cmd) != 0)
-    return -1;
+  if (on_pg) {
+    char msg[256] = "";
+    snprintf(cmd, sizeof cmd, "DROP DATABASE %s WITH (FORCE)", f->pg_db);
+    if (pg_sql(NULL, cmd, msg, sizeof msg) < 0) {
+      fprintf(stderr, "teardown: %s: %s\n", cmd, msg);
+      return -1;
+    }
+  } else {
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+      return -1;
+  }
   free(f);
   return 0;
 }
@@ -170,9 +253,9 @@ test_migrate_twice_is_noop(void **state)
   assert_int_equal(rd_store_migrate(f->st, NULL, &err), RD_OK);
   assert_int_equal(rd_store_ping(f->st, &err), RD_OK);
 
-  /* Reopening an existing file: still no-op, data intact. */
+  /* Reopening an existing database: still no-op, data intact. */
   rd_store_close(f->st);
-  assert_int_equal(rd_store_open(f->path, &f->st, &err), RD_OK);
+  assert_int_equal(rd_store_open(f->uri, &f->st, &err), RD_OK);
   assert_int_equal(rd_store_migrate(f->st, &applied, &err), RD_OK);
   assert_int_equal(applied, 0);
   struct rd_department d;
@@ -180,15 +263,22 @@ test_migrate_twice_is_noop(void **state)
   assert_string_equal(d.code, "after_sales");
 }
 
+/* A database that cannot be reached is unavailable (HTTP 503), a uri that
+ * makes no sense invalid, whichever backend it names. */
 static void
-test_open_rejects_postgres_for_now(void **state)
+test_open_errors(void **state)
 {
   struct rd_store *st = NULL;
   struct rd_error err = {0};
-  assert_int_equal(rd_store_open("postgresql://localhost/redress", &st, &err),
-                   RD_E_INVALID);
+  assert_int_equal(rd_store_open("postgresql://redress@127.0.0.1:1/redress",
+                                 &st, &err), RD_E_UNAVAILABLE);
   assert_null(st);
-  assert_non_null(strstr(err.detail, "PostgreSQL"));
+  assert_int_equal(rd_store_open("postgresql://127.0.0.1:1/x?pool_size=0",
+                                 &st, &err), RD_E_INVALID);
+  assert_string_equal(err.field, "db");
+  assert_int_equal(rd_store_open("postgres://127.0.0.1:1/x?sslmode=disable&pool_size=x",
+                                 &st, &err), RD_E_INVALID);
+  assert_null(st);
   assert_int_equal(rd_store_open("/nonexistent-dir/x/y.db", &st, &err),
                    RD_E_UNAVAILABLE);
 }
@@ -384,6 +474,7 @@ test_events_append_only(void **state)
   size_t n;
   sqlite3 *db;
   char *msg = NULL;
+  char pmsg[256] = "";
 
   assert_int_equal(rd_store_write(f->st, ev_fn, &e, &err), RD_OK);
   assert_int_equal(rd_store_event_list(f->st, e.complaint_id, f->a, &evs, &n, &err),
@@ -403,6 +494,16 @@ test_events_append_only(void **state)
   assert_true(evs[0].id < evs[1].id);
 
   /* The database itself refuses to change or delete the timeline. */
+  if (on_pg) {
+    assert_int_equal(pg_sql(f->uri, "UPDATE complaint_events SET note = 'x'",
+                            pmsg, sizeof pmsg), -1);
+    assert_non_null(strstr(pmsg, "append-only"));
+    assert_int_equal(pg_sql(f->uri, "DELETE FROM complaint_events", pmsg,
+                            sizeof pmsg), -1);
+    assert_int_equal(pg_sql(f->uri, "TRUNCATE complaint_events CASCADE", pmsg,
+                            sizeof pmsg), -1);
+    goto check;
+  }
   assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
   sqlite3_busy_timeout(db, 5000);
   assert_int_not_equal(sqlite3_exec(db, "UPDATE complaint_events SET note = 'x'",
@@ -414,6 +515,7 @@ test_events_append_only(void **state)
                                     NULL, &msg), SQLITE_OK);
   sqlite3_free(msg);
   sqlite3_close(db);
+check:
   assert_int_equal(rd_store_event_list(f->st, e.complaint_id, f->a, &evs, &n, &err),
                    RD_OK);
   assert_int_equal(n, 2);
@@ -608,13 +710,16 @@ att_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
   return rd_tx_attachment_add(tx, &ac->att, ac->data, strlen(ac->data), err);
 }
 
+/* The number the query sql returns, read straight from the database. */
 static int64_t
-count_rows(const char *path, const char *sql)
+count_rows(struct fx *f, const char *sql)
 {
   sqlite3 *db;
   sqlite3_stmt *s;
   int64_t n = -1;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  if (on_pg)
+    return pg_sql(f->uri, sql, NULL, 0);
+  if (sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     return -1;
   if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
     if (sqlite3_step(s) == SQLITE_ROW)
@@ -650,8 +755,8 @@ test_attachments_dedupe(void **state)
   assert_int_equal(strlen(a1.att.sha256), 64);
   assert_string_not_equal(a1.att.sha256, a3.att.sha256);
   assert_int_equal(a1.att.size, 14);
-  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM blobs"), 2);
-  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM attachments"), 3);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM blobs"), 2);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM attachments"), 3);
 
   assert_int_equal(rd_store_attachment_list(f->st, cid, f->a, &list, &n, &err), RD_OK);
   assert_int_equal(n, 3);
@@ -997,7 +1102,7 @@ reopen(struct fx *f)
   struct rd_error err = {0};
   rd_store_close(f->st);
   f->st = NULL;
-  assert_int_equal(rd_store_open(f->path, &f->st, &err), RD_OK);
+  assert_int_equal(rd_store_open(f->uri, &f->st, &err), RD_OK);
 }
 
 /* The search index is a database of its own beside the store (<db>-search),
@@ -1258,9 +1363,9 @@ test_group_commit_isolated_failures(void **state)
                        RD_OK);
       assert_int_equal(c.received_at, T0 + i * 100 + j);
     }
-  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM complaints"), ok);
-  assert_int_equal(count_rows(f->path, "SELECT count(*) FROM complaint_events"), ok);
-  assert_int_equal(count_rows(f->path,
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM complaints"), ok);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM complaint_events"), ok);
+  assert_int_equal(count_rows(f,
                               "SELECT count(DISTINCT number) FROM complaints"), ok);
 }
 
@@ -1620,11 +1725,101 @@ test_portal_tokens(void **state)
   assert_int_equal(rd_store_write(f->st, ptok_fn, &second, &err), RD_E_DUPLICATE);
 }
 
+/* ---- PostgreSQL only -------------------------------------------------------------------- */
+
+/* Terminates this test's database sessions from outside, as a server
+ * restart or a network cut would. */
+static void
+pg_kill_sessions(struct fx *f)
+{
+  char sql[200];
+  snprintf(sql, sizeof sql,
+           "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+           " WHERE datname = '%s' AND pid <> pg_backend_pid()", f->pg_db);
+  assert_true(pg_sql(NULL, sql, NULL, 0) >= 1);
+  usleep(50 * 1000); /* let the terminations land */
+}
+
+/* A connection the server dropped costs the read that hits it
+ * RD_E_UNAVAILABLE (HTTP 503), never a crash; the pool replaces it, and a
+ * write that finds it dead before sending anything is simply retried. */
+static void
+test_pg_connection_lost(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_department d;
+  struct rd_complaint got;
+
+  assert_int_equal(rd_store_ping(f->st, &err), RD_OK);
+  pg_kill_sessions(f);
+  assert_int_equal(rd_store_department_get(f->st, f->dept[0], f->a, &d, &err),
+                   RD_E_UNAVAILABLE);
+  assert_int_equal(err.code, RD_E_UNAVAILABLE);
+  assert_int_equal(rd_store_department_get(f->st, f->dept[0], f->a, &d, &err),
+                   RD_OK);
+  assert_string_equal(d.code, "after_sales");
+
+  pg_kill_sessions(f);
+  int64_t id = mk_text(f, "written across a lost connection", T0);
+  assert_int_equal(rd_store_complaint_get(f->st, id, f->a, &got, &err), RD_OK);
+  assert_string_equal(got.number, "TS20261118-000001");
+}
+
+/* Complaint numbers stay unique when several processes (nodes) create at
+ * once: each child opens its own store on the same database. */
+static void
+test_pg_numbers_across_processes(void **state)
+{
+  enum { PROCS = 3, EACH = 15 };
+  struct fx *f = *state;
+  pid_t pids[PROCS];
+
+  for (int i = 0; i < PROCS; i++) {
+    pids[i] = fork();
+    assert_true(pids[i] >= 0);
+    if (pids[i] == 0) {
+      struct rd_store *st = NULL;
+      struct rd_error err = {0};
+      struct rd_arena *a = rd_arena_new();
+      int failures = 0;
+      if (rd_store_open(f->uri, &st, &err) != RD_OK)
+        _exit(100);
+      for (int j = 0; j < EACH; j++) {
+        struct mk m;
+        mk_init(&m, a, "concurrent", T0 + i * 100 + j);
+        if (rd_store_write(st, mk_fn, &m, &err) != RD_OK)
+          failures++;
+      }
+      rd_store_close(st);
+      rd_arena_free(a);
+      _exit(failures);
+    }
+  }
+  for (int i = 0; i < PROCS; i++) {
+    int status = -1;
+    assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+  }
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM complaints"), PROCS * EACH);
+  assert_int_equal(count_rows(f, "SELECT count(DISTINCT number) FROM complaints"),
+                   PROCS * EACH);
+  /* Nothing failed, so nothing was given back: no gaps either. */
+  assert_int_equal(count_rows(f, "SELECT last FROM number_sequences"
+                                 " WHERE day_prefix = 'TS20261118'"), PROCS * EACH);
+}
+
+static const struct CMUnitTest pg_only_tests[] = {
+  cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
+  cmocka_unit_test_setup_teardown(test_pg_numbers_across_processes, setup, teardown),
+};
+
 static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   T(test_migrate_twice_is_noop),
   T(test_user_set_locale),
-  T(test_open_rejects_postgres_for_now),
+  T(test_open_errors),
   T(test_insert_get_update_conflict),
   T(test_failed_write_leaves_nothing),
   T(test_events_append_only),
@@ -1645,4 +1840,62 @@ static const struct CMUnitTest tests[] = {
 #undef T
 };
 
-RD_TEST_MAIN("store", tests)
+/* Tests that run on SQLite only, and why; every run prints them and their
+ * count. A test of something PostgreSQL does not have yet goes here until
+ * it does, so a gap is visible, never silent. */
+static const struct {
+  const char *test;
+  const char *missing;
+} pg_skipped[] = {
+  /* Not a gap: SQLite's index lives in a database of its own that can lag
+   * and be rebuilt; PostgreSQL's is written in the complaint's transaction. */
+  { "test_search_index_resumes_and_rebuilds","SQLite's separate search database (none on PostgreSQL)" },
+};
+
+static const char *
+pg_skip_reason(const char *name)
+{
+  for (size_t i = 0; i < sizeof pg_skipped / sizeof *pg_skipped; i++)
+    if (strcmp(pg_skipped[i].test, name) == 0)
+      return pg_skipped[i].missing;
+  return NULL;
+}
+
+/* Runs the suite on SQLite, then on PostgreSQL when a server is given, and
+ * prints the one RESULT line scripts/check.sh adds up. */
+int
+main(void)
+{
+  enum { N = sizeof tests / sizeof tests[0],
+         N_PG_ONLY = sizeof pg_only_tests / sizeof pg_only_tests[0] };
+  struct CMUnitTest pg_tests[N + N_PG_ONLY];
+  size_t passed, n_pg = 0, skipped = 0;
+  int failed, f;
+
+  failed = cmocka_run_group_tests_name("store (sqlite)", tests, NULL, NULL);
+  passed = N - (size_t)failed;
+  pg_base_uri = getenv("REDRESS_TEST_PG_URI");
+  if (pg_base_uri && pg_base_uri[0]) {
+    on_pg = true;
+    for (size_t i = 0; i < N; i++) {
+      const char *why = pg_skip_reason(tests[i].name);
+      if (why) {
+        printf("[ SKIPPED  ] %s on PostgreSQL: %s\n", tests[i].name, why);
+        skipped++;
+      } else {
+        pg_tests[n_pg++] = tests[i];
+      }
+    }
+    for (size_t i = 0; i < N_PG_ONLY; i++)
+      pg_tests[n_pg++] = pg_only_tests[i];
+    f = _cmocka_run_group_tests("store (postgresql)", pg_tests, n_pg, NULL, NULL);
+    failed += f;
+    passed += n_pg - (size_t)f;
+    printf("PostgreSQL: %zu of %d store tests skipped (listed in pg_skipped[])\n",
+           skipped, (int)N);
+  } else {
+    printf("PostgreSQL: not tested (REDRESS_TEST_PG_URI is not set)\n");
+  }
+  printf("RESULT store passed=%zu failed=%d\n", passed, failed);
+  return failed ? 1 : 0;
+}

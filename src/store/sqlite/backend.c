@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
+#include "util/arena.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/time.h"
@@ -371,6 +372,33 @@ out:
 }
 
 enum rd_status
+rd_sqlite_migrations_pending(struct rd_store *st, struct rd_arena *a,
+                             const char ***names, size_t *n,
+                             struct rd_error *err)
+{
+  struct rd_sqlite_conn *c;
+  enum rd_status rc;
+  int current = 0;
+
+  *names = NULL;
+  *n = 0;
+  rc = rd_sqlite_reader_acquire(st, &c, err);
+  if (rc != RD_OK)
+    return rc;
+  rc = version_on(c, &current, err);
+  rd_sqlite_reader_release(st, c);
+  if (rc != RD_OK)
+    return rc;
+  *names = rd_arena_zalloc(a, sizeof **names * (rd_sqlite_migrations_count + 1));
+  for (size_t i = 0; i < rd_sqlite_migrations_count; i++)
+    if (rd_sqlite_migrations[i].number > current)
+      (*names)[(*n)++] = rd_arena_sprintf(a, "%04d_%s",
+                                          rd_sqlite_migrations[i].number,
+                                          rd_sqlite_migrations[i].name);
+  return RD_OK;
+}
+
+enum rd_status
 rd_sqlite_schema_version(struct rd_store *st, int *out, struct rd_error *err)
 {
   struct rd_sqlite_conn *c;
@@ -404,6 +432,7 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .open = rd_sqlite_open,
   .close = rd_sqlite_close,
   .migrate = rd_sqlite_migrate,
+  .migrations_pending = rd_sqlite_migrations_pending,
   .schema_version = rd_sqlite_schema_version,
   .ping = rd_sqlite_ping,
   .write = rd_sqlite_write,

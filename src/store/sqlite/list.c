@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/cursor.h"
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
 
-enum { LIMIT_DEFAULT = 50, LIMIT_MAX = 500, SQL_MAX = 32768, BINDS_MAX = 192,
-       CURSOR_MAX = 96 };
+enum { LIMIT_DEFAULT = 50, LIMIT_MAX = 500, SQL_MAX = 32768, BINDS_MAX = 192 };
 
 /* Search plans by how many complaints match the text (counted up to
  * FTS_MANY): few - fetch the matches and sort them; many - walk the
@@ -101,75 +101,6 @@ bind_text(struct query *q, const char *t)
     q->binds[q->n_binds++] = (struct bind){ .is_text = true, .t = t };
   else
     q->overflow = true;
-}
-
-/* ---- cursors: base64url of "<letter>:<key>:<id>" --------------------------- */
-
-static const char b64[] =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static char *
-cursor_encode(struct rd_arena *a, char letter, int64_t key, int64_t id)
-{
-  char raw[64];
-  int n = snprintf(raw, sizeof raw, "%c:%" PRId64 ":%" PRId64, letter, key, id);
-  char *out = rd_arena_alloc(a, (size_t)n * 4 / 3 + 4);
-  size_t o = 0;
-  uint32_t acc = 0;
-  int bits = 0;
-
-  for (int i = 0; i < n; i++) {
-    acc = (acc << 8) | (unsigned char)raw[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out[o++] = b64[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    out[o++] = b64[(acc << (6 - bits)) & 63];
-  out[o] = '\0';
-  return out;
-}
-
-/* Decodes and parses a cursor; false for anything this store did not issue. */
-static bool
-cursor_decode(const char *text, char letter, int64_t *key, int64_t *id)
-{
-  char raw[CURSOR_MAX];
-  size_t o = 0;
-  uint32_t acc = 0;
-  int bits = 0;
-  char l, end;
-  long long k, i;
-
-  if (strlen(text) >= CURSOR_MAX)
-    return false;
-  for (const char *p = text; *p; p++) {
-    const char *d = strchr(b64, *p);
-    if (d == NULL || *p == '\0')
-      return false;
-    acc = (acc << 6) | (uint32_t)(d - b64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      raw[o++] = (char)((acc >> bits) & 0xFF);
-    }
-  }
-  raw[o] = '\0';
-  if (strlen(raw) != o) /* an embedded NUL */
-    return false;
-  if (sscanf(raw, "%c:%lld:%lld%c", &l, &k, &i, &end) != 3 || l != letter ||
-      i <= 0)
-    return false;
-  /* Only the canonical spelling: re-encoding must give the same text. */
-  char again[64];
-  snprintf(again, sizeof again, "%c:%lld:%lld", l, k, i);
-  if (strcmp(again, raw) != 0)
-    return false;
-  *key = k;
-  *id = i;
-  return true;
 }
 
 /* ---- the search expression --------------------------------------------------- */
@@ -327,7 +258,7 @@ rd_sqlite_complaint_list(struct rd_store *st,
   if (si == sizeof sorts / sizeof *sorts)
     return rd_error_set(err, RD_E_INVALID, "sort", "unknown sort order");
   if (f->cursor && f->cursor[0] &&
-      !cursor_decode(f->cursor, sorts[si].letter, &ckey, &cid))
+      !rd_cursor_decode(f->cursor, sorts[si].letter, &ckey, &cid))
     return rd_error_set(err, RD_E_INVALID, "cursor",
                         "not a cursor from this list");
   if (f->status_mask) {
@@ -495,7 +426,7 @@ out:
     const struct rd_complaint *last = &out->items[limit - 1];
     int64_t key = f->sort == RD_SORT_DUE ? rd_sqlite_due_key(last)
                                          : last->received_at;
-    out->next_cursor = cursor_encode(a, sorts[si].letter, key, last->id);
+    out->next_cursor = rd_cursor_encode(a, sorts[si].letter, key, last->id);
     n = (size_t)limit;
   }
   out->n = n;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/complaint_cols.h"
 #include "store/store_int.h"
 
 struct rd_arena;
@@ -87,59 +88,9 @@ enum rd_sqlite_stmt {
 
 extern const char *const rd_sqlite_sql[SQ_STMT_COUNT];
 
-/* The columns of struct rd_complaint: X(column, kind, member). Kinds:
- * I integer, ID id or instant (0 <-> NULL), T text, B bool, CH channel name,
- * VAL validity name, PK plan kind name (NULL without a plan). One table
- * drives the INSERT, UPDATE and SELECT texts, the binding and the reading, so
- * they cannot disagree. FIXED columns are written once, at insert. */
-#define RD_SQLITE_COMPLAINT_FIXED(X)                                    \
-  X(number,                   T,   number)                              \
-  X(registered_at,            I,   registered_at)                       \
-  X(registered_by,            ID,  registered_by)
-
-#define RD_SQLITE_COMPLAINT_MUTABLE(X)                                  \
-  X(status,                   I,   status)                              \
-  X(channel,                  CH,  channel)                             \
-  X(external_ref,             T,   external_ref)                        \
-  X(received_at,              I,   received_at)                         \
-  X(customer_id,              ID,  customer.id)                         \
-  X(subject,                  T,   subject)                             \
-  X(content,                  T,   content)                             \
-  X(demands,                  T,   demands)                             \
-  X(restatement,              T,   restatement)                         \
-  X(restatement_confirmed,    B,   restatement_confirmed)               \
-  X(confirmed_at,             ID,  confirmed_at)                        \
-  X(anger,                    I,   anger)                               \
-  X(validity,                 VAL, validity)                            \
-  X(invalid_reason,           T,   invalid_reason)                      \
-  X(transfer_to_party,        T,   transfer.to_party)                   \
-  X(transfer_contact_person,  T,   transfer.contact_person)             \
-  X(transfer_contact_phone,   T,   transfer.contact_phone)              \
-  X(transfer_contact_address, T,   transfer.contact_address)            \
-  X(category_id,              ID,  category_id)                         \
-  X(severity,                 I,   severity)                            \
-  X(site_id,                  ID,  site_id)                             \
-  X(department_id,            ID,  department_id)                       \
-  X(assignee_id,              ID,  assignee_id)                         \
-  X(plan_present,             B,   plan.present)                        \
-  X(plan_kind,                PK,  plan.kind)                           \
-  X(plan_description,         T,   plan.description)                    \
-  X(plan_has_amount,          B,   plan.has_amount)                     \
-  X(plan_amount_fen,          I,   plan.amount_fen)                     \
-  X(plan_needs_approval,      B,   plan.needs_approval)                 \
-  X(reopen_count,             I,   reopen_count)                        \
-  X(followup_attempts,        I,   followup_attempts)                   \
-  X(satisfaction_score,       I,   satisfaction_score)                  \
-  X(satisfied,                I,   satisfied)                           \
-  X(waiting_since,            ID,  waiting_since)                       \
-  X(waiting_reason,           T,   waiting_reason)                      \
-  X(merged_into,              ID,  merged_into)                         \
-  X(close_reason,             T,   close_reason)                        \
-  X(tags_json,                T,   tags_json)                           \
-  X(first_contact_at,         ID,  first_contact_at)                    \
-  X(resolved_at,              ID,  resolved_at)                         \
-  X(closed_at,                ID,  closed_at)                           \
-  X(due_at,                   ID,  due_at)
+/* The columns of struct rd_complaint (store/complaint_cols.h). */
+#define RD_SQLITE_COMPLAINT_FIXED RD_COMPLAINT_COLS_FIXED
+#define RD_SQLITE_COMPLAINT_MUTABLE RD_COMPLAINT_COLS_MUTABLE
 
 /* The SELECT list of a complaint row joined with its customer (alias c, cu),
  * in the order rd_sqlite_complaint_read() expects. */
@@ -394,6 +345,10 @@ enum rd_status rd_sqlite_open(struct rd_store *st, const char *uri,
 void rd_sqlite_close(struct rd_store *st);
 enum rd_status rd_sqlite_migrate(struct rd_store *st, int *applied,
                                  struct rd_error *err);
+enum rd_status rd_sqlite_migrations_pending(struct rd_store *st,
+                                            struct rd_arena *a,
+                                            const char ***names, size_t *n,
+                                            struct rd_error *err);
 enum rd_status rd_sqlite_schema_version(struct rd_store *st, int *out,
                                         struct rd_error *err);
 enum rd_status rd_sqlite_ping(struct rd_store *st, struct rd_error *err);

@@ -1,0 +1,252 @@
+/* store/pg/list.c - the complaint list on PostgreSQL: filters, sort orders
+ * and keyset (cursor) pagination, row for row the same as SQLite's
+ * (store/sqlite/list.c) and with the same cursors (store/cursor.c).
+ *
+ * The WHERE clause depends on which filters are set, so the SQL text is
+ * built per call from fixed fragments: user values are always bound ($n),
+ * never spliced; only integers and vocabulary names from masks are inlined.
+ * Each distinct text is prepared once per connection under its own name
+ * (a small per-connection cache, pg_int.h). Every order ends in the id, so
+ * a cursor - the last row's sort key and id - resumes exactly. A filter on
+ * several states becomes one UNION ALL arm per state, which the planner
+ * merges in order (Merge Append) from the (status, key, id) indexes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/cursor.h"
+#include "store/pg/pg_int.h"
+#include "util/arena.h"
+
+enum { LIMIT_DEFAULT = 50, LIMIT_MAX = 500, SQL_MAX = 32768 };
+
+/* How each sort orders rows and which cursor letter it issues; the keyset
+ * condition takes the two parameters numbered %d and %d. */
+static const struct {
+  enum rd_sort sort;
+  char letter;
+  const char *after;
+  const char *order;    /* by result aliases (k_*): also valid for UNION ALL */
+} sorts[] = {
+  { RD_SORT_RECEIVED_DESC, 'r', "(c.received_at, c.id) < ($%d, $%d)",
+    "k_received DESC, k_id DESC" },
+  { RD_SORT_RECEIVED_ASC,  'a', "(c.received_at, c.id) > ($%d, $%d)",
+    "k_received ASC, k_id ASC" },
+  { RD_SORT_DUE,           'd', "(c.due_key, c.id) > ($%d, $%d)",
+    "k_due ASC, k_id ASC" },
+};
+
+struct query {
+  char sql[SQL_MAX];
+  size_t len;
+  bool overflow;
+  bool where_started;
+};
+
+static void
+add(struct query *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+add(struct query *q, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  if (q->overflow)
+    return;
+  va_start(ap, fmt);
+  n = vsnprintf(q->sql + q->len, sizeof q->sql - q->len, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof q->sql - q->len)
+    q->overflow = true;
+  else
+    q->len += (size_t)n;
+}
+
+/* Starts the next condition of the shared WHERE part (joined by AND). */
+static void
+cond(struct query *q)
+{
+  if (q->where_started)
+    add(q, " AND ");
+  q->where_started = true;
+}
+
+static void
+add_int_set(struct query *q, const char *col, unsigned mask, int count)
+{
+  const char *sep = "";
+  cond(q);
+  add(q, "%s IN (", col);
+  for (int v = 0; v < count; v++)
+    if (mask & (1u << v)) {
+      add(q, "%s%d", sep, v);
+      sep = ",";
+    }
+  add(q, ")");
+}
+
+enum rd_status
+rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
+                     struct rd_arena *a, struct rd_complaint_page *out,
+                     struct rd_error *err)
+{
+  struct query *w = rd_arena_zalloc(a, sizeof *w); /* shared conditions */
+  struct query *q = rd_arena_zalloc(a, sizeof *q); /* the statement */
+  struct rd_pg_args *p = rd_arena_zalloc(a, sizeof *p);
+  struct rd_pg_conn *c = NULL;
+  PGresult *r = NULL;
+  size_t si = 0;
+  int limit = f->limit <= 0 ? LIMIT_DEFAULT : f->limit > LIMIT_MAX ? LIMIT_MAX : f->limit;
+  int64_t ckey = 0, cid = 0;
+  unsigned status_mask = 0, all_states = (1u << RD_STATE_COUNT) - 1;
+  const char *query = NULL;
+  enum rd_status rc = RD_OK;
+  size_t n = 0;
+
+  memset(out, 0, sizeof *out);
+  while (si < sizeof sorts / sizeof *sorts && sorts[si].sort != f->sort)
+    si++;
+  if (si == sizeof sorts / sizeof *sorts)
+    return rd_error_set(err, RD_E_INVALID, "sort", "unknown sort order");
+  if (f->cursor && f->cursor[0] &&
+      !rd_cursor_decode(f->cursor, sorts[si].letter, &ckey, &cid))
+    return rd_error_set(err, RD_E_INVALID, "cursor",
+                        "not a cursor from this list");
+  if (f->status_mask) {
+    status_mask = f->status_mask & all_states;
+    if (status_mask == 0)
+      return rd_error_set(err, RD_E_INVALID, "status", "unknown status");
+    if (status_mask == all_states)
+      status_mask = 0; /* every state: no condition */
+  }
+  if (f->q) {
+    query = rd_pg_search_query(a, f->q);
+    if (query == NULL)
+      return rd_error_set(err, RD_E_INVALID, "q", "nothing to search for");
+  }
+
+  if (f->severity_mask) {
+    unsigned m = f->severity_mask & 0x3F;
+    if (m == 0)
+      return rd_error_set(err, RD_E_INVALID, "severity", "must be 1 to 5");
+    add_int_set(w, "c.severity", m, 6);
+  }
+  if (f->channel_mask) {
+    const char *sep = "";
+    unsigned m = f->channel_mask & ((1u << RD_CHANNEL_COUNT) - 1);
+    if (m == 0)
+      return rd_error_set(err, RD_E_INVALID, "channel", "unknown channel");
+    cond(w);
+    add(w, "c.channel IN (");
+    for (int v = 0; v < RD_CHANNEL_COUNT; v++)
+      if (m & (1u << v)) {
+        add(w, "%s'%s'", sep, rd_channel_name((enum rd_channel)v));
+        sep = ",";
+      }
+    add(w, ")");
+  }
+  static const struct {
+    size_t offset;       /* of an int64_t filter field; 0 = not set */
+    const char *cond;    /* with one parameter */
+  } id_filters[] = {
+    { offsetof(struct rd_complaint_filter, department_id),       "c.department_id = $%d" },
+    { offsetof(struct rd_complaint_filter, scope_department_id), "c.department_id = $%d" },
+    { offsetof(struct rd_complaint_filter, category_id),         "c.category_id = $%d" },
+    { offsetof(struct rd_complaint_filter, site_id),             "c.site_id = $%d" },
+    { offsetof(struct rd_complaint_filter, assignee_id),         "c.assignee_id = $%d" },
+    { offsetof(struct rd_complaint_filter, customer_id),         "c.customer_id = $%d" },
+  };
+  for (size_t i = 0; i < sizeof id_filters / sizeof *id_filters; i++) {
+    int64_t v;
+    memcpy(&v, (const char *)f + id_filters[i].offset, sizeof v);
+    if (v == 0)
+      continue;
+    rd_pg_arg_int(p, v);
+    cond(w);
+    add(w, id_filters[i].cond, p->n);
+  }
+  if (f->customer_phone) {
+    rd_pg_arg_text(p, f->customer_phone);
+    cond(w);
+    add(w, "c.customer_id = (SELECT id FROM customers WHERE phone = $%d)", p->n);
+  }
+  if (f->received_from) {
+    rd_pg_arg_int(p, f->received_from);
+    cond(w);
+    add(w, "c.received_at >= $%d", p->n);
+  }
+  if (f->received_to) {
+    rd_pg_arg_int(p, f->received_to);
+    cond(w);
+    add(w, "c.received_at < $%d", p->n);
+  }
+  if (f->cursor && f->cursor[0]) {
+    rd_pg_arg_int(p, ckey);
+    rd_pg_arg_int(p, cid);
+    cond(w);
+    add(w, sorts[si].after, p->n - 1, p->n);
+  }
+  if (query) {
+    /* The GIN index finds the rows with every token; positions decide the
+     * phrases. */
+    rd_pg_arg_text(p, query);
+    cond(w);
+    add(w, "c.search @@ $%d::tsquery", p->n);
+  }
+  if (f->overdue) {
+    /* due_key is "never" for closed complaints and those without one. */
+    rd_pg_arg_int(p, f->now);
+    cond(w);
+    add(w, "c.due_key < $%d", p->n);
+  }
+
+  /* Several states: one arm per state, each reusing the same parameters. */
+  for (int v = 0, arms = 0; v < RD_STATE_COUNT; v++) {
+    if (status_mask == 0 && v > 0)
+      break; /* no state filter: a single arm */
+    if (status_mask && !(status_mask & (1u << v)))
+      continue;
+    if (arms++)
+      add(q, " UNION ALL ");
+    add(q, "(SELECT %s, c.id AS k_id, c.received_at AS k_received,"
+           " c.due_key AS k_due FROM complaints c"
+           " JOIN customers cu ON cu.id = c.customer_id", rd_pg_complaint_cols);
+    if (status_mask)
+      add(q, " WHERE c.status = %d%s%s", v, w->len ? " AND " : "", w->sql);
+    else if (w->len)
+      add(q, " WHERE %s", w->sql);
+    add(q, ")");
+  }
+  rd_pg_arg_int(p, limit + 1); /* one more tells whether there is a next page */
+  add(q, " ORDER BY %s LIMIT $%d", sorts[si].order, p->n);
+  if (q->overflow || w->overflow)
+    return rd_error_set(err, RD_E_INTERNAL, "", "list query too long");
+
+  rc = rd_pg_acquire(st->impl, &c, err);
+  if (rc != RD_OK)
+    return rc;
+  rc = rd_pg_run_text(c, q->sql, p, &r, "complaint list", err);
+  if (rc != RD_OK)
+    goto out;
+  out->items = rd_arena_alloc(a, sizeof *out->items * (size_t)(limit + 1));
+  for (int i = 0; i < PQntuples(r) && n < (size_t)limit + 1; i++)
+    rd_pg_complaint_read(r, i, a, &out->items[n++]);
+out:
+  PQclear(r);
+  rd_pg_release(st->impl, c);
+  if (rc != RD_OK) {
+    memset(out, 0, sizeof *out);
+    return rc;
+  }
+  if (n > (size_t)limit) {
+    const struct rd_complaint *last = &out->items[limit - 1];
+    int64_t key = f->sort == RD_SORT_DUE ? rd_pg_due_key(last) : last->received_at;
+    out->next_cursor = rd_cursor_encode(a, sorts[si].letter, key, last->id);
+    n = (size_t)limit;
+  }
+  out->n = n;
+  return RD_OK;
+}
