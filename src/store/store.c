@@ -18,6 +18,15 @@ static const struct {
   { "postgres://",   &rd_store_pg_backend },
 };
 
+static const struct rd_store_backend *
+backend_for(const char *uri)
+{
+  for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
+    if (strncmp(uri, backends[i].prefix, strlen(backends[i].prefix)) == 0)
+      return backends[i].be;
+  return &rd_store_sqlite_backend;   /* anything else is a file path */
+}
+
 enum rd_status
 rd_store_open(const char *uri, struct rd_store **out, struct rd_error *err)
 {
@@ -28,10 +37,7 @@ rd_store_open(const char *uri, struct rd_store **out, struct rd_error *err)
   if (uri == NULL || uri[0] == '\0')
     return rd_error_set(err, RD_E_INVALID, "db", "no database given");
   st = rd_xcalloc(1, sizeof *st);
-  st->be = &rd_store_sqlite_backend;   /* anything else is a file path */
-  for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
-    if (strncmp(uri, backends[i].prefix, strlen(backends[i].prefix)) == 0)
-      st->be = backends[i].be;
+  st->be = backend_for(uri);
   rc = st->be->open(st, uri, err);
   if (rc != RD_OK) {
     free(st);
@@ -472,10 +478,7 @@ rd_store_uri_backend(const char *uri)
 {
   if (uri == NULL || uri[0] == '\0')
     return NULL;
-  for (size_t i = 0; i < sizeof unbuilt_prefixes / sizeof *unbuilt_prefixes; i++)
-    if (strncmp(uri, unbuilt_prefixes[i], strlen(unbuilt_prefixes[i])) == 0)
-      return "postgresql";
-  return rd_store_sqlite_backend.name;
+  return backend_for(uri)->name;
 }
 
 enum rd_status

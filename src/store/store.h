@@ -71,7 +71,7 @@ struct rd_store_backup_report {
 };
 
 /* Which backend a uri names: "sqlite" (a file path) or "postgresql"
- * (postgresql:// or postgres://), whether or not this build has it. NULL for
+ * (postgresql:// or postgres://). NULL for
  * an empty uri. Lets a command say what to do for a store it cannot serve. */
 const char *rd_store_uri_backend(const char *uri);
 

@@ -122,14 +122,15 @@ class Response:
 class Server:
     """The redress binary serving a database in a temporary folder."""
 
-    def __init__(self, binary, demo=False, init=True):
+    def __init__(self, binary, demo=False, init=True, sqlite=False):
         self.binary = os.path.abspath(binary)
         self.dir = tempfile.mkdtemp(prefix="redress-api-")
         # REDRESS_API_PG_URI (a PostgreSQL server's URI, e.g. the throwaway
         # cluster of tests/pg/cluster.sh): serve a new database there instead
-        # of a file, to run the suite against that backend.
+        # of a file, to run the suite against that backend; sqlite=True keeps
+        # a file (tests of what only SQLite has, such as redress backup).
         self.pg_db = None
-        base = os.environ.get("REDRESS_API_PG_URI")
+        base = None if sqlite else os.environ.get("REDRESS_API_PG_URI")
         if base:
             self.pg_db = "rd_api_%d_%s" % (os.getpid(), os.path.basename(self.dir).replace("-", "_").lower())
             self.pg_sql(base, f"CREATE DATABASE {self.pg_db}")

@@ -98,8 +98,8 @@ class Load:
 
 @test
 def backup_round_trip_under_load(w):
-    src = Server(w.s.binary)
-    dst = Server(w.s.binary, init=False)
+    src = Server(w.s.binary, sqlite=True)
+    dst = Server(w.s.binary, init=False, sqlite=True)
     backup = os.path.join(src.dir, "nightly.db")
     try:
         src.start()
@@ -205,26 +205,38 @@ def backup_round_trip_under_load(w):
 
 @test
 def backup_refusals_write_nothing(w):
-    b, d = w.s.binary, w.s.dir
+    # A SQLite server of its own: backup is SQLite's (the suite may run on
+    # PostgreSQL).
+    live = Server(w.s.binary, sqlite=True)
+    live.start()
+    try:
+        refusals(live)
+    finally:
+        live.stop()
+        live.cleanup()
+
+
+def refusals(live):
+    b, d = live.binary, live.dir
     target = os.path.join(d, "refusals.db")
     with open(target, "wb") as f:
         f.write(b"an older backup")
     cases = [
-        ("destination exists, no --force", ["backup", "--db", w.s.db, "--to", target],
+        ("destination exists, no --force", ["backup", "--db", live.db, "--to", target],
          ["already exists", "--force"]),
-        ("destination directory missing", ["backup", "--db", w.s.db, "--to", os.path.join(d, "no", "x.db")],
+        ("destination directory missing", ["backup", "--db", live.db, "--to", os.path.join(d, "no", "x.db")],
          ["directory", "does not exist"]),
         # sysfs takes no new files, even from root (who passes every
         # permission check, so a chmod'ed folder would not do here)
-        ("destination directory not writable", ["backup", "--db", w.s.db, "--to", "/sys/redress.db"],
+        ("destination directory not writable", ["backup", "--db", live.db, "--to", "/sys/redress.db"],
          ["cannot", "/sys"]),
-        ("destination directory is a file", ["backup", "--db", w.s.db, "--to", os.path.join(target, "x.db")],
+        ("destination directory is a file", ["backup", "--db", live.db, "--to", os.path.join(target, "x.db")],
          ["is not a directory"]),
-        ("destination is a directory", ["backup", "--db", w.s.db, "--to", d + "/"],
+        ("destination is a directory", ["backup", "--db", live.db, "--to", d + "/"],
          ["is a directory"]),
-        ("destination is the database", ["backup", "--db", w.s.db, "--to", w.s.db, "--force"],
+        ("destination is the database", ["backup", "--db", live.db, "--to", live.db, "--force"],
          ["is the database"]),
-        ("destination is the database's WAL", ["backup", "--db", w.s.db, "--to", w.s.db + "-wal", "--force"],
+        ("destination is the database's WAL", ["backup", "--db", live.db, "--to", live.db + "-wal", "--force"],
          ["is the database"]),
         ("missing database", ["backup", "--db", os.path.join(d, "missing.db"), "--to", os.path.join(d, "m.db")],
          ["no database at", "missing.db"]),
@@ -234,7 +246,7 @@ def backup_refusals_write_nothing(w):
                         os.path.join(d, "pg.dump")],
          ["PostgreSQL", "pg_dump --format=custom --file=" + os.path.join(d, "pg.dump")
           + " postgresql://redress@db.internal/redress", "pg_restore"]),
-        ("restore while the server runs", ["restore", "--from", target, "--db", w.s.db],
+        ("restore while the server runs", ["restore", "--from", target, "--db", live.db],
          ["-wal exists", "server running"]),
         ("restore of a missing backup", ["restore", "--from", os.path.join(d, "none.db"), "--db",
                                           os.path.join(d, "r.db")],
@@ -252,7 +264,7 @@ def backup_refusals_write_nothing(w):
         check(out == "", f"{what}: nothing on stdout", out)
         after = listing(d)
         # The live database's own files move on with the server; nothing else may.
-        moving = {os.path.basename(w.s.db) + s for s in ("", "-wal", "-shm", "-search", "-search-wal",
+        moving = {os.path.basename(live.db) + s for s in ("", "-wal", "-shm", "-search", "-search-wal",
                                                            "-search-shm")} | {"server.log"}
         check({k: v for k, v in before.items() if k not in moving} ==
               {k: v for k, v in after.items() if k not in moving}, f"{what}: nothing written",
@@ -260,7 +272,7 @@ def backup_refusals_write_nothing(w):
     with open(target, "rb") as f:
         check(f.read() == b"an older backup", "the existing file is untouched")
 
-    code, _, err = run_cli(b, "backup", "--db", w.s.db)
+    code, _, err = run_cli(b, "backup", "--db", live.db)
     check(code == 2 and "missing required option --to" in err, "a missing --to is a usage error (2)", err)
     code, out, _ = run_cli(b, "backup", "--help")
     check(code == 0 and all(s in out for s in ("--db FILE", "--to PATH", "--force", "search index",
@@ -269,7 +281,7 @@ def backup_refusals_write_nothing(w):
     check(" backup " in out and " restore " in out, "the top help lists backup and restore", out)
 
     # --force replaces, and the replacement is a checked copy of the live database.
-    code, out, err = run_cli(b, "backup", "--db", w.s.db, "--to", target, "--force")
+    code, out, err = run_cli(b, "backup", "--db", live.db, "--to", target, "--force")
     check(code == 0, f"--force replaces an existing file (got {code})", err)
     rows, _ = integrity(target)
     check(rows == ["ok"], "the replacement passes integrity_check", rows)

@@ -86,6 +86,14 @@ complaint_row(PGresult *r, int row, struct rd_arena *a, void *out)
 }
 
 /* One complaint by id or number (whichever key is non-NULL/non-zero). */
+/* A missing complaint is said in the same words as on SQLite (the API
+ * answers the same text on both stores, in both languages). */
+static enum rd_status
+say_no_such_complaint(enum rd_status rc, struct rd_error *err)
+{
+  return rc == RD_E_NOT_FOUND ? rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint") : rc;
+}
+
 static enum rd_status
 complaint_fetch(struct rd_pg_conn *c, int64_t id, const char *number,
                 struct rd_arena *a, struct rd_complaint *out,
@@ -97,8 +105,8 @@ complaint_fetch(struct rd_pg_conn *c, int64_t id, const char *number,
     rd_pg_arg_text(&p, number);
   else
     rd_pg_arg_int(&p, id);
-  return rd_pg_one(c, number ? PQ_COMPLAINT_GET_BY_NUMBER : PQ_COMPLAINT_GET,
-                   &p, complaint_row, a, out, "complaint", err);
+  return say_no_such_complaint(rd_pg_one(c, number ? PQ_COMPLAINT_GET_BY_NUMBER : PQ_COMPLAINT_GET,
+                                         &p, complaint_row, a, out, "complaint", err), err);
 }
 
 /* The search document of cp, with its customer's name and phone as stored
@@ -240,8 +248,8 @@ rd_pg_complaint_get(struct rd_store *st, int64_t id, struct rd_arena *a,
 {
   struct rd_pg_args p = {0};
   rd_pg_arg_int(&p, id);
-  return rd_pg_read_one(st, PQ_COMPLAINT_GET, &p, complaint_row, a, out,
-                        "complaint", err);
+  return say_no_such_complaint(rd_pg_read_one(st, PQ_COMPLAINT_GET, &p, complaint_row, a,
+                                              out, "complaint", err), err);
 }
 
 enum rd_status
@@ -253,8 +261,8 @@ rd_pg_complaint_get_by_number(struct rd_store *st, const char *number,
   if (number == NULL)
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
   rd_pg_arg_text(&p, number);
-  return rd_pg_read_one(st, PQ_COMPLAINT_GET_BY_NUMBER, &p, complaint_row, a,
-                        out, "complaint", err);
+  return say_no_such_complaint(rd_pg_read_one(st, PQ_COMPLAINT_GET_BY_NUMBER, &p,
+                                              complaint_row, a, out, "complaint", err), err);
 }
 
 enum rd_status
