@@ -87,16 +87,20 @@ rd_pg_close(struct rd_store *st)
 
 /* ---- writing ---------------------------------------------------------------------- */
 
+/* *began: the transaction was open on the server, so a broken connection
+ * from then on (above all during COMMIT) may have committed it. */
 static enum rd_status
 write_once(struct rd_store *st, struct rd_pg_conn *c, rd_store_write_fn fn,
-           void *ctx, struct rd_error *err)
+           void *ctx, bool *began, struct rd_error *err)
 {
   struct rd_tx tx = { st, c };
   enum rd_status rc;
 
+  *began = false;
   rc = rd_pg_exec(c, "BEGIN ISOLATION LEVEL READ COMMITTED", "begin", err);
   if (rc != RD_OK)
     return rc;
+  *began = true;
   rc = fn(&tx, ctx, err);
   if (rc != RD_OK && err && err->code == RD_OK)
     err->code = rc;
@@ -124,7 +128,7 @@ pg_write(struct rd_store *st, rd_store_write_fn fn, void *ctx,
   in_write = true;
   for (int attempt = 0; attempt < WRITE_TRIES; attempt++) {
     struct rd_pg_conn *c;
-    bool retry;
+    bool retry, began;
 
     if (err)
       *err = (struct rd_error){0};
@@ -132,10 +136,13 @@ pg_write(struct rd_store *st, rd_store_write_fn fn, void *ctx,
     if (rc != RD_OK)
       break;
     c->retry = false;
-    rc = write_once(st, c, fn, ctx, err);
-    /* A connection that broke before anything was sent (idle too long, a
-     * server restart) is worth one fresh try too: nothing was committed. */
-    retry = c->retry || (rc == RD_E_UNAVAILABLE && attempt == 0 &&
+    rc = write_once(st, c, fn, ctx, &began, err);
+    /* A connection found broken at BEGIN (idle too long, a server restart)
+     * is worth one fresh try: nothing was sent. Once the transaction had
+     * begun, a lost connection may have lost only COMMIT's answer: trying
+     * again could register a complaint twice, so the caller hears 503 (and
+     * a client retries with its Idempotency-Key). */
+    retry = c->retry || (rc == RD_E_UNAVAILABLE && attempt == 0 && !began &&
                          PQstatus(c->pg) != CONNECTION_OK);
     rd_pg_release(pg, c);
     if (rc == RD_OK || !retry)
