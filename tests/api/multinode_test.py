@@ -25,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ ROUNDS = 3             # kill -9 rounds of test 5
 PER_ROUND = 150        # complaints made due in each later round (4 steps each)
 CONCURRENT = 300       # complaints of test 1 (also the first round's steps)
 ALWAYS = [["00:00", "24:00"]]
+LEASE_S = 3            # idle_in_transaction_session_timeout of the nodes' sessions
 
 
 def iso(t):
@@ -104,7 +106,11 @@ def psql(uri, sql):
 
 
 def with_app(uri, name):
-    return uri + ("&" if "?" in uri else "?") + "application_name=" + name
+    """The uri with an application_name (to find a node's sessions in
+    pg_stat_activity) and a short lease (the time the server lets a session
+    sit idle inside a transaction) for test 6."""
+    return (uri + ("&" if "?" in uri else "?") + "application_name=" + name +
+            "&options=-c%%20idle_in_transaction_session_timeout%%3D%d" % (LEASE_S * 1000))
 
 
 def create(node, user, cat, tag, headers=None):
@@ -354,6 +360,40 @@ def run(res, a, b, db):
                            f"in {caught} of {ROUNDS} rounds")
     res.check(not stale_claims(db), "no step claimed but not fired, none pending past due",
               stale_claims(db)[:5])
+
+    # ---- 6. node A frozen mid-sweep (SIGSTOP: its connection stays open) ------------
+    # A node that hangs, or loses the network, inside its sweep keeps its
+    # transaction and the row locks of its batch. Node B must not wait for
+    # it: it fires every other due step at once, and A's batch once the
+    # server ends A's idle transaction (the lease: LEASE_S here).
+    made6, bad6 = create_many([a, b], sess, cats["many"], PER_ROUND, "冻结")
+    res.check(not bad6, f"{PER_ROUND} complaints for the frozen node", bad6[:3])
+    ids6 = [c["id"] for _, c in made6]
+    now += 2 * 3600
+    a.set_clock(now)
+    inside = wait_until(lambda: sweeping(db, "rd_mn_a"), 15, 0.005)
+    os.kill(a.proc.pid, signal.SIGSTOP)
+    try:
+        held = len(ids6) * 4 - (len(ids6) * 4 - pending_due(db, ids6, now))
+        t = time.time()
+        b.set_clock(now)
+        locked = int(psql(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                              " 'rd_mn_a' AND state LIKE 'idle in transaction%'")[0][0])
+        print(f"     A frozen {'inside' if inside else 'outside'} a sweep "
+              f"({locked} connection idle in a transaction), {held} steps pending")
+        # B fires what A does not hold well before the lease ends...
+        ok = wait_until(lambda: pending_due(db, ids6, now) <= 500, LEASE_S - 0.5, 0.1)
+        res.check(ok, f"node B fires the steps node A does not hold without waiting for A "
+                      f"({pending_due(db, ids6, now)} pending after {time.time() - t:.1f}s)")
+        # ...and A's batch once A's transaction is ended for it.
+        ok = wait_until(lambda: pending_due(db, ids6, now) == 0, LEASE_S + 10, 0.1)
+        res.check(ok, f"node B fires A's batch after the lease, A still frozen "
+                      f"({time.time() - t:.1f}s, {pending_due(db, ids6, now)} pending)")
+    finally:
+        os.kill(a.proc.pid, signal.SIGCONT)
+    time.sleep(2.5)  # A wakes, finds its transaction gone, sweeps again: nothing twice
+    check_fired_once(res, db, ids6, 4, approvers, "after node A froze mid-sweep and woke")
+    res.check(a.proc.poll() is None, "node A lives on after its connection was ended")
 
 
 def pending_due(db, ids, now):
