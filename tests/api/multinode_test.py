@@ -342,7 +342,10 @@ def run(res, a, b, db):
         now += 2 * 3600
         t = time.time()
         a.set_clock(now)
-        inside = wait_until(lambda: sweeping(db, "rd_mn_a"), 15, 0.005)
+        # (or once a batch of A's has committed: a sweep quicker than the
+        # polling is killed between its batches, or after them)
+        total = len(due_ids) * 4
+        inside = wait_until(lambda: sweeping(db, "rd_mn_a", due_ids, now, total), 15, 0.005)
         time.sleep(random.uniform(0, 0.1))
         a.kill()
         after_kill = len(due_ids) * 4 - pending_due(db, due_ids, now)
@@ -375,7 +378,7 @@ def run(res, a, b, db):
     ids6 = [c["id"] for _, c in made6]
     now += 2 * 3600
     a.set_clock(now)
-    inside = wait_until(lambda: sweeping(db, "rd_mn_a"), 15, 0.005)
+    inside = wait_until(lambda: in_write(db, "rd_mn_a"), 15, 0.002)
     os.kill(a.proc.pid, signal.SIGSTOP)
     try:
         held = pending_due(db, ids6, now)
@@ -385,6 +388,8 @@ def run(res, a, b, db):
                               " 'rd_mn_a' AND state LIKE 'idle in transaction%'")[0][0])
         print(f"     A frozen {'inside' if inside else 'outside'} a sweep "
               f"({locked} connection idle in a transaction), {held} steps pending")
+        res.check(inside and locked >= 1 and held > 0,
+                  "node A froze inside its sweep transaction, holding due steps")
         # B fires what A does not hold well before the lease ends...
         ok = wait_until(lambda: pending_due(db, ids6, now) <= 500, LEASE_S - 0.5, 0.1)
         res.check(ok, f"node B fires the steps node A does not hold without waiting for A "
@@ -407,12 +412,27 @@ def pending_due(db, ids, now):
                         % (now, ",".join(map(str, ids))))[0][0])
 
 
-def sweeping(db, app):
-    """Whether a connection of this node is inside a sweep's transaction."""
+def sweeping(db, app, ids=None, now=0, total=0):
+    """Whether a connection of this node is inside a sweep's transaction
+    (or, given ids, fewer than total of their steps due at now are pending:
+    a batch has committed)."""
     rows = psql(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'"
                     " AND xact_start IS NOT NULL AND (query LIKE '%%clock_steps%%'"
                     " OR query LIKE 'INSERT INTO notifications%%'"
                     " OR query LIKE 'INSERT INTO complaint_events%%')" % app)
+    if int(rows[0][0]) > 0:
+        return True
+    return bool(ids) and pending_due(db, ids, now) < total
+
+
+def in_write(db, app):
+    """Whether a connection of this node is inside a transaction that has
+    written (the sweep's claims, notifications, events)."""
+    rows = psql(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'"
+                    " AND (state LIKE 'idle in transaction%%'"
+                    " OR (xact_start IS NOT NULL AND (query LIKE 'UPDATE clock_steps%%'"
+                    " OR query LIKE 'INSERT INTO notifications%%'"
+                    " OR query LIKE 'INSERT INTO complaint_events%%')))" % app)
     return int(rows[0][0]) > 0
 
 
