@@ -61,6 +61,17 @@ if [ -f tests/api/run.py ]; then
       run_suite "api on PostgreSQL (asan binary)" python3 tests/api/run.py --binary build/asan/redress
   fi
 fi
+# Two serving processes on one PostgreSQL database: numbers, sessions,
+# idempotency and escalations exactly once across nodes, and a node killed
+# mid-sweep. Without the cluster it cannot run: one more failure.
+if [ -f tests/api/multinode_test.py ]; then
+  if [ -n "${REDRESS_TEST_PG_URI:-}" ]; then
+    run_suite "multinode (PostgreSQL)" python3 tests/api/multinode_test.py --binary build/asan/redress
+  else
+    failed=$((failed + 1))
+    echo "FAIL multinode (PostgreSQL): no throwaway cluster to run on"
+  fi
+fi
 if [ -f tests/browser/run.mjs ]; then
   run_suite "browser (chromium)" node tests/browser/run.mjs --binary build/redress
   echo "     screenshots of the console: build/browser-screenshots/"

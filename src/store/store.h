@@ -225,7 +225,8 @@ enum rd_status rd_tx_clock_steps_add(struct rd_tx *tx, int64_t clock_id,
 enum rd_status rd_tx_clock_steps_drop(struct rd_tx *tx, int64_t clock_id,
                                       struct rd_error *err);
 /* Marks a pending step fired; *claimed is false when it was fired or
- * dropped already (by another sweep), and then nothing changes. */
+ * dropped already (by another sweep), or another transaction holds it (a
+ * sweep on another node: never waited for), and then nothing changes. */
 enum rd_status rd_tx_clock_step_claim(struct rd_tx *tx, int64_t step_id,
                                       int64_t now, bool *claimed,
                                       struct rd_error *err);
@@ -459,7 +460,9 @@ struct rd_due_step {
   struct rd_clock run;
 };
 
-/* Pending steps with fire_at <= now, soonest first, at most limit. */
+/* Pending steps with fire_at <= now, soonest first, at most limit; on
+ * PostgreSQL without those another transaction holds (another node is
+ * firing them). */
 enum rd_status rd_store_steps_due(struct rd_store *st, int64_t now, int limit,
                                   struct rd_arena *a, struct rd_due_step **out,
                                   size_t *n, struct rd_error *err);

@@ -1,10 +1,15 @@
 /* store/pg/clocks.c - SLA clock runs, their escalation steps, the
  * notifications those send and deadline extensions, on PostgreSQL.
  *
- * Claiming a step is one conditional UPDATE (pending -> fired): under READ
- * COMMITTED a second node claiming the same step waits for the first's row
- * lock, re-reads the row, finds it fired and changes nothing, so a step
- * fires once however many nodes sweep.
+ * Claiming a step is one conditional UPDATE (pending -> fired) in the
+ * transaction that writes its notifications and event, so a step fires
+ * once however many nodes sweep: the claim and its effects commit
+ * together, or roll back together when the node dies. Neither the due list
+ * nor the claim waits for a step another node's transaction holds (SKIP
+ * LOCKED): that node fires it, or its rollback leaves it pending for the
+ * next sweep; a frozen node's transaction is ended by the server after the
+ * lease (idle_in_transaction_session_timeout, conn.c). docs/sla.md, "Several
+ * nodes".
  */
 #include <stdio.h>
 #include <string.h>

@@ -18,6 +18,11 @@
 
 enum { POOL_DEFAULT = 8, POOL_MAX = 256 };
 
+/* How long the server lets a session sit idle inside a transaction before
+ * it ends it (see conn_open): no transaction of ours waits that long
+ * between two statements. */
+#define LEASE "60s"
+
 /* ---- the uri ---------------------------------------------------------------- */
 
 enum rd_status
@@ -73,8 +78,15 @@ conn_open(struct rd_pg *pg, struct rd_pg_conn **out, struct rd_error *err)
     goto out;
   }
   /* Instants are integers and texts are UTF-8 both ways, whatever the
-   * server's defaults; the quiet level keeps NOTICEs out of the log. */
+   * server's defaults; the quiet level keeps NOTICEs out of the log. The
+   * lease: a session left idle inside a transaction for LEASE (a node
+   * frozen or cut off mid-sweep) is ended by the server, which rolls its
+   * work back and frees its row locks for the other nodes; a value the
+   * uri (options=-c idle_in_transaction_session_timeout=…), the role or
+   * the database sets is kept. */
   r = PQexec(c->pg, "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
+                    " SELECT set_config('idle_in_transaction_session_timeout', '" LEASE "',"
+                    " false) WHERE current_setting('idle_in_transaction_session_timeout') = '0';"
                     " SET TIME ZONE 'UTC'");
   if (PQresultStatus(r) != PGRES_COMMAND_OK) {
     rc = rd_error_set(err, RD_E_UNAVAILABLE, "db", "cannot set up: %s",

@@ -243,14 +243,19 @@ static const char *sql[PQ_STMT_COUNT] = {
     " fire_at = excluded.fire_at, state = 0 WHERE s.state <> 1 RETURNING id",
   [PQ_STEPS_DROP] =
     "UPDATE clock_steps SET state = 2 WHERE clock_id = $1 AND state = 0",
+  /* Claims skip a step another transaction holds (a sweep on another
+   * node): it is fired by that one, or pending again if it rolls back. */
   [PQ_STEP_CLAIM] =
-    "UPDATE clock_steps SET state = 1, fired_at = $2 WHERE id = $1 AND state = 0",
+    "UPDATE clock_steps SET state = 1, fired_at = $2 WHERE id ="
+    " (SELECT id FROM clock_steps WHERE id = $1 AND state = 0"
+    " FOR NO KEY UPDATE SKIP LOCKED)",
   [PQ_STEPS_DUE] =
     "SELECT s.id, s.clock_id, s.step, s.on_kind, s.notify, s.fire_at,"
     " c.id, c.complaint_id, c.name, c.run, c.policy_id, c.calendar_id, c.state,"
     " c.started_at, c.due_at, c.opens_at, c.warn_at, c.stopped_at, c.department_id"
     " FROM clock_steps s JOIN complaint_clocks c ON c.id = s.clock_id"
-    " WHERE s.state = 0 AND s.fire_at <= $1 ORDER BY s.fire_at, s.id LIMIT $2",
+    " WHERE s.state = 0 AND s.fire_at <= $1 ORDER BY s.fire_at, s.id LIMIT $2"
+    " FOR SHARE OF s SKIP LOCKED",
   [PQ_NOTIFICATION_ADD] =
     "INSERT INTO notifications (user_id, complaint_id, step_id, kind, data_json,"
     " created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
