@@ -2,8 +2,8 @@
  *
  * Secrets are checked by the service (hashes, constant time); this module
  * reads them from the request, enforces CSRF on unsafe methods, and counts
- * failed sign-ins on the throttle table (http/throttle.h) owned by struct
- * rd_http.
+ * failed sign-ins on the shared counters (http/throttle.h, kept in the
+ * database so every node counts together).
  */
 #ifndef RD_HTTP_AUTH_H
 #define RD_HTTP_AUTH_H
@@ -31,8 +31,10 @@ bool rd_throttle_allow(struct rd_throttle *t, const char *username,
 /* Counts a failed login against both the username and the ip. */
 void rd_throttle_fail(struct rd_throttle *t, const char *username,
                       const char *ip, int64_t now);
-/* A successful login clears the username's count (not the ip's). */
-void rd_throttle_success(struct rd_throttle *t, const char *username);
+/* A successful login clears the username's count (not the ip's); a read
+ * first, so the usual sign-in with no failures behind it writes nothing. */
+void rd_throttle_success(struct rd_throttle *t, const char *username,
+                         int64_t now);
 
 /* Authenticates req: a bearer token (Authorization) or the session cookie;
  * with the cookie, POST/PUT/PATCH/DELETE must carry X-CSRF-Token equal to the

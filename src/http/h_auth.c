@@ -37,7 +37,7 @@ rd_h_login(struct rd_request *req)
     rd_reply_problem(req, &err);
     return;
   }
-  rd_throttle_success(req->http->throttle, username);
+  rd_throttle_success(req->http->throttle, username, now);
 
   int64_t ttl = login.expires_at - rd_service_now(req->svc);
   rd_reply_header(req, "Set-Cookie",

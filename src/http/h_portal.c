@@ -2,11 +2,10 @@
  * staff call that makes a survey link.
  *
  * Every public call is rate-limited per client address before it does any
- * work (429 with Retry-After). The counts live in this process
- * (http/throttle.c): behind several server nodes (issue 5) each node counts
- * its own, so the effective limit is the node count times these, until the
- * counts are shared; behind a reverse proxy the address is the proxy's
- * until a trusted X-Forwarded-For is read (also issue 5).
+ * work (429 with Retry-After). The counts live in the database
+ * (http/throttle.c), so behind several server nodes they hold for all of
+ * them together; behind a reverse proxy the address is the one a trusted
+ * proxy forwarded for (http/client_addr.c).
  */
 #include "http/routes.h"
 

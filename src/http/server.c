@@ -247,8 +247,8 @@ rd_http_start(struct rd_service *svc, const struct rd_http_options *opt,
     h->opt.json_body_max_bytes = JSON_BODY_DEFAULT;
   rd_routes(&n_routes);
   h->metrics = rd_metrics_new(n_routes);
-  h->throttle = rd_throttle_new();
-  h->portal_limits = rd_throttle_new();
+  h->throttle = rd_throttle_new(svc);
+  h->portal_limits = rd_throttle_new(svc);
   h->openapi_json = rd_openapi_render(&h->openapi_len);
 
   unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |

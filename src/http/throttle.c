@@ -1,125 +1,56 @@
 /* http/throttle.c - request counts per key in a window (see throttle.h).
  *
- * A small fixed table scanned linearly: the callers are a sign-in (an
- * argon2id hash, tens of ms) and the public portal's writes and lookups, so
- * a scan of a few thousand slots is noise, and the table cannot grow without
- * bound under a spray of keys: when full, the oldest window is dropped. */
+ * No cache in front of the database: a cached "allowed" on one node would
+ * let an address past a limit another node has already reached, and the
+ * callers can afford the round trip (a sign-in failure already costs an
+ * argon2id hash, tens of ms; a portal request costs a write of its own or
+ * a lookup, and one more small statement is a fraction of that; figures in
+ * docs/http.md). */
 #include "http/throttle.h"
 
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "service/service.h"
+#include "util/log.h"
 #include "util/mem.h"
 
-enum { SLOTS = 4096 };
-
-struct slot {
-  char key[RD_THROTTLE_KEY_MAX];  /* "" = free */
-  int count;
-  int window_s;
-  int64_t window_start;
-};
-
 struct rd_throttle {
-  pthread_mutex_t lock;
-  struct slot slots[SLOTS];
+  struct rd_service *svc;
 };
 
 struct rd_throttle *
-rd_throttle_new(void)
+rd_throttle_new(struct rd_service *svc)
 {
   struct rd_throttle *t = rd_xcalloc(1, sizeof *t);
-  pthread_mutex_init(&t->lock, NULL);
+  t->svc = svc;
   return t;
 }
 
 void
 rd_throttle_free(struct rd_throttle *t)
 {
-  if (!t)
-    return;
-  pthread_mutex_destroy(&t->lock);
   free(t);
 }
 
+/* Fails open (see throttle.h): the caller proceeds, the log says why. */
 static bool
-expired(const struct slot *s, int64_t now)
+failed_open(const char *what, const struct rd_error *err, int *retry_after_s)
 {
-  return now - s->window_start >= s->window_s;
-}
-
-/* The slot of key, or NULL. Expired windows count as absent. Lock held. */
-static struct slot *
-find(struct rd_throttle *t, const char *key, int64_t now)
-{
-  for (size_t i = 0; i < SLOTS; i++) {
-    struct slot *s = &t->slots[i];
-    if (s->key[0] && strcmp(s->key, key) == 0) {
-      if (expired(s, now)) {
-        s->key[0] = '\0';
-        return NULL;
-      }
-      return s;
-    }
-  }
-  return NULL;
-}
-
-/* A slot for key: its own, a free or expired one, else the oldest. Lock held. */
-static struct slot *
-claim(struct rd_throttle *t, const char *key, int window_s, int64_t now)
-{
-  struct slot *s = find(t, key, now), *oldest = &t->slots[0];
-  if (s)
-    return s;
-  for (size_t i = 0; i < SLOTS; i++) {
-    s = &t->slots[i];
-    if (!s->key[0] || expired(s, now)) {
-      oldest = s;
-      break;
-    }
-    if (s->window_start < oldest->window_start)
-      oldest = s;
-  }
-  snprintf(oldest->key, sizeof oldest->key, "%s", key);
-  oldest->count = 0;
-  oldest->window_s = window_s;
-  oldest->window_start = now;
-  return oldest;
-}
-
-/* The key as stored (cut to the slot's size), so lookups match. */
-static void
-norm_key(char *buf, const char *key)
-{
-  snprintf(buf, RD_THROTTLE_KEY_MAX, "%s", key ? key : "");
-}
-
-static bool
-check_locked(struct rd_throttle *t, const char *key, int max, int64_t now,
-             int *retry_after_s)
-{
-  struct slot *s = find(t, key, now);
-  if (!s || s->count < max) {
+  rd_log_warn("rate limit %s failed, letting the request through: %s", what,
+              err->detail);
+  if (retry_after_s)
     *retry_after_s = 0;
-    return true;
-  }
-  int64_t left = s->window_start + s->window_s - now;
-  *retry_after_s = left > 0 ? (int)left : 1;
-  return false;
+  return true;
 }
 
 bool
 rd_throttle_check(struct rd_throttle *t, const char *key, int max, int64_t now,
                   int *retry_after_s)
 {
-  char k[RD_THROTTLE_KEY_MAX];
-  norm_key(k, key);
-  pthread_mutex_lock(&t->lock);
-  bool ok = check_locked(t, k, max, now, retry_after_s);
-  pthread_mutex_unlock(&t->lock);
+  struct rd_error err = {0};
+  bool ok = true;
+  if (rd_service_limit_check(t->svc, key, max, now, &ok, retry_after_s, &err) != RD_OK)
+    return failed_open("check", &err, retry_after_s);
   return ok;
 }
 
@@ -127,35 +58,27 @@ void
 rd_throttle_count(struct rd_throttle *t, const char *key, int window_s,
                   int64_t now)
 {
-  char k[RD_THROTTLE_KEY_MAX];
-  norm_key(k, key);
-  pthread_mutex_lock(&t->lock);
-  claim(t, k, window_s, now)->count++;
-  pthread_mutex_unlock(&t->lock);
+  struct rd_error err = {0};
+  if (rd_service_limit_count(t->svc, key, window_s, now, &err) != RD_OK)
+    failed_open("count", &err, NULL);
 }
 
 bool
 rd_throttle_take(struct rd_throttle *t, const char *key, int max, int window_s,
                  int64_t now, int *retry_after_s)
 {
-  char k[RD_THROTTLE_KEY_MAX];
-  norm_key(k, key);
-  pthread_mutex_lock(&t->lock);
-  bool ok = check_locked(t, k, max, now, retry_after_s);
-  if (ok)
-    claim(t, k, window_s, now)->count++;
-  pthread_mutex_unlock(&t->lock);
+  struct rd_error err = {0};
+  bool ok = true;
+  if (rd_service_limit_take(t->svc, key, max, window_s, now, &ok, retry_after_s,
+                            &err) != RD_OK)
+    return failed_open("take", &err, retry_after_s);
   return ok;
 }
 
 void
 rd_throttle_clear(struct rd_throttle *t, const char *key)
 {
-  char k[RD_THROTTLE_KEY_MAX];
-  norm_key(k, key);
-  pthread_mutex_lock(&t->lock);
-  for (size_t i = 0; i < SLOTS; i++)
-    if (strcmp(t->slots[i].key, k) == 0)
-      t->slots[i].key[0] = '\0';
-  pthread_mutex_unlock(&t->lock);
+  struct rd_error err = {0};
+  if (rd_service_limit_clear(t->svc, key, &err) != RD_OK)
+    failed_open("clear", &err, NULL);
 }

@@ -63,6 +63,24 @@ int64_t rd_service_now(struct rd_service *svc);
 const char *rd_service_timezone(struct rd_service *svc);
 struct rd_store *rd_service_store(struct rd_service *svc);
 
+/* ---- rate limits ----------------------------------------------------------
+ * The store's shared counters (rd_store_limit_*, same contracts), so a limit
+ * holds across every server node on the database. Counting also sweeps
+ * ended windows away, at most once a minute per process. */
+
+enum rd_status rd_service_limit_take(struct rd_service *svc, const char *key,
+                                     int max, int window_s, int64_t now,
+                                     bool *allowed, int *retry_after_s,
+                                     struct rd_error *err);
+enum rd_status rd_service_limit_count(struct rd_service *svc, const char *key,
+                                      int window_s, int64_t now,
+                                      struct rd_error *err);
+enum rd_status rd_service_limit_check(struct rd_service *svc, const char *key,
+                                      int max, int64_t now, bool *allowed,
+                                      int *retry_after_s, struct rd_error *err);
+enum rd_status rd_service_limit_clear(struct rd_service *svc, const char *key,
+                                      struct rd_error *err);
+
 /* ---- authentication ------------------------------------------------------ */
 
 /* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES bytes). */

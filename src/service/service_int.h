@@ -5,6 +5,8 @@
 #ifndef RD_SERVICE_SERVICE_INT_H
 #define RD_SERVICE_SERVICE_INT_H
 
+#include <stdatomic.h>
+
 #include "service/credcache.h"
 #include "service/service.h"
 #include "service/sla.h"
@@ -19,6 +21,7 @@ struct rd_service {
   void *clock_ctx;
   struct rd_credcache creds;  /* resolved sessions and tokens, seconds old at most */
   struct rd_sla_cache sla;    /* policies, calendars and sites, shared */
+  _Atomic int64_t limits_swept_at; /* last sweep of ended rate-limit windows */
 };
 
 /* Whether who may see complaint c at all (department scope, SPEC §4). A

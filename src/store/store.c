@@ -3,6 +3,8 @@
  * Every rd_store_* / rd_tx_* function is one line through the backend's const
  * table (store_int.h); the behaviour lives in the backends.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -470,6 +472,115 @@ rd_store_portal_token_get(struct rd_store *st, const char *token_sha256,
                           struct rd_arena *a, struct rd_portal_token *out,
                           struct rd_error *err)
 { return st->be->portal_token_get(st, token_sha256, a, out, err); }
+
+/* ---- rate limits ----------------------------------------------------------
+ * The backends count; what a count means (allowed or not, how long to wait)
+ * is decided here once for both. */
+
+/* Above any real limit: a plain count is a take that is never refused. */
+enum { LIMIT_UNBOUNDED = 1 << 30 };
+
+struct limit_op {
+  char key[RD_LIMIT_KEY_MAX];
+  int max, window_s;
+  int64_t now;
+  int64_t hits, expires_at, removed;
+};
+
+static void
+limit_key(char *buf, const char *key)
+{
+  snprintf(buf, RD_LIMIT_KEY_MAX, "%s", key ? key : "");
+}
+
+static int
+wait_s(int64_t expires_at, int64_t now)
+{
+  int64_t left = expires_at - now;
+  return left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+static enum rd_status
+limit_take_tx(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct limit_op *op = ctx;
+  return tx->st->be->tx_limit_take(tx, op->key, op->max, op->window_s, op->now,
+                                   &op->hits, &op->expires_at, err);
+}
+
+static enum rd_status
+limit_clear_tx(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct limit_op *op = ctx;
+  return tx->st->be->tx_limit_clear(tx, op->key, err);
+}
+
+static enum rd_status
+limit_sweep_tx(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct limit_op *op = ctx;
+  return tx->st->be->tx_limit_sweep(tx, op->now, &op->removed, err);
+}
+
+enum rd_status
+rd_store_limit_take(struct rd_store *st, const char *key, int max, int window_s,
+                    int64_t now, bool *allowed, int *retry_after_s,
+                    struct rd_error *err)
+{
+  struct limit_op op = {.max = max, .window_s = window_s, .now = now};
+  limit_key(op.key, key);
+  enum rd_status rc = rd_store_write(st, limit_take_tx, &op, err);
+  if (rc != RD_OK)
+    return rc;
+  /* Hits stop at max + 1, so more than max means this one was refused. */
+  *allowed = op.hits <= max;
+  *retry_after_s = *allowed ? 0 : wait_s(op.expires_at, now);
+  return RD_OK;
+}
+
+enum rd_status
+rd_store_limit_count(struct rd_store *st, const char *key, int window_s,
+                     int64_t now, struct rd_error *err)
+{
+  struct limit_op op = {.max = LIMIT_UNBOUNDED, .window_s = window_s, .now = now};
+  limit_key(op.key, key);
+  return rd_store_write(st, limit_take_tx, &op, err);
+}
+
+enum rd_status
+rd_store_limit_check(struct rd_store *st, const char *key, int max, int64_t now,
+                     bool *allowed, int *retry_after_s, struct rd_error *err)
+{
+  char k[RD_LIMIT_KEY_MAX];
+  bool found = false;
+  int64_t hits = 0, expires_at = 0;
+  limit_key(k, key);
+  enum rd_status rc = st->be->limit_get(st, k, &found, &hits, &expires_at, err);
+  if (rc != RD_OK)
+    return rc;
+  *allowed = !found || expires_at <= now || hits < max;
+  *retry_after_s = *allowed ? 0 : wait_s(expires_at, now);
+  return RD_OK;
+}
+
+enum rd_status
+rd_store_limit_clear(struct rd_store *st, const char *key, struct rd_error *err)
+{
+  struct limit_op op = {0};
+  limit_key(op.key, key);
+  return rd_store_write(st, limit_clear_tx, &op, err);
+}
+
+enum rd_status
+rd_store_limit_sweep(struct rd_store *st, int64_t now, int64_t *removed,
+                     struct rd_error *err)
+{
+  struct limit_op op = {.now = now};
+  enum rd_status rc = rd_store_write(st, limit_sweep_tx, &op, err);
+  if (rc == RD_OK && removed)
+    *removed = op.removed;
+  return rc;
+}
 
 /* ---- backup ------------------------------------------------------------- */
 

@@ -510,6 +510,45 @@ enum rd_status rd_store_token_list(struct rd_store *st, int64_t user_id,
                                    struct rd_arena *a, struct rd_api_token **out,
                                    size_t *n, struct rd_error *err);
 
+/* ---- rate limits (0012_limits / pg 0003_limits) ---------------------------
+ * Hits per key in a fixed window, shared by every process on the database,
+ * so the limits hold across server nodes. Keys are short texts chosen by the
+ * caller ("ip:203.0.113.5"), cut to RD_LIMIT_KEY_MAX - 1 bytes. A window
+ * starts at a key's first hit and lasts window_s; the first hit after it
+ * starts a new one. Writes are durable like any other (rd_store_write). */
+
+enum { RD_LIMIT_KEY_MAX = 96 };
+
+/* Whether key has fewer than max hits in its current window, and if so
+ * counts one, atomically (one statement; concurrent callers on any node
+ * never let more than max through). *allowed false: nothing counted and
+ * *retry_after_s (>= 1) says when the window ends; true: *retry_after_s 0. */
+enum rd_status rd_store_limit_take(struct rd_store *st, const char *key,
+                                   int max, int window_s, int64_t now,
+                                   bool *allowed, int *retry_after_s,
+                                   struct rd_error *err);
+
+/* Counts one hit on key, however many it has (limits on failures: the
+ * caller checks before and counts after). */
+enum rd_status rd_store_limit_count(struct rd_store *st, const char *key,
+                                    int window_s, int64_t now,
+                                    struct rd_error *err);
+
+/* rd_store_limit_take's answer without counting: a read. */
+enum rd_status rd_store_limit_check(struct rd_store *st, const char *key,
+                                    int max, int64_t now, bool *allowed,
+                                    int *retry_after_s, struct rd_error *err);
+
+/* Forgets key's hits. */
+enum rd_status rd_store_limit_clear(struct rd_store *st, const char *key,
+                                    struct rd_error *err);
+
+/* Deletes every window that has ended by now (they mean nothing any more):
+ * keeps the table as small as the keys active in the last window.
+ * *removed (may be NULL) gets how many. */
+enum rd_status rd_store_limit_sweep(struct rd_store *st, int64_t now,
+                                    int64_t *removed, struct rd_error *err);
+
 /* A portal token by the hash of its secret; RD_E_NOT_FOUND when none. */
 enum rd_status rd_store_portal_token_get(struct rd_store *st,
                                          const char *token_sha256,

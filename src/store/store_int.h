@@ -163,6 +163,17 @@ struct rd_store_backend {
                                         struct rd_error *err);
   enum rd_status (*tx_portal_token_use)(struct rd_tx *tx, int64_t id,
                                         int64_t now, struct rd_error *err);
+  /* Counts one hit on key in one statement (see SQ_LIMIT_TAKE): a window
+   * that has passed restarts with window_s, hits never pass max + 1. Sets
+   * the row as left: *hits and *expires_at. */
+  enum rd_status (*tx_limit_take)(struct rd_tx *tx, const char *key, int max,
+                                  int window_s, int64_t now, int64_t *hits,
+                                  int64_t *expires_at, struct rd_error *err);
+  enum rd_status (*tx_limit_clear)(struct rd_tx *tx, const char *key,
+                                   struct rd_error *err);
+  /* Deletes the windows ended by now; *removed (may be NULL) how many. */
+  enum rd_status (*tx_limit_sweep)(struct rd_tx *tx, int64_t now,
+                                   int64_t *removed, struct rd_error *err);
 
   /* reads, from any thread */
   enum rd_status (*complaint_get)(struct rd_store *st, int64_t id,
@@ -279,6 +290,10 @@ struct rd_store_backend {
                                      struct rd_arena *a,
                                      struct rd_portal_token *out,
                                      struct rd_error *err);
+  /* key's row: *found false when it has none (hits, expires_at untouched). */
+  enum rd_status (*limit_get)(struct rd_store *st, const char *key,
+                              bool *found, int64_t *hits, int64_t *expires_at,
+                              struct rd_error *err);
   enum rd_status (*report_summary)(struct rd_store *st,
                                    const struct rd_report_query *q,
                                    struct rd_arena *a,

@@ -54,6 +54,12 @@ def main():
             [t for t in client.TESTS if getattr(t, "last", False)]
     if args.k:
         tests = [t for t in tests if args.k in t.__name__]
+    if not os.environ.get("REDRESS_API_PG_URI"):
+        elsewhere = [t.__name__ for t in tests if t.postgresql_only]
+        tests = [t for t in tests if not t.postgresql_only]
+        if elsewhere:
+            print(f"not run on SQLite (PostgreSQL only, run by the PostgreSQL pass): "
+                  f"{', '.join(elsewhere)}", flush=True)
     print(f"{len(tests)} tests against {args.binary}", flush=True)
     passed = failed = 0
     t0 = time.time()

@@ -442,3 +442,48 @@ def limits_count_the_client_behind_a_trusted_proxy(w):
     err = bad.stderr.decode("utf-8", "replace")
     check(bad.returncode == 2 and "--trusted-proxy" in err and "'nginx'" in err,
           "a proxy that is not an address is refused by name", (bad.returncode, err))
+
+
+@test(postgresql_only=True)
+def limits_are_shared_by_two_nodes_on_one_database(w):
+    """Issue 5: behind a proxy any request may reach any node, so a limit
+    counted per process would multiply by the nodes. A second `serve` on the
+    same database: lookups and failed sign-ins alternate between the two and
+    are refused exactly where one node alone would refuse them. PostgreSQL
+    only: two servers on one SQLite file is not a supported deployment."""
+    check(w.s.db.startswith(("postgresql://", "postgres://")),
+          "run only on PostgreSQL", w.s.db)
+    # A server on the same database: sqlite=True only stops it from creating
+    # (and on cleanup dropping) a database of its own.
+    other = Server(w.s.binary, init=False, sqlite=True)
+    other.db = w.s.db
+    try:
+        other.start()
+        nodes = [w.s, other]
+        cu = Customer(w.s)
+        n = cu.submit().json()["number"]
+        for i in range(10):
+            cu.s = nodes[i % 2]
+            expect(cu.progress(n, "5678"), 200, f"lookup {i + 1} of 10 on node {i % 2}")
+        for node in (1, 0):
+            cu.s = nodes[node]
+            r = cu.progress(n, "5678")
+            expect_problem(r, 429, what=f"the 11th lookup, on node {node}")
+            check(int(r.headers.get("retry-after", "0")) > 0, "Retry-After", r.headers)
+
+        expect(w.admin.post("/api/v1/users", {"username": "t_two_nodes", "password": "x" * 12,
+                                              "display_name": "两个节点", "role": "agent"}), 201)
+        statuses = [nodes[i % 2].request("POST", "/api/v1/auth/login",
+                                         {"username": "t_two_nodes", "password": "wrong-password"}).status
+                    for i in range(6)]
+        check(statuses == [401] * 5 + [429],
+              f"five failures counted across both nodes, then 429 on either: {statuses}")
+        check(other.request("POST", "/api/v1/auth/login",
+                            {"username": "t_two_nodes", "password": "wrong-password"}).status == 429,
+              "the other node refuses too")
+        errs = other.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer (second node): " + "\n".join(errs[:5]))
+    finally:
+        other.stop()
+        other.cleanup()

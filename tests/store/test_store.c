@@ -1725,6 +1725,159 @@ test_portal_tokens(void **state)
   assert_int_equal(rd_store_write(f->st, ptok_fn, &second, &err), RD_E_DUPLICATE);
 }
 
+/* ---- rate limits ------------------------------------------------------------------ */
+
+static bool
+take(struct fx *f, const char *key, int max, int window_s, int64_t now, int *retry)
+{
+  struct rd_error err = {0};
+  bool ok = false;
+  assert_int_equal(rd_store_limit_take(f->st, key, max, window_s, now, &ok, retry, &err),
+                   RD_OK);
+  return ok;
+}
+
+static bool
+check(struct fx *f, const char *key, int max, int64_t now, int *retry)
+{
+  struct rd_error err = {0};
+  bool ok = false;
+  assert_int_equal(rd_store_limit_check(f->st, key, max, now, &ok, retry, &err), RD_OK);
+  return ok;
+}
+
+/* What http/throttle relies on: a take counts up to max and then refuses,
+ * naming the end of the window; a window restarts once passed; a check
+ * never counts; a count counts past max; clear forgets; keys are separate
+ * and cut to RD_LIMIT_KEY_MAX - 1 bytes. */
+static void
+test_limits_take_check_count_clear(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  int retry = -1;
+
+  for (int i = 0; i < 3; i++) {
+    assert_true(take(f, "portal.lookup:1.2.3.4", 3, 600, T0 + i, &retry));
+    assert_int_equal(retry, 0);
+  }
+  assert_false(take(f, "portal.lookup:1.2.3.4", 3, 600, T0 + 10, &retry));
+  assert_int_equal(retry, 590);                       /* the window began at T0 */
+  assert_false(take(f, "portal.lookup:1.2.3.4", 3, 600, T0 + 599, &retry));
+  assert_int_equal(retry, 1);                         /* refusals do not extend it */
+  assert_true(take(f, "portal.lookup:5.6.7.8", 3, 600, T0 + 10, &retry));
+  /* The window has passed: a new one starts with this take. */
+  assert_true(take(f, "portal.lookup:1.2.3.4", 3, 600, T0 + 600, &retry));
+  assert_true(take(f, "portal.lookup:1.2.3.4", 3, 600, T0 + 601, &retry));
+  assert_true(take(f, "portal.lookup:1.2.3.4", 3, 600, T0 + 602, &retry));
+  assert_false(take(f, "portal.lookup:1.2.3.4", 3, 600, T0 + 603, &retry));
+  assert_int_equal(retry, 597);
+
+  /* Check does not count; count counts past any max. */
+  for (int i = 0; i < 10; i++)
+    assert_true(check(f, "u:kefu", 2, T0, &retry));
+  assert_false(check(f, "portal.lookup:1.2.3.4", 3, T0 + 603, &retry));
+  assert_int_equal(retry, 597);
+  for (int i = 0; i < 5; i++)
+    assert_int_equal(rd_store_limit_count(f->st, "u:kefu", 60, T0 + i, &err), RD_OK);
+  assert_false(check(f, "u:kefu", 2, T0 + 5, &retry));
+  assert_int_equal(retry, 55);
+  assert_false(check(f, "u:kefu", 5, T0 + 5, &retry));
+  assert_true(check(f, "u:kefu", 6, T0 + 5, &retry));
+  assert_true(check(f, "u:kefu", 2, T0 + 60, &retry)); /* window over */
+  assert_int_equal(retry, 0);
+  assert_int_equal(rd_store_limit_count(f->st, "u:kefu", 60, T0 + 61, &err), RD_OK);
+  assert_true(check(f, "u:kefu", 2, T0 + 61, &retry)); /* one in the new window */
+
+  /* Clear forgets one key only. */
+  assert_int_equal(rd_store_limit_count(f->st, "u:kefu", 60, T0 + 62, &err), RD_OK);
+  assert_false(check(f, "u:kefu", 2, T0 + 62, &retry));
+  assert_int_equal(rd_store_limit_clear(f->st, "u:kefu", &err), RD_OK);
+  assert_true(check(f, "u:kefu", 2, T0 + 62, &retry));
+  assert_int_equal(rd_store_limit_clear(f->st, "u:nobody", &err), RD_OK);
+  assert_false(check(f, "portal.lookup:1.2.3.4", 3, T0 + 603, &retry));
+
+  /* Keys longer than the limit are cut: the same prefix is the same key. */
+  char k1[200], k2[200];
+  memset(k1, 'x', sizeof k1 - 1); k1[sizeof k1 - 1] = '\0';
+  memcpy(k2, k1, sizeof k2); k2[150] = 'y';
+  assert_true(take(f, k1, 1, 60, T0, &retry));
+  assert_false(take(f, k2, 1, 60, T0, &retry));
+}
+
+/* Windows that have ended are swept; live ones stay and keep counting. */
+static void
+test_limits_sweep(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  int retry;
+  int64_t removed = -1;
+
+  assert_true(take(f, "a", 5, 60, T0, &retry));        /* ends T0 + 60 */
+  assert_true(take(f, "b", 5, 600, T0, &retry));       /* ends T0 + 600 */
+  /* c ends T0 + 60 too */
+  assert_int_equal(rd_store_limit_count(f->st, "c", 50, T0 + 10, &err), RD_OK);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM rate_limits"), 3);
+  assert_int_equal(rd_store_limit_sweep(f->st, T0 + 59, &removed, &err), RD_OK);
+  assert_int_equal(removed, 0);
+  assert_int_equal(rd_store_limit_sweep(f->st, T0 + 60, &removed, &err), RD_OK);
+  assert_int_equal(removed, 2);                        /* a and c */
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM rate_limits"), 1);
+  for (int i = 0; i < 4; i++)
+    assert_true(take(f, "b", 5, 600, T0 + 61, &retry));
+  assert_false(take(f, "b", 5, 600, T0 + 62, &retry)); /* b kept its five */
+  assert_int_equal(rd_store_limit_sweep(f->st, T0 + 600, NULL, &err), RD_OK);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM rate_limits"), 0);
+}
+
+struct take_thread {
+  struct rd_store *st;
+  const char *key;
+  int max, tries;
+  int allowed, failures;
+};
+
+static void *
+take_thread_main(void *arg)
+{
+  struct take_thread *t = arg;
+  for (int i = 0; i < t->tries; i++) {
+    struct rd_error err = {0};
+    bool ok = false;
+    int retry;
+    if (rd_store_limit_take(t->st, t->key, t->max, 600, T0 + i, &ok, &retry, &err) != RD_OK)
+      t->failures++;
+    else if (ok)
+      t->allowed++;
+  }
+  return NULL;
+}
+
+/* Takes from several threads at once (several connections on PostgreSQL,
+ * the one writer on SQLite) let exactly max through, never more. */
+static void
+test_limits_concurrent_takes(void **state)
+{
+  enum { THREADS = 6, TRIES = 20, MAX = 25 };
+  struct fx *f = *state;
+  struct take_thread th[THREADS];
+  pthread_t tid[THREADS];
+  int allowed = 0;
+
+  for (int i = 0; i < THREADS; i++) {
+    th[i] = (struct take_thread){.st = f->st, .key = "portal.submit:10.0.0.9",
+                                 .max = MAX, .tries = TRIES};
+    assert_int_equal(pthread_create(&tid[i], NULL, take_thread_main, &th[i]), 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(tid[i], NULL);
+    assert_int_equal(th[i].failures, 0);
+    allowed += th[i].allowed;
+  }
+  assert_int_equal(allowed, MAX);
+}
+
 /* ---- PostgreSQL only -------------------------------------------------------------------- */
 
 /* Terminates this test's database sessions from outside, as a server
@@ -1810,9 +1963,51 @@ test_pg_numbers_across_processes(void **state)
                                  " WHERE day_prefix = 'TS20261118'"), PROCS * EACH);
 }
 
+/* Nodes share a limit: several processes, each with its own store (and
+ * pool) on one database, taking on one key at once let exactly max through. */
+static void
+test_pg_limits_across_processes(void **state)
+{
+  enum { PROCS = 3, EACH = 15, MAX = 20 };
+  struct fx *f = *state;
+  pid_t pids[PROCS];
+  int allowed = 0;
+
+  for (int i = 0; i < PROCS; i++) {
+    pids[i] = fork();
+    assert_true(pids[i] >= 0);
+    if (pids[i] == 0) {
+      struct rd_store *st = NULL;
+      struct rd_error err = {0};
+      int ok_n = 0;
+      if (rd_store_open(f->uri, &st, &err) != RD_OK)
+        _exit(100);
+      for (int j = 0; j < EACH; j++) {
+        bool ok = false;
+        int retry;
+        if (rd_store_limit_take(st, "ip:198.51.100.7", MAX, 600, T0 + j, &ok, &retry,
+                                &err) != RD_OK)
+          _exit(101);
+        ok_n += ok;
+      }
+      rd_store_close(st);
+      _exit(ok_n);
+    }
+  }
+  for (int i = 0; i < PROCS; i++) {
+    int status = -1;
+    assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+    assert_true(WIFEXITED(status));
+    assert_true(WEXITSTATUS(status) <= EACH);
+    allowed += WEXITSTATUS(status);
+  }
+  assert_int_equal(allowed, MAX);
+}
+
 static const struct CMUnitTest pg_only_tests[] = {
   cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
   cmocka_unit_test_setup_teardown(test_pg_numbers_across_processes, setup, teardown),
+  cmocka_unit_test_setup_teardown(test_pg_limits_across_processes, setup, teardown),
 };
 
 static const struct CMUnitTest tests[] = {
@@ -1837,6 +2032,9 @@ static const struct CMUnitTest tests[] = {
   T(test_report_counts),
   T(test_org_sessions_tokens_settings),
   T(test_portal_tokens),
+  T(test_limits_take_check_count_clear),
+  T(test_limits_sweep),
+  T(test_limits_concurrent_takes),
 #undef T
 };
 

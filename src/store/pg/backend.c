@@ -392,6 +392,9 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_portal_token_issue = rd_pg_tx_portal_token_issue,
   .tx_portal_token_get = rd_pg_tx_portal_token_get,
   .tx_portal_token_use = rd_pg_tx_portal_token_use,
+  .tx_limit_take = rd_pg_tx_limit_take,
+  .tx_limit_clear = rd_pg_tx_limit_clear,
+  .tx_limit_sweep = rd_pg_tx_limit_sweep,
 
   .complaint_get = rd_pg_complaint_get,
   .complaint_get_by_number = rd_pg_complaint_get_by_number,
@@ -426,6 +429,7 @@ const struct rd_store_backend rd_store_pg_backend = {
   .token_list = rd_pg_token_list,
   .setting_get = rd_pg_setting_get,
   .portal_token_get = rd_pg_portal_token_get,
+  .limit_get = rd_pg_limit_get,
   .report_summary = rd_pg_report_summary,
   .count_by_status = rd_pg_count_by_status,
 };

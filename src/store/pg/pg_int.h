@@ -78,7 +78,8 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_DURATIONS_SEVERITY) X(PQ_DURATIONS_MONTH) X(PQ_DURATIONS_STATUS) \
   X(PQ_CLOCKS_CATEGORY) X(PQ_CLOCKS_DEPARTMENT) X(PQ_CLOCKS_SITE)       \
   X(PQ_CLOCKS_CHANNEL) X(PQ_CLOCKS_SEVERITY) X(PQ_CLOCKS_MONTH)         \
-  X(PQ_CLOCKS_STATUS)
+  X(PQ_CLOCKS_STATUS)                                                   \
+  X(PQ_LIMIT_TAKE) X(PQ_LIMIT_GET) X(PQ_LIMIT_CLEAR) X(PQ_LIMIT_SWEEP)
 
 enum rd_pg_stmt {
 #define RD_X(name) name,
@@ -484,5 +485,17 @@ enum rd_status rd_pg_policy_list(struct rd_store *st, struct rd_arena *a,
 enum rd_status rd_pg_setting_get(struct rd_store *st, const char *key,
                                  struct rd_arena *a, const char **value,
                                  struct rd_error *err);
+
+/* limits.c */
+enum rd_status rd_pg_tx_limit_take(struct rd_tx *tx, const char *key, int max,
+                                int window_s, int64_t now, int64_t *hits,
+                                int64_t *expires_at, struct rd_error *err);
+enum rd_status rd_pg_tx_limit_clear(struct rd_tx *tx, const char *key,
+                                 struct rd_error *err);
+enum rd_status rd_pg_tx_limit_sweep(struct rd_tx *tx, int64_t now,
+                                 int64_t *removed, struct rd_error *err);
+enum rd_status rd_pg_limit_get(struct rd_store *st, const char *key, bool *found,
+                            int64_t *hits, int64_t *expires_at,
+                            struct rd_error *err);
 
 #endif

@@ -298,6 +298,24 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_PORTAL_TOKEN_USE] =
     "UPDATE portal_tokens SET uses_left = uses_left - 1, used_at = $2"
     " WHERE id = $1 AND uses_left > 0 AND revoked_at IS NULL",
+  /* One statement: counts a hit, restarting a window that has passed,
+   * and never counts past max + 1 (a refused take changes nothing that
+   * matters, and the number cannot grow without bound). $1 key, $2 max,
+   * $3 now, $4 window length. SET sees the row as it was. (The casts:
+   * PostgreSQL cannot type "$3 + $4" from the parameters alone.) */
+  [PQ_LIMIT_TAKE] =
+    "INSERT INTO rate_limits (limit_key, hits, expires_at)"
+    " VALUES ($1, 1, $3::bigint + $4::bigint)"
+    " ON CONFLICT (limit_key) DO UPDATE SET"
+    " hits = CASE WHEN rate_limits.expires_at <= $3 THEN 1"
+    " WHEN rate_limits.hits <= $2 THEN rate_limits.hits + 1"
+    " ELSE rate_limits.hits END,"
+    " expires_at = CASE WHEN rate_limits.expires_at <= $3 THEN $3::bigint + $4::bigint"
+    " ELSE rate_limits.expires_at END"
+    " RETURNING hits, expires_at",
+  [PQ_LIMIT_GET] = "SELECT hits, expires_at FROM rate_limits WHERE limit_key = $1",
+  [PQ_LIMIT_CLEAR] = "DELETE FROM rate_limits WHERE limit_key = $1",
+  [PQ_LIMIT_SWEEP] = "DELETE FROM rate_limits WHERE expires_at <= $1",
 };
 
 /* ---- the report texts --------------------------------------------------------- */

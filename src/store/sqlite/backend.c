@@ -477,6 +477,9 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .tx_portal_token_issue = rd_sqlite_tx_portal_token_issue,
   .tx_portal_token_get = rd_sqlite_tx_portal_token_get,
   .tx_portal_token_use = rd_sqlite_tx_portal_token_use,
+  .tx_limit_take = rd_sqlite_tx_limit_take,
+  .tx_limit_clear = rd_sqlite_tx_limit_clear,
+  .tx_limit_sweep = rd_sqlite_tx_limit_sweep,
 
   .complaint_get = rd_sqlite_complaint_get,
   .complaint_get_by_number = rd_sqlite_complaint_get_by_number,
@@ -511,6 +514,7 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .token_list = rd_sqlite_token_list,
   .setting_get = rd_sqlite_setting_get,
   .portal_token_get = rd_sqlite_portal_token_get,
+  .limit_get = rd_sqlite_limit_get,
   .report_summary = rd_sqlite_report_summary,
   .count_by_status = rd_sqlite_count_by_status,
 };

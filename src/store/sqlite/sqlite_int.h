@@ -77,7 +77,8 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_CLOCKS_CHANNEL) X(SQ_CLOCKS_SEVERITY) X(SQ_CLOCKS_MONTH)        \
   X(SQ_REPORT_STATUS) X(SQ_DURATIONS_STATUS) X(SQ_CLOCKS_STATUS)        \
   X(SQ_PORTAL_TOKEN_REVOKE) X(SQ_PORTAL_TOKEN_INSERT)                   \
-  X(SQ_PORTAL_TOKEN_GET) X(SQ_PORTAL_TOKEN_USE)
+  X(SQ_PORTAL_TOKEN_GET) X(SQ_PORTAL_TOKEN_USE)                         \
+  X(SQ_LIMIT_TAKE) X(SQ_LIMIT_GET) X(SQ_LIMIT_CLEAR) X(SQ_LIMIT_SWEEP)
 
 enum rd_sqlite_stmt {
 #define RD_X(name) name,
@@ -569,5 +570,17 @@ enum rd_status rd_sqlite_report_summary(struct rd_store *st,
 enum rd_status rd_sqlite_count_by_status(struct rd_store *st,
                                          int64_t counts[RD_STATE_COUNT],
                                          struct rd_error *err);
+
+/* limits.c */
+enum rd_status rd_sqlite_tx_limit_take(struct rd_tx *tx, const char *key, int max,
+                                int window_s, int64_t now, int64_t *hits,
+                                int64_t *expires_at, struct rd_error *err);
+enum rd_status rd_sqlite_tx_limit_clear(struct rd_tx *tx, const char *key,
+                                 struct rd_error *err);
+enum rd_status rd_sqlite_tx_limit_sweep(struct rd_tx *tx, int64_t now,
+                                 int64_t *removed, struct rd_error *err);
+enum rd_status rd_sqlite_limit_get(struct rd_store *st, const char *key, bool *found,
+                            int64_t *hits, int64_t *expires_at,
+                            struct rd_error *err);
 
 #endif
