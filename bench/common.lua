@@ -5,6 +5,9 @@
 -- Settings come from the environment (bench/run.sh sets them):
 --   BENCH_NAME   the label of the result line
 --   BENCH_TOKEN  an API token, sent as "Authorization: Bearer ..." when set
+--   BENCH_QUANTILES=1  also print the latency distribution as 1,000
+--                quantiles, so that bench/run.sh can merge the runs of
+--                several wrk processes driving several nodes at once
 
 local M = {}
 
@@ -58,6 +61,13 @@ function M.done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000, total_bad,
     e.connect, e.read, e.write, e.status, e.timeout))
+  if os.getenv("BENCH_QUANTILES") == "1" then
+    local q = {}
+    for i = 1, 999 do
+      q[i] = string.format("%.3f", latency:percentile(i / 10) / 1000)
+    end
+    io.write("BENCH_QUANTILES name=" .. name .. " ms=" .. table.concat(q, ",") .. "\n")
+  end
   if sample then
     io.write(string.format("BENCH_SAMPLE name=%s first unexpected response: %s\n",
                            name, (sample:gsub("\n", " "))))

@@ -2,6 +2,8 @@
 -- customer and text, a unique Idempotency-Key per request, a bearer token.
 -- Anything but 201 counts as unexpected.
 --   BENCH_SITE_ID  a site id for the body (optional)
+--   BENCH_WORKER   which of several wrk processes run side by side this is
+--                  (default 0): keys and phones stay apart between them
 
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local common = dofile(dir .. "common.lua")
@@ -29,7 +31,7 @@ function init(args)
   headers = common.headers()
   headers["Content-Type"] = "application/json"
   site = os.getenv("BENCH_SITE_ID")
-  tno = tid or 0
+  tno = (tonumber(os.getenv("BENCH_WORKER") or "0") * 100) + (tid or 0)
   run = os.time() % 100000000
   n = 0
   math.randomseed(run * 100 + tno)

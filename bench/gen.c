@@ -12,11 +12,12 @@
  * B complaints, so the store's group commit puts several jobs in one
  * transaction (one fsync). Jobs stay small because SQLite's savepoint journal
  * costs time proportional to what the savepoint already holds (measured:
- * 10,000 complaints per savepoint wrote 8x slower than 100). Every job runs
- * on the store's writer thread, one after the other, and claims the next
- * complaint numbers there, so one fixed-seed generator picks everything in
- * order: the same seed and count give the same complaints (their instants
- * are relative to the moment of the run).
+ * 10,000 complaints per savepoint wrote 8x slower than 100). A submitter
+ * generates its job's complaints under one lock, in index order, so one
+ * fixed-seed generator picks everything: the same seed and count give the
+ * same complaints (their instants are relative to the moment of the run),
+ * whichever backend and however the jobs interleave. On PostgreSQL the jobs
+ * are separate transactions on separate connections, side by side.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -150,7 +151,7 @@ struct gen {
   int64_t written;           /* (m) complaints committed */
   bool failed;               /* (m) a job failed: submitters stop */
   struct rd_error err;       /* (m) the first failure */
-  struct rd_arena *a;        /* (w) per job */
+  struct rd_arena *a;        /* (m) the arena of the job being generated */
   uint64_t rng;
   int64_t now;
   int64_t start;             /* received_at of the first complaint */
@@ -158,7 +159,12 @@ struct gen {
   int64_t count;             /* complaints asked for */
   int batch;                 /* complaints per job */
   int64_t customers;         /* distinct customers created so far */
-  int64_t first_id, last_id; /* ids this run inserted, for merged_into */
+  int64_t first_id, last_id; /* (m) ids this run committed, for the report */
+  /* (m) Ids of recently committed complaints, for merged_into: on
+   * PostgreSQL ids have gaps (a retried transaction burns its sequence
+   * values), so a merge target must be one seen committed. */
+  int64_t recent[4096];
+  size_t n_recent, recent_at;
   const char *zone;
   const char *prefix;
   struct ids agents, categories, sites;
@@ -326,7 +332,7 @@ make_complaint(struct gen *g, int64_t i, struct rd_complaint *c)
   while (age > status_mix[mix].max_age_s)
     mix++;
   s = (enum rd_state)pick_weighted(g, status_mix[mix].w, RD_STATE_COUNT);
-  if (s == RD_STATE_MERGED && g->first_id == 0)
+  if (s == RD_STATE_MERGED && g->n_recent == 0)
     s = RD_STATE_WITHDRAWN; /* nothing to merge into yet */
   g->status_counts[s]++;
 
@@ -392,7 +398,7 @@ make_complaint(struct gen *g, int64_t i, struct rd_complaint *c)
     if (s == RD_STATE_WITHDRAWN)
       c->close_reason = PHRASE(g, withdraw_reasons);
     else
-      c->merged_into = between(g, g->first_id, g->last_id + 1);
+      c->merged_into = g->recent[pick(g, g->n_recent)];
     return;
   }
   if (s == RD_STATE_ASSIGNED) {
@@ -438,40 +444,85 @@ make_complaint(struct gen *g, int64_t i, struct rd_complaint *c)
 
 /* ---- writing --------------------------------------------------------------- */
 
-/* A submitter's job: which gen, and how many complaints it claimed. */
+/* A submitter's job: the complaints it generated, in its own arena, and
+ * the ids they got once written. */
 struct job {
   struct gen *g;
+  struct rd_arena *a;
   int64_t n;
+  struct rd_complaint *cs;
+  const char **prefixes; /* each complaint's number prefix (its local day) */
+  int64_t *ids;          /* the ids they got */
+  int64_t *by_phone;     /* indexes into cs ordered by customer phone */
+  int64_t min_id, max_id;
 };
 
-/* One job: claims the next (up to) batch complaint indexes and writes each
- * as a real registration would. Runs on the writer thread. */
+/* qsort has no context argument: the job being sorted, per thread. */
+static _Thread_local const struct job *sorting_job;
+
+static int
+by_phone_cmp(const void *a, const void *b)
+{
+  const struct rd_complaint *cs = sorting_job->cs;
+  return strcmp(cs[*(const int64_t *)a].customer.phone,
+                cs[*(const int64_t *)b].customer.phone);
+}
+
+/* Claims the next (up to) batch complaint indexes and fills them in, under
+ * the gen's lock: one fixed-seed generator picks everything in index order
+ * whichever thread asks. */
+static void
+generate_job(struct gen *g, struct job *j)
+{
+  int64_t from;
+
+  rd_arena_reset(j->a);
+  pthread_mutex_lock(&g->lock);
+  from = g->next;
+  j->n = g->count - from < g->batch ? g->count - from : g->batch;
+  g->next += j->n;
+  j->cs = rd_arena_alloc(j->a, (size_t)(j->n ? j->n : 1) * sizeof *j->cs);
+  j->prefixes = rd_arena_alloc(j->a, (size_t)(j->n ? j->n : 1) * sizeof *j->prefixes);
+  j->ids = rd_arena_alloc(j->a, (size_t)(j->n ? j->n : 1) * sizeof *j->ids);
+  j->by_phone = rd_arena_alloc(j->a, (size_t)(j->n ? j->n : 1) * sizeof *j->by_phone);
+  g->a = j->a; /* make_complaint's strings go to this job's arena */
+  for (int64_t k = 0; k < j->n; k++) {
+    make_complaint(g, from + k, &j->cs[k]);
+    j->prefixes[k] = rd_arena_strdup(j->a, day_prefix_of(g, j->cs[k].registered_at));
+  }
+  g->a = NULL;
+  pthread_mutex_unlock(&g->lock);
+  for (int64_t k = 0; k < j->n; k++)
+    j->by_phone[k] = k;
+  sorting_job = j;
+  qsort(j->by_phone, (size_t)j->n, sizeof *j->by_phone, by_phone_cmp);
+}
+
+/* Writes a job's complaints as a real registration would. On SQLite it runs
+ * on the store's writer thread; on PostgreSQL on the submitter's own, beside
+ * the others, and again from the start if the server asks for a retry. */
 static enum rd_status
 write_job(struct rd_tx *tx, void *arg, struct rd_error *err)
 {
   struct job *j = arg;
-  struct gen *g = j->g;
-  int64_t from, n;
   enum rd_status rc = RD_OK;
 
-  pthread_mutex_lock(&g->lock);
-  from = g->next;
-  n = g->count - from < g->batch ? g->count - from : g->batch;
-  g->next += n;
-  pthread_mutex_unlock(&g->lock);
-  j->n = n;
-
-  rd_arena_reset(g->a);
-  for (int64_t i = from; i < from + n; i++) {
-    struct rd_complaint c;
-    struct rd_event ev = {0};
-
-    make_complaint(g, i, &c);
-    rc = rd_tx_customer_upsert(tx, &c.customer, c.registered_at, err);
+  j->min_id = j->max_id = 0;
+  /* Customers first, in one order for every job (by phone): side by side
+   * on PostgreSQL, two jobs locking the same two repeat customers in
+   * opposite orders would deadlock and be retried again and again. The day
+   * counters that follow are taken in ascending days, like every job. */
+  for (int64_t k = 0; k < j->n; k++) {
+    struct rd_customer *cu = &j->cs[j->by_phone[k]].customer;
+    rc = rd_tx_customer_upsert(tx, cu, j->cs[j->by_phone[k]].registered_at, err);
     if (rc != RD_OK)
       goto out;
-    rc = rd_tx_next_number(tx, day_prefix_of(g, c.registered_at), g->a,
-                           &c.number, err);
+  }
+  for (int64_t k = 0; k < j->n; k++) {
+    struct rd_complaint c = j->cs[k];
+    struct rd_event ev = {0};
+
+    rc = rd_tx_next_number(tx, j->prefixes[k], j->a, &c.number, err);
     if (rc != RD_OK)
       goto out;
     rc = rd_tx_complaint_insert(tx, &c, err);
@@ -486,24 +537,27 @@ write_job(struct rd_tx *tx, void *arg, struct rd_error *err)
     rc = rd_tx_event_append(tx, &ev, err);
     if (rc != RD_OK)
       goto out;
-    if (g->first_id == 0)
-      g->first_id = c.id;
-    g->last_id = c.id;
+    j->ids[k] = c.id;
+    if (j->min_id == 0 || c.id < j->min_id)
+      j->min_id = c.id;
+    if (c.id > j->max_id)
+      j->max_id = c.id;
   }
 out:
   return rc;
 }
 
-/* A submitter thread: writes jobs until every complaint is claimed. The
- * complaints of a job are counted once rd_store_write says they are durable. */
+/* A submitter thread: generates and writes jobs until every complaint is
+ * claimed. The complaints of a job are counted once rd_store_write says
+ * they are durable; only then may later complaints be merged into them. */
 static void *
 submit_main(void *arg)
 {
   struct gen *g = arg;
+  struct job j = { .g = g, .a = rd_arena_new() };
 
   for (;;) {
     struct rd_error err = {0};
-    struct job j = { g, 0 };
     enum rd_status rc;
 
     pthread_mutex_lock(&g->lock);
@@ -513,6 +567,9 @@ submit_main(void *arg)
     }
     pthread_mutex_unlock(&g->lock);
 
+    generate_job(g, &j);
+    if (j.n == 0)
+      break;
     rc = rd_store_write(g->st, write_job, &j, &err);
 
     pthread_mutex_lock(&g->lock);
@@ -521,9 +578,20 @@ submit_main(void *arg)
       g->err = err;
     } else if (rc == RD_OK) {
       g->written += j.n;
+      if (g->first_id == 0 || j.min_id < g->first_id)
+        g->first_id = j.min_id;
+      if (j.max_id > g->last_id)
+        g->last_id = j.max_id;
+      for (int64_t k = 0; k < j.n; k++) {
+        g->recent[g->recent_at] = j.ids[k];
+        g->recent_at = (g->recent_at + 1) % COUNT(g->recent);
+        if (g->n_recent < COUNT(g->recent))
+          g->n_recent++;
+      }
     }
     pthread_mutex_unlock(&g->lock);
   }
+  rd_arena_free(j.a);
   return NULL;
 }
 
@@ -687,7 +755,6 @@ main(int argc, char **argv)
   g.step_s = (double)SPAN_DAYS * DAY / (double)count;
   g.count = count;
   g.batch = (int)batch;
-  g.a = rd_arena_new();
   printf("gen: %" PRId64 " complaints into %s (seed %" PRId64 ", jobs of %" PRId64
          " from %" PRId64 " threads, %zu departments, zone %s)\n",
          count, db, seed, batch, submitters, g.n_depts, g.zone);
@@ -747,7 +814,6 @@ out:
     fprintf(stderr, "gen: %s%s%s\n", err.field[0] ? err.field : "",
             err.field[0] ? ": " : "", err.detail[0] ? err.detail : "failed");
   rd_store_close(g.st);
-  rd_arena_free(g.a);
   for (size_t i = 0; i < g.n_depts; i++)
     free(g.depts[i].handlers.v);
   free(g.depts);

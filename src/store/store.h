@@ -121,7 +121,10 @@ enum rd_status rd_store_write(struct rd_store *st, rd_store_write_fn fn,
 /* ---- inside a write transaction ----------------------------------------- */
 
 /* Allocates the next complaint number for a prefix such as "TS20261120":
- * returns "TS20261120-000001", then -000002, ... never reused. */
+ * returns "TS20261120-000001", then -000002, ... never reused. A number
+ * taken by a write that then fails may be skipped (PostgreSQL takes numbers
+ * outside the write's transaction, so that concurrent registrations do not
+ * queue behind each other's COMMIT); SQLite gives it back. */
 enum rd_status rd_tx_next_number(struct rd_tx *tx, const char *day_prefix,
                                  struct rd_arena *a, const char **number,
                                  struct rd_error *err);

@@ -433,10 +433,14 @@ test_failed_write_leaves_nothing(void **state)
   assert_true(m.c.id > 0);
   assert_int_equal(rd_store_complaint_get(f->st, m.c.id, f->a, &got, &err),
                    RD_E_NOT_FOUND);
-  /* The number was rolled back with it, so the next one reuses the slot. */
+  /* Its number went nowhere: SQLite rolled it back with the rest, so the
+   * next one takes the slot; PostgreSQL took it outside the transaction
+   * (store.h), so the next one skips it. Either way the next is the first
+   * or second of the day, and no complaint holds the first twice. */
   int64_t id = mk_text(f, "kept", T0);
   assert_int_equal(rd_store_complaint_get(f->st, id, f->a, &got, &err), RD_OK);
-  assert_string_equal(got.number, "TS20261118-000001");
+  assert_true(strcmp(got.number, "TS20261118-000001") == 0 ||
+              strcmp(got.number, "TS20261118-000002") == 0);
 }
 
 /* ---- the timeline ---------------------------------------------------------------- */

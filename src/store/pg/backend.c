@@ -54,6 +54,7 @@ rd_pg_open(struct rd_store *st, const char *uri, struct rd_error *err)
   }
   pthread_mutex_init(&pg->lock, NULL);
   pthread_cond_init(&pg->cond, NULL);
+  pthread_mutex_init(&pg->number_lock, NULL);
   st->impl = pg;
   /* Connect once now, so a wrong uri fails at open as a file path does. */
   rc = rd_pg_acquire(pg, &c, err);
@@ -78,6 +79,8 @@ rd_pg_close(struct rd_store *st)
     pg->idle = c->next_idle;
     rd_pg_conn_close(c);
   }
+  rd_pg_conn_close(pg->number_conn);
+  pthread_mutex_destroy(&pg->number_lock);
   pthread_mutex_destroy(&pg->lock);
   pthread_cond_destroy(&pg->cond);
   free(pg->conninfo);

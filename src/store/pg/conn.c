@@ -63,8 +63,8 @@ rd_pg_parse_uri(const char *uri, char **conninfo, int *pool,
 
 /* ---- the pool ----------------------------------------------------------------- */
 
-static enum rd_status
-conn_open(struct rd_pg *pg, struct rd_pg_conn **out, struct rd_error *err)
+enum rd_status
+rd_pg_conn_open(struct rd_pg *pg, struct rd_pg_conn **out, struct rd_error *err)
 {
   struct rd_pg_conn *c = rd_xcalloc(1, sizeof *c);
   PGresult *r = NULL;
@@ -144,7 +144,7 @@ rd_pg_acquire(struct rd_pg *pg, struct rd_pg_conn **out, struct rd_error *err)
     *out = c;
     return RD_OK;
   }
-  rc = conn_open(pg, &c, err);
+  rc = rd_pg_conn_open(pg, &c, err);
   if (rc != RD_OK) {
     pthread_mutex_lock(&pg->lock);
     pg->open--;

@@ -151,6 +151,9 @@ struct rd_pg {
   pthread_cond_t cond;          /* a connection came back */
   struct rd_pg_conn *idle;
   int open;                     /* connections open or being opened */
+  /* Complaint numbers' own connection, outside the pool (complaints.c). */
+  pthread_mutex_t number_lock;
+  struct rd_pg_conn *number_conn; /* (number_lock) NULL until first used */
 };
 
 static inline struct rd_pg_conn *
@@ -173,6 +176,9 @@ enum rd_status rd_pg_acquire(struct rd_pg *pg, struct rd_pg_conn **out,
  * opens a fresh one). */
 void rd_pg_release(struct rd_pg *pg, struct rd_pg_conn *c);
 void rd_pg_conn_close(struct rd_pg_conn *c);
+/* Opens a connection set up like the pool's, for a caller that keeps it. */
+enum rd_status rd_pg_conn_open(struct rd_pg *pg, struct rd_pg_conn **out,
+                               struct rd_error *err);
 
 /* Runs statement id with p (NULL = none). On RD_OK *res holds a result
  * with rows or a command status; the caller PQclear()s it. On failure *res
