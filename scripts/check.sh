@@ -61,6 +61,18 @@ if [ -f tests/api/run.py ]; then
       run_suite "api on PostgreSQL (asan binary)" python3 tests/api/run.py --binary build/asan/redress
   fi
 fi
+# The bad-input catalogue (tests/api/badinput_catalogue.py, docs/bad-input.md):
+# hostile requests each refused with a 4xx problem+json, the database equal
+# before and after, slow and silent clients cut; on both backends.
+if [ -f tests/api/badinput_test.py ]; then
+  run_suite "bad input (asan binary)" python3 tests/api/badinput_test.py --binary build/asan/redress
+  grep -h '^bad inputs tried:' "$log_dir/bad_input_(asan_binary).log" | sed 's/^/     /'
+  if [ -n "${REDRESS_TEST_PG_URI:-}" ]; then
+    REDRESS_API_PG_URI=$REDRESS_TEST_PG_URI \
+      run_suite "bad input on PostgreSQL (asan binary)" python3 tests/api/badinput_test.py --binary build/asan/redress
+    grep -h '^bad inputs tried:' "$log_dir/bad_input_on_PostgreSQL_(asan_binary).log" | sed 's/^/     /'
+  fi
+fi
 # Two serving processes on one PostgreSQL database: numbers, sessions,
 # idempotency and escalations exactly once across nodes, and a node killed
 # mid-sweep. Without the cluster it cannot run: one more failure.

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/client_addr.h"
@@ -18,7 +19,8 @@
 #include "store/store.h"
 #include "util/log.h"
 
-enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_COUNT };
+enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_COUNT };
+enum { CLIENT_TIMEOUT_MAX_S = 3600 };
 
 static const struct rd_cli_option options[O_COUNT] = {
   [O_DB] = {"db", "FILE", true, "the database: a SQLite file path or a postgresql:// URI (pool_size=N sets the connection pool)"},
@@ -27,6 +29,9 @@ static const struct rd_cli_option options[O_COUNT] = {
   [O_TRUSTED_PROXY] = {"trusted-proxy", "ADDRS", false,
                        "reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For "
                        "names the client, for per-address limits"},
+  [O_CLIENT_TIMEOUT] = {"client-timeout", "SECONDS", false,
+                        "close a connection silent this long, and cut a request body "
+                        "still arriving 4 times this long after its headers (default 30)"},
 };
 
 const struct rd_cli_command rd_cli_cmd_serve = {
@@ -60,6 +65,17 @@ rd_cli_serve(int argc, char **argv)
                               "option --trusted-proxy wants IP addresses separated by commas "
                               "(at most %d), not '%s'", RD_TRUSTED_PROXIES_MAX, bad);
 
+  unsigned long client_timeout = 0;
+  if (v[O_CLIENT_TIMEOUT]) {
+    char *end;
+    client_timeout = strtoul(v[O_CLIENT_TIMEOUT], &end, 10);
+    if (*end || end == v[O_CLIENT_TIMEOUT] || v[O_CLIENT_TIMEOUT][0] == '-' ||
+        client_timeout < 1 || client_timeout > CLIENT_TIMEOUT_MAX_S)
+      return rd_cli_usage_error(stderr, "serve",
+                                "option --client-timeout wants whole seconds from 1 to %d, "
+                                "not '%s'", CLIENT_TIMEOUT_MAX_S, v[O_CLIENT_TIMEOUT]);
+  }
+
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -83,7 +99,8 @@ rd_cli_serve(int argc, char **argv)
 
   svc = rd_service_new(st, NULL);
   fake = rd_cli_fake_clock_install(svc);
-  struct rd_http_options hopt = {.listen = listen, .trusted_proxies = v[O_TRUSTED_PROXY]};
+  struct rd_http_options hopt = {.listen = listen, .trusted_proxies = v[O_TRUSTED_PROXY],
+                                 .client_timeout_s = (unsigned)client_timeout};
   if (rd_http_start(svc, &hopt, &http, &err) != RD_OK) {
     rc = rd_cli_fail("serve", "%s: %s", listen,
                      err.detail[0] ? err.detail : "cannot listen");

@@ -193,6 +193,7 @@ enum {
   RD_MAX_PHONE = 32,
   RD_MAX_EMAIL = 254,
   RD_MAX_SHORT = 200,          /* external_ref, transfer slip lines, tags */
+  RD_MAX_SEARCH = 200,         /* q, the full-text search of lists */
 };
 
 #endif

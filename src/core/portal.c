@@ -7,26 +7,6 @@
 #include "core/action.h"
 #include "core/validate.h"
 
-/* Whether s has a character other than ASCII white space. */
-static bool
-has_text(const char *s)
-{
-  if (!s)
-    return false;
-  for (; *s; s++)
-    if (!strchr(" \t\r\n\f\v", *s))
-      return true;
-  return false;
-}
-
-static enum rd_status
-required_text(const char *field, const char *s, size_t max, struct rd_error *err)
-{
-  if (!has_text(s))
-    return rd_error_set(err, RD_E_INVALID, field, "%s is required", field);
-  return rd_validate_text(field, s, max, true, err);
-}
-
 static size_t
 digits_in(const char *s)
 {
@@ -42,8 +22,8 @@ rd_portal_validate_submission(const struct rd_portal_submission *s,
                               struct rd_error *err)
 {
   enum rd_status rc;
-  if ((rc = required_text("name", s->name, RD_MAX_NAME, err)) ||
-      (rc = required_text("phone", s->phone, RD_MAX_PHONE, err)) ||
+  if ((rc = rd_validate_text("name", s->name, RD_MAX_NAME, true, err)) ||
+      (rc = rd_validate_text("phone", s->phone, RD_MAX_PHONE, true, err)) ||
       (rc = rd_validate_phone("phone", s->phone, err)))
     return rc;
   if (digits_in(s->phone) < RD_PORTAL_PHONE_DIGITS_MIN)
@@ -53,7 +33,7 @@ rd_portal_validate_submission(const struct rd_portal_submission *s,
   if (s->email && *s->email && (rc = rd_validate_email("email", s->email, err)))
     return rc;
   if ((rc = rd_validate_text("subject", s->subject, RD_MAX_SUBJECT, false, err)) ||
-      (rc = required_text("content", s->content, RD_MAX_CONTENT, err)) ||
+      (rc = rd_validate_text("content", s->content, RD_MAX_CONTENT, true, err)) ||
       (rc = rd_validate_text("demands", s->demands, RD_MAX_TEXT, false, err)))
     return rc;
   return RD_OK;

@@ -20,11 +20,23 @@ rd_utf8_length(const char *s)
   return n;
 }
 
+bool
+rd_has_text(const char *s)
+{
+  if (!s)
+    return false;
+  for (; *s; s++)
+    if (!strchr(" \t\r\n\f\v", *s))
+      return true;
+  return false;
+}
+
 enum rd_status
 rd_validate_text(const char *field, const char *s, size_t max, bool required,
                  struct rd_error *err)
 {
-  if (!s || !*s) {
+  /* A required text of only white space says nothing: as good as missing. */
+  if (!s || !*s || (required && !rd_has_text(s))) {
     if (required)
       return rd_error_set(err, RD_E_INVALID, field, "%s is required", field);
     return RD_OK;

@@ -16,8 +16,12 @@
 /* Number of Unicode code points in the UTF-8 string s (input already valid UTF-8). */
 size_t rd_utf8_length(const char *s);
 
-/* A text field: NULL passes unless required; else length 1..max code points
- * after trimming nothing (text is stored verbatim), no NUL inside. */
+/* Whether s has a character other than ASCII white space. */
+bool rd_has_text(const char *s);
+
+/* A text field: NULL passes unless required (and a required one must have
+ * more than white space); else length 1..max code points after trimming
+ * nothing (text is stored verbatim), no NUL inside. */
 enum rd_status rd_validate_text(const char *field, const char *s, size_t max,
                                 bool required, struct rd_error *err);
 

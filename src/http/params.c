@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/complaint.h"
+#include "core/validate.h"
 #include "util/arena.h"
 #include "util/time.h"
 
@@ -316,8 +317,12 @@ rd_http_parse_filter(rd_query_fn query, void *ctx, const char *tz,
   }
   if ((v = query(ctx, "customer_phone")) && *v)
     f->customer_phone = rd_arena_strdup(a, v);
-  if ((v = query(ctx, "q")) && *v)
+  if ((v = query(ctx, "q")) && *v) {
+    /* A search is a few words; a page of text would only cost the index. */
+    if (rd_validate_text("q", v, RD_MAX_SEARCH, false, err) != RD_OK)
+      return err->code;
     f->q = rd_arena_strdup(a, v);
+  }
   if ((v = query(ctx, "from")) && *v &&
       rd_http_parse_instant(v, tz, false, "from", &f->received_from, err) != RD_OK)
     return err->code;

@@ -28,7 +28,7 @@
 enum {
   JSON_BODY_DEFAULT = 1024 * 1024,
   CONNECTION_LIMIT = 512,
-  CONNECTION_TIMEOUT_S = 30,
+  CONNECTION_TIMEOUT_DEFAULT_S = 30,
   CONNECTION_MEMORY = 32 * 1024,   /* headers + read buffer per connection; MHD zeroes it per request, so no bigger than needed */
   BODY_FIRST_CHUNK = 16 * 1024,
 };
@@ -64,6 +64,20 @@ has_body(struct MHD_Connection *conn, long long *content_length)
   return (cl && *content_length > 0) || te;
 }
 
+/* MHD_get_connection_values_n callback: stops at the first query argument
+ * with a NUL inside (%00), whose C string would end early and say less than
+ * the client sent; *cls is set to its name. */
+static enum MHD_Result
+find_nul_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+                  size_t key_size, const char *value, size_t value_size)
+{
+  if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+    *(const char **)cls = key;
+    return MHD_NO;
+  }
+  return MHD_YES;
+}
+
 static void
 reply_too_large(struct rd_request *req)
 {
@@ -85,6 +99,12 @@ begin_request(struct rd_request *req)
   bool body = has_body(req->conn, &content_length);
   struct rd_error *err = &req->refusal;
 
+  /* MHD has decoded the path's %XX: what is not UTF-8 names nothing here,
+   * and no handler or database should see (or echo) such bytes. */
+  if (!rd_http_utf8_valid(req->path)) {
+    rd_error_set(err, RD_E_NOT_FOUND, NULL, "no such resource: the path is not valid UTF-8");
+    goto refuse;
+  }
   switch (rd_route_match(req, req->method, req->path, &req->route, &allow)) {
   case RD_ROUTE_NO_PATH:
     rd_error_set(err, RD_E_NOT_FOUND, NULL, "no such resource: %s", req->path);
@@ -103,6 +123,15 @@ begin_request(struct rd_request *req)
   if (content_length > 0 && (unsigned long long)content_length > req->body_max) {
     rd_error_set(err, RD_E_TOO_LARGE, NULL, "the body is larger than %zu bytes",
                  req->body_max);
+    goto refuse;
+  }
+  const char *nul_arg = NULL;
+  MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, find_nul_argument,
+                              &nul_arg);
+  if (nul_arg) {
+    const char *name = *nul_arg && rd_http_utf8_valid(nul_arg) ? nul_arg : "query";
+    rd_error_set(err, RD_E_INVALID, name, "%s must not contain a NUL character (%%00)",
+                 name);
     goto refuse;
   }
   if (r->auth == RD_AUTH_USER && rd_auth_request(req, err) != RD_OK)
@@ -177,6 +206,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     return MHD_YES;
   }
   if (*upload_data_size) {
+    if (mono_us() - req->start_us >
+        (int64_t)h->opt.client_timeout_s * RD_HTTP_BODY_DEADLINE_FACTOR * 1000000) {
+      /* A trickling body: close the connection (no answer could be read
+       * before the body ends, and waiting for that is what we refuse). */
+      rd_log_warn("http: %s %s: body still arriving after %us; connection closed",
+                  req->method, req->path,
+                  h->opt.client_timeout_s * RD_HTTP_BODY_DEADLINE_FACTOR);
+      return MHD_NO;
+    }
     if (!req->status && !req->refused && !req->body_too_large &&
         !append_body(req, upload_data, *upload_data_size)) {
       /* Refuse at once when MHD lets us; otherwise the rest is discarded
@@ -245,6 +283,8 @@ rd_http_start(struct rd_service *svc, const struct rd_http_options *opt,
   h->opt.listen = h->listen_copy;
   if (!h->opt.json_body_max_bytes)
     h->opt.json_body_max_bytes = JSON_BODY_DEFAULT;
+  if (!h->opt.client_timeout_s)
+    h->opt.client_timeout_s = CONNECTION_TIMEOUT_DEFAULT_S;
   rd_routes(&n_routes);
   h->metrics = rd_metrics_new(n_routes);
   h->throttle = rd_throttle_new(svc);
@@ -261,7 +301,7 @@ rd_http_start(struct rd_service *svc, const struct rd_http_options *opt,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+      MHD_OPTION_CONNECTION_TIMEOUT, h->opt.client_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
       MHD_OPTION_END);
   if (!h->daemon) {

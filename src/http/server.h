@@ -20,7 +20,17 @@ struct rd_http_options {
   bool secure_cookies;         /* add Secure to the session cookie (behind TLS) */
   const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For
                                   is believed (http/client_addr.h); NULL: none */
+  unsigned client_timeout_s;   /* default 30: a connection silent this long is
+                                  closed, and a body still arriving
+                                  BODY_DEADLINE_FACTOR times this long after its
+                                  headers is cut (slow clients, docs/http.md) */
 };
+
+/* How many client timeouts a request body may take in all: one byte per
+ * interval would otherwise hold a connection (and its thread) for ever,
+ * since the idle timeout restarts at every byte. Generous, so a photo over a
+ * slow mobile link still arrives: 5 MiB in 2 minutes is 44 KB/s. */
+enum { RD_HTTP_BODY_DEADLINE_FACTOR = 4 };
 
 /* Starts serving. RD_E_UNAVAILABLE (with the reason) when the address cannot
  * be bound; RD_E_INVALID (field trusted_proxy) for a list that is not addresses. *out is released with rd_http_stop(). */

@@ -88,6 +88,10 @@ rd_svc_filename_check(const char *name, struct rd_error *err)
     if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
       return rd_error_set(err, RD_E_INVALID, "filename",
                           "filename must not contain slashes or control characters");
+  /* The names of a directory and its parent name no file, and a client that
+   * saves under the given name would write outside its folder. */
+  if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    return rd_error_set(err, RD_E_INVALID, "filename", "filename must not be . or ..");
   return RD_OK;
 }
 
