@@ -12,7 +12,9 @@ approver, analyst, auditor, admin; handler and manager of department A);
 a handler and a manager of department B, for whom department A's complaints
 must not exist (404: no IDOR); an API token (bearer, no CSRF needed); an
 admin session without X-CSRF-Token and one with a wrong one (403 on unsafe
-methods); a revoked API token and a logged-out session (401).
+methods); a revoked API token, a logged-out session and a session past its
+12 hours (the server's clock is a file the test moves: REDRESS_FAKE_NOW)
+(401).
 
 For each route and caller the test builds a request that succeeds for an
 allowed caller (real ids of fixtures it made; a fresh fixture for each call
@@ -49,9 +51,11 @@ from client import PASSWORD, Fail, Server, User, World, describe, expect  # noqa
 # is set (see Fixtures.make_notification).
 T0 = "2026-11-23T10:00:00+08:00"
 T1 = "2026-11-25T10:00:00+08:00"
+# Thirteen hours before T1: a session signed in then (12 hours) has ended by T1.
+T1_EARLY = "2026-11-24T21:00:00+08:00"
 
 SAFE = ("GET", "HEAD")
-SIGNED_OUT = ("anonymous", "revoked token", "logged-out session")
+SIGNED_OUT = ("anonymous", "revoked token", "logged-out session", "expired session")
 BAD_CSRF = ("no CSRF token", "wrong CSRF token")
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -96,7 +100,7 @@ class Caller:
         if self.user is not None:
             h["Cookie"] = self.user.cookie
             if method not in SAFE:
-                if self.kind in ("session", "logged-out session"):
+                if self.kind in ("session", "logged-out session", "expired session"):
                     h["X-CSRF-Token"] = self.user.csrf
                 elif self.kind == "wrong CSRF token":
                     h["X-CSRF-Token"] = "0" * len(self.user.csrf)
@@ -455,6 +459,10 @@ def make_callers(fx):
     gone = User(fx.s, "admin")
     expect(gone.post("/api/v1/auth/logout"), 204, "logout")
     callers.append(Caller("logged-out session", "logged-out session", user=gone))
+    fx.set_clock(T1_EARLY)
+    old = User(fx.s, "admin")
+    fx.set_clock(T1)
+    callers.append(Caller("expired session", "expired session", user=old))
     return callers
 
 
@@ -587,6 +595,18 @@ def run_scope(fx, res):
     res.ok(r.status == 200 and report_total(r) == everyone,
            f"scope control: the admin's report counts all {everyone} complaints", r)
     probes += 1
+    # A reference into another department is no way in either: department
+    # A's manager cannot merge into B's complaint, and an extension is
+    # decided only under its own complaint's id.
+    mine = w.in_state("assigned", content="合并到别的部门")
+    before = w.snapshot(b_id)
+    r = w.manager_a.post(f"/api/v1/complaints/{mine}/actions/merge", {"into": b_id})
+    res.ok(r.status in (404, 422) and w.get(mine)["status"] == "assigned" and w.snapshot(b_id) == before,
+           "scope: t_manager_a cannot merge into department B's complaint", r)
+    cid, eid = fx.extension()
+    r = w.approver.post(f"/api/v1/complaints/{a_id}/extensions/{eid}/grant", {"note": "错号"})
+    res.ok(r.status == 404, "an extension is not decided under another complaint's id", r)
+    probes += 2
     # Someone else's API tokens are listed for administrators only.
     r = w.agent.get(f"/api/v1/tokens?user_id={fx.owner.id}")
     res.ok(r.status == 403, "another user's tokens are not listed to an agent", r)
