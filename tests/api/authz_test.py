@@ -543,6 +543,9 @@ def run_scope(fx, res):
         ("search q=", f"/api/v1/complaints?limit=500&q={word}"),
         ("department_id filter", f"/api/v1/complaints?limit=500&department_id={w.dept_a}"),
         ("customer_phone filter", f"/api/v1/complaints?limit=500&customer_phone={fx.phone_a}"),
+        ("customer_id filter", f"/api/v1/complaints?limit=500&customer_id={fx.c_a['customer']['id']}"),
+        ("search by number", f"/api/v1/complaints?limit=500&q={quote(a_num)}"),
+        ("search by phone", f"/api/v1/complaints?limit=500&q={fx.phone_a}"),
         ("open, soonest due", "/api/v1/complaints?limit=500&status=open&sort=due"),
         ("overdue", "/api/v1/complaints?limit=500&overdue=true"),
     ]
