@@ -73,6 +73,16 @@ if [ -f tests/api/badinput_test.py ]; then
     grep -h '^bad inputs tried:' "$log_dir/bad_input_on_PostgreSQL_(asan_binary).log" | sed 's/^/     /'
   fi
 fi
+# The authorisation matrix: every route of openapi.json as every kind of
+# caller against tests/api/authz_table.py, and department scope (no IDOR).
+if [ -f tests/api/authz_test.py ]; then
+  run_suite "authz matrix (asan binary)" python3 tests/api/authz_test.py --binary build/asan/redress
+  grep -h -E '^(authorisation matrix|department scope):' "$log_dir/authz_matrix_(asan_binary).log" | sed 's/^/     /'
+  if [ -n "${REDRESS_TEST_PG_URI:-}" ]; then
+    REDRESS_API_PG_URI=$REDRESS_TEST_PG_URI \
+      run_suite "authz matrix on PostgreSQL (asan binary)" python3 tests/api/authz_test.py --binary build/asan/redress
+  fi
+fi
 # Two serving processes on one PostgreSQL database: numbers, sessions,
 # idempotency and escalations exactly once across nodes, and a node killed
 # mid-sweep. Without the cluster it cannot run: one more failure.

@@ -309,6 +309,11 @@ rd_service_customer_lookup(struct rd_service *svc, const struct rd_principal *wh
   };
   if ((rc = rd_service_complaint_list(svc, who, &f, a, complaints, n, &next, err)))
     return rc;
+  /* A customer is known to department staff through their department's
+   * complaints only: without one, another department's customer (name,
+   * phone) does not exist for them, with the store's own answer. */
+  if (rd_role_is_departmental(who->role) && *n == 0)
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such customer");
   if (!rd_role_sees_pii(who->role))
     rd_svc_mask_customer(out, a);
   return RD_OK;
