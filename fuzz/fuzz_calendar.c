@@ -1,0 +1,89 @@
+/* fuzz/fuzz_calendar.c - calendar documents (POST/PUT /api/v1/calendars),
+ * and the working-time arithmetic on every calendar that passes.
+ *
+ * Input: the body as sent. It is decoded over the create defaults
+ * (rd_json_read_calendar), checked (rd_calendar_validate), and a valid
+ * calendar answers due/elapsed for a start and target chosen from the
+ * input's hash, which must agree with each other:
+ *   - due(from, target) is not before from, and for a working target the
+ *     working time in [from, due) is exactly the target's;
+ *   - next_working(t) is a working moment, at or after t;
+ *   - elapsed over [from, due) splits: [from, mid) + [mid, due).
+ */
+#include "fuzz_common.h"
+
+#include "core/calendar.h"
+#include "http/json_in.h"
+
+static uint64_t
+fnv1a(const uint8_t *data, size_t size)
+{
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < size; i++)
+    h = (h ^ data[i]) * 1099511628211ull;
+  return h;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  struct rd_arena *a = rd_arena_new();
+  struct rd_error err = {0};
+  struct rd_calendar cal = {.timezone = "Asia/Shanghai"};
+  char *body = fuzz_text(a, data, size);
+
+  enum rd_status rc = rd_json_read_calendar(body, size, a, &cal, &err);
+  fuzz_check_outcome(rc, &err);
+  if (rc == RD_OK) {
+    rc = rd_calendar_validate(&cal, &err);
+    fuzz_check_outcome(rc, &err);
+  }
+  if (rc != RD_OK) {
+    FUZZ_CHECK(rc == RD_E_MALFORMED || rc == RD_E_INVALID);
+    rd_arena_free(a);
+    return 0;
+  }
+
+  /* Decoded dates come sorted and de-duplicated. */
+  for (size_t i = 1; i < cal.n_holidays; i++)
+    FUZZ_CHECK(cal.holidays[i - 1] < cal.holidays[i]);
+  for (size_t i = 1; i < cal.n_workdays; i++)
+    FUZZ_CHECK(cal.workdays[i - 1] < cal.workdays[i]);
+
+  uint64_t h = fnv1a(data, size);
+  /* Somewhere in 2024-2028, where the fuzzed dates mostly are. */
+  int64_t from = 1704067200 + (int64_t)(h % (5u * 366 * 86400));
+  static const struct rd_target targets[] = {
+    {RD_TARGET_MINUTES, 30}, {RD_TARGET_HOURS, 2}, {RD_TARGET_DAYS, 3},
+    {RD_TARGET_CALENDAR_DAYS, 15}, {RD_TARGET_MINUTES, 1},
+  };
+  const struct rd_target *t = &targets[(h >> 40) % (sizeof targets / sizeof targets[0])];
+
+  int64_t due = 0;
+  rc = rd_calendar_due(&cal, from, t, &due, &err);
+  fuzz_check_outcome(rc, &err);
+  if (rc == RD_OK) {
+    FUZZ_CHECK(due >= from);
+    int64_t want = rd_target_working_seconds(&cal, t);
+    if (t->unit != RD_TARGET_CALENDAR_DAYS) {
+      FUZZ_CHECK(want > 0);
+      FUZZ_CHECK(rd_calendar_elapsed(&cal, from, due) == want);
+      int64_t mid = from + (due - from) / 2;
+      FUZZ_CHECK(rd_calendar_elapsed(&cal, from, mid) +
+                     rd_calendar_elapsed(&cal, mid, due) == want);
+    }
+  } else {
+    FUZZ_CHECK(rc == RD_E_INVALID);
+  }
+
+  int64_t next = 0;
+  rc = rd_calendar_next_working(&cal, from, &next, &err);
+  fuzz_check_outcome(rc, &err);
+  if (rc == RD_OK) {
+    FUZZ_CHECK(next >= from);
+    FUZZ_CHECK(rd_calendar_is_working(&cal, next));
+    FUZZ_CHECK(rd_calendar_elapsed(&cal, from, next) == 0);
+  }
+  rd_arena_free(a);
+  return 0;
+}
