@@ -9,11 +9,54 @@
  *     working time in [from, due) is exactly the target's;
  *   - next_working(t) is a working moment, at or after t;
  *   - elapsed over [from, due) splits: [from, mid) + [mid, due).
+ * And a valid calendar as the API shows it (rd_json_calendar, a GET) is a
+ * PUT body that decodes to the same calendar.
  */
 #include "fuzz_common.h"
 
 #include "core/calendar.h"
 #include "http/json_in.h"
+#include "http/json_out.h"
+#include "util/buf.h"
+
+static bool
+same_hours(const struct rd_day_hours *x, const struct rd_day_hours *y)
+{
+  if (x->n != y->n)
+    return false;
+  for (int i = 0; i < x->n; i++)
+    if (x->iv[i].start_min != y->iv[i].start_min || x->iv[i].end_min != y->iv[i].end_min)
+      return false;
+  return true;
+}
+
+static bool
+same_dates(const int32_t *x, size_t nx, const int32_t *y, size_t ny)
+{
+  return nx == ny && (nx == 0 || memcmp(x, y, nx * sizeof *x) == 0);
+}
+
+/* What GET shows, sent back by PUT over an empty record, is the same. */
+static void
+check_round_trip(const struct rd_calendar *cal, struct rd_arena *a)
+{
+  struct rd_buf b = {0};
+  struct rd_error err = {0};
+  struct rd_calendar again = {.timezone = "UTC"};
+  rd_json_calendar(&b, cal);
+  enum rd_status rc = rd_json_read_calendar(b.data, b.len, a, &again, &err);
+  if (rc != RD_OK)
+    fprintf(stderr, "round trip refused: %s: %s\n", err.detail, b.data);
+  FUZZ_CHECK(rc == RD_OK);
+  FUZZ_CHECK(strcmp(again.name, cal->name) == 0);
+  FUZZ_CHECK(strcmp(again.timezone, cal->timezone) == 0);
+  for (int d = 0; d < 7; d++)
+    FUZZ_CHECK(same_hours(&again.week[d], &cal->week[d]));
+  FUZZ_CHECK(same_hours(&again.workday_hours, &cal->workday_hours));
+  FUZZ_CHECK(same_dates(again.holidays, again.n_holidays, cal->holidays, cal->n_holidays));
+  FUZZ_CHECK(same_dates(again.workdays, again.n_workdays, cal->workdays, cal->n_workdays));
+  rd_buf_free(&b);
+}
 
 static uint64_t
 fnv1a(const uint8_t *data, size_t size)
@@ -49,6 +92,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(cal.holidays[i - 1] < cal.holidays[i]);
   for (size_t i = 1; i < cal.n_workdays; i++)
     FUZZ_CHECK(cal.workdays[i - 1] < cal.workdays[i]);
+
+  check_round_trip(&cal, a);
 
   uint64_t h = fnv1a(data, size);
   /* Somewhere in 2024-2028, where the fuzzed dates mostly are. */

@@ -145,7 +145,7 @@ portal_lookup(const char *body, size_t len, struct rd_arena *a, struct rd_error 
 {
   static const char *const keys[] = {"number", "phone_last4"};
   const char *v[2];
-  enum rd_status rc = rd_json_read_strings(body, len, true, a, keys, v, 2, err);
+  enum rd_status rc = rd_json_read_strings(body, len, false, a, keys, v, 2, err);
   if (rc)
     return rc;
   rc = rd_portal_validate_lookup(v[0], v[1], err);
@@ -193,13 +193,37 @@ survey(const char *body, size_t len, struct rd_arena *a, struct rd_error *err)
 }
 
 static enum rd_status
-extension(const char *body, size_t len, struct rd_arena *a, struct rd_error *err)
+extension_request(const char *body, size_t len, struct rd_arena *a,
+                  struct rd_error *err)
 {
-  /* h_extensions.c: a request names the clock and a target, a refusal
-   * may say why. */
-  static const char *const keys[] = {"clock", "target"};
+  /* h_extensions.c: a longer target for a clock, and why. */
+  static const char *const keys[] = {"target", "reason"};
   const char *v[2];
-  return rd_json_read_strings(body, len, len % 2 == 0, a, keys, v, 2, err);
+  enum rd_status rc = rd_json_read_strings(body, len, false, a, keys, v, 2, err);
+  if (rc)
+    return rc;
+  struct rd_target t;
+  rc = rd_target_parse(v[0], &t, "target", err);
+  fuzz_check_outcome(rc, err);
+  return RD_OK;
+}
+
+static enum rd_status
+extension_decision(const char *body, size_t len, struct rd_arena *a,
+                   struct rd_error *err)
+{
+  /* Granting or refusing: an empty body will do. */
+  static const char *const keys[] = {"note", "reason"};
+  const char *v[2];
+  return rd_json_read_strings(body, len, true, a, keys, v, 2, err);
+}
+
+static enum rd_status
+me_patch(const char *body, size_t len, struct rd_arena *a, struct rd_error *err)
+{
+  static const char *const keys[] = {"language"};
+  const char *language;
+  return rd_json_read_strings(body, len, false, a, keys, &language, 1, err);
 }
 
 typedef enum rd_status (*decoder_fn)(const char *body, size_t len,
@@ -208,7 +232,8 @@ typedef enum rd_status (*decoder_fn)(const char *body, size_t len,
 /* Index i is selected by a first byte of 'A' + i in the corpus. */
 static const decoder_fn decoders[] = {
   complaint, action, patch, login, note, token, department, site, category,
-  user, portal_submit, portal_lookup, due, elapsed, survey, extension,
+  user, portal_submit, portal_lookup, due, elapsed, survey, extension_request,
+  extension_decision, me_patch,
 };
 
 int

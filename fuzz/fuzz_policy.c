@@ -4,13 +4,55 @@
  * (rd_json_read_policy), its clocks are parsed as the service parses them
  * before saving (rd_svc_parse_clocks), and a decoded policy is matched
  * against complaints made from the input: selecting among [p] gives p
- * exactly when p matches, and the approval rule then is p's.
+ * exactly when p matches, and the approval rule then is p's. A policy the
+ * service would save (its checks short of the store's) is, as the API
+ * shows it (rd_json_policy, a GET), a PUT body that decodes to the same.
  */
 #include "fuzz_common.h"
 
 #include "core/policy.h"
 #include "http/json_in.h"
+#include "http/json_out.h"
+#include "util/buf.h"
 #include "service/sla.h"
+
+/* The checks of rd_service_policy_save that need no store. */
+static bool
+saveable(const struct rd_sla_policy *p)
+{
+  return p->name && (p->severity_mask & ~0x3Eu) == 0 &&
+         p->approval.severity_at_least >= 0 && p->approval.severity_at_least <= 5 &&
+         (!p->approval.has_amount_over || p->approval.amount_over_fen >= 0) &&
+         (p->channel_mask & ~((1u << RD_CHANNEL_COUNT) - 1)) == 0;
+}
+
+static void
+check_round_trip(const struct rd_sla_policy *p, struct rd_arena *a)
+{
+  struct rd_buf b = {0};
+  struct rd_error err = {0};
+  struct rd_sla_policy q = {.clocks_json = "[]"};
+  rd_json_policy(&b, p);
+  enum rd_status rc = rd_json_read_policy(b.data, b.len, a, &q, &err);
+  if (rc != RD_OK)
+    fprintf(stderr, "round trip refused: %s: %s\n", err.detail, b.data);
+  FUZZ_CHECK(rc == RD_OK);
+  FUZZ_CHECK(strcmp(q.name, p->name) == 0);
+  FUZZ_CHECK(q.priority == p->priority);
+  FUZZ_CHECK(q.severity_mask == p->severity_mask);
+  FUZZ_CHECK(q.channel_mask == p->channel_mask);
+  FUZZ_CHECK(q.n_categories == p->n_categories && q.n_sites == p->n_sites);
+  FUZZ_CHECK(memcmp(q.category_ids, p->category_ids, p->n_categories * sizeof(int64_t)) == 0);
+  FUZZ_CHECK(memcmp(q.site_ids, p->site_ids, p->n_sites * sizeof(int64_t)) == 0);
+  FUZZ_CHECK(q.calendar_id == p->calendar_id);
+  FUZZ_CHECK(q.approval.always == p->approval.always);
+  FUZZ_CHECK(q.approval.severity_at_least == p->approval.severity_at_least);
+  FUZZ_CHECK(q.approval.has_amount_over == p->approval.has_amount_over);
+  FUZZ_CHECK(!p->approval.has_amount_over ||
+             q.approval.amount_over_fen == p->approval.amount_over_fen);
+  FUZZ_CHECK(strcmp(q.clocks_json, p->clocks_json) == 0);
+  rd_buf_free(&b);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -35,8 +77,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   size_t n_defs = 0;
   rc = rd_svc_parse_clocks(p.clocks_json, a, &defs, &n_defs, &err);
   fuzz_check_outcome(rc, &err);
-  if (rc == RD_OK)
+  if (rc == RD_OK) {
     FUZZ_CHECK(n_defs == 0 || defs != NULL);
+    if (saveable(&p))
+      check_round_trip(&p, a);
+  }
 
   /* Complaints over every severity and channel, with the ids the policy
    * names (and one it does not). */
