@@ -6,7 +6,8 @@
  * every value through the smaller readers the handlers use: ids (path
  * parameters, limit, cursor of notifications, user_id), If-Match versions,
  * instants and report groupings. Invariants: an id that parses prints back
- * as the same text (but for leading zeros), a filter that parses has its limit in 1..500 and only
+ * as the same text (but for leading zeros), a text is a valid "from"
+ * exactly when it is a valid "to" (a date's "to" 23-25 hours later), a filter that parses has its limit in 1..500 and only
  * bits of known states, severities and channels.
  */
 #include "fuzz_common.h"
@@ -97,11 +98,23 @@ check_value(const char *v, const char *tz)
   }
   if (rd_http_parse_if_match(v, &version))
     FUZZ_CHECK(version > 0);
-  for (int end = 0; end <= 1; end++) {
-    enum rd_status rc = rd_http_parse_instant(v, tz, end, "from", &t, &err);
-    fuzz_check_outcome(rc, &err);
-    FUZZ_CHECK(rc == RD_OK || rc == RD_E_INVALID);
+  /* The same text is a valid "from" exactly when it is a valid "to"; a
+   * date's end is the next local midnight (23 to 25 hours later where the
+   * clocks change), an instant's end is itself. */
+  int64_t start = 0, end = 0;
+  enum rd_status rc_start = rd_http_parse_instant(v, tz, false, "from", &start, &err);
+  fuzz_check_outcome(rc_start, &err);
+  enum rd_status rc_end = rd_http_parse_instant(v, tz, true, "to", &end, &err);
+  fuzz_check_outcome(rc_end, &err);
+  FUZZ_CHECK(rc_start == RD_OK || rc_start == RD_E_INVALID);
+  FUZZ_CHECK(rc_start == rc_end);
+  if (rc_start == RD_OK) {
+    if (strlen(v) == 10)
+      FUZZ_CHECK(end - start >= 23 * 3600 && end - start <= 25 * 3600);
+    else
+      FUZZ_CHECK(end == start);
   }
+  (void)t;
   (void)rd_http_parse_group_by(v, &g);
 }
 
