@@ -5,7 +5,8 @@
  * goes through the complaint list's parser (rd_http_parse_filter) and
  * every value through the smaller readers the handlers use: ids (path
  * parameters, limit, cursor of notifications, user_id), If-Match versions,
- * instants and report groupings. Invariants: an id that parses prints back
+ * instants, report groupings, and amounts of money (yuan to fen, as a
+ * JSON number's text). Invariants: an id that parses prints back
  * as the same text (but for leading zeros), a text is a valid "from"
  * exactly when it is a valid "to" (a date's "to" 23-25 hours later), a filter that parses has its limit in 1..500 and only
  * bits of known states, severities and channels.
@@ -80,9 +81,53 @@ lookup(void *ctx, const char *name)
   return NULL;
 }
 
+/* Money arrives as a JSON number of yuan (a plan's amount, a policy's
+ * amount_over), which jansson reads with strtod. For a plain decimal of at
+ * most 15 significant digits (a double tells those apart): rd_http_yuan_to_fen takes
+ * it exactly when it has at most 2 decimals (trailing zeros aside) and is
+ * at most 10^12, and then gives its fen exactly. */
+static void
+check_money(const char *v)
+{
+  size_t n_int = strspn(v, "0123456789"), n_frac = 0;
+  if (n_int == 0 || n_int > 13)
+    return;
+  if (v[n_int] == '.') {
+    n_frac = strspn(v + n_int + 1, "0123456789");
+    if (n_frac == 0 || n_frac > 6 || v[n_int + 1 + n_frac] != '\0')
+      return;
+  } else if (v[n_int] != '\0') {
+    return;
+  }
+  int64_t whole = 0, cents = 0;
+  for (size_t i = 0; i < n_int; i++)
+    whole = whole * 10 + (v[i] - '0');
+  size_t decimals = n_frac;
+  while (decimals > 0 && v[n_int + decimals] == '0')
+    decimals--;
+  for (size_t i = 0; i < 2; i++)
+    cents = cents * 10 + (i < n_frac ? v[n_int + 1 + i] - '0' : 0);
+  /* Up to 15 significant digits, which a double tells apart (DBL_DIG). */
+  size_t lead = strspn(v, "0");
+  size_t significant = (lead < n_int ? n_int - lead : 0) + decimals;
+  bool in_range = significant <= 15 &&
+                  (whole < 1000000000000 || (whole == 1000000000000 && decimals == 0));
+
+  int64_t fen = -1;
+  bool ok = rd_http_yuan_to_fen(strtod(v, NULL), &fen);
+  if (!in_range)
+    return;
+  if (ok != (decimals <= 2))
+    fprintf(stderr, "amount %s: %s\n", v, ok ? "taken" : "refused");
+  FUZZ_CHECK(ok == (decimals <= 2));
+  if (ok)
+    FUZZ_CHECK(fen == whole * 100 + cents);
+}
+
 static void
 check_value(const char *v, const char *tz)
 {
+  check_money(v);
   struct rd_error err = {0};
   int64_t id, t;
   int version;

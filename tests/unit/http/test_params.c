@@ -113,6 +113,18 @@ test_yuan_to_fen(void **state)
   assert_false(rd_http_yuan_to_fen(0.001, &fen));
   assert_false(rd_http_yuan_to_fen(-1, &fen));
   assert_false(rd_http_yuan_to_fen(1e13, &fen));
+  /* A third decimal is refused at any size (fuzz/fuzz_query.c found
+   * 12345.678 taken as 12345.68), and the largest amounts stay exact. */
+  assert_false(rd_http_yuan_to_fen(12345.678, &fen));
+  assert_false(rd_http_yuan_to_fen(10000.005, &fen));
+  assert_false(rd_http_yuan_to_fen(99999999.999, &fen));
+  assert_false(rd_http_yuan_to_fen(123456789012.001, &fen));
+  assert_true(rd_http_yuan_to_fen(999999999999.99, &fen));
+  assert_int_equal(fen, 99999999999999);
+  assert_true(rd_http_yuan_to_fen(1e12, &fen));
+  assert_int_equal(fen, 100000000000000);
+  assert_true(rd_http_yuan_to_fen(87654.32, &fen));
+  assert_int_equal(fen, 8765432);
 }
 
 static void
