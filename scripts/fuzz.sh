@@ -25,10 +25,13 @@ case $mode in
   *) echo "usage: scripts/fuzz.sh check|long [target...]" >&2; exit 2 ;;
 esac
 
+# Every target with a source, so one that was not built fails instead of
+# being left out.
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  for bin in build/fuzz/fuzz_*; do
-    [ -x "$bin" ] && [ -f "$bin" ] && targets+=("${bin#build/fuzz/fuzz_}")
+  for src in fuzz/fuzz_*.c; do
+    name=${src#fuzz/fuzz_}
+    targets+=("${name%.c}")
   done
 fi
 
