@@ -8,6 +8,7 @@ packages=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libicu-dev
   postgresql-15
   libcmocka-dev
+  clang libclang-rt-14-dev
   python3 curl sqlite3 wrk
   chromium fonts-wqy-microhei
 )

@@ -63,18 +63,27 @@ is_unsafe(const char *method)
          strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0;
 }
 
+const char *
+rd_auth_bearer_token(const char *authorization)
+{
+  /* The scheme is case-insensitive (RFC 7235). */
+  if (strncasecmp(authorization, "Bearer ", 7) != 0 || !authorization[7])
+    return NULL;
+  const char *token = authorization + 7;
+  while (*token == ' ')
+    token++;
+  return token;
+}
+
 enum rd_status
 rd_auth_request(struct rd_request *req, struct rd_error *err)
 {
   const char *authz = rd_request_header(req, "Authorization");
   if (authz) {
-    /* The scheme is case-insensitive (RFC 7235). */
-    if (strncasecmp(authz, "Bearer ", 7) != 0 || !authz[7])
+    const char *token = rd_auth_bearer_token(authz);
+    if (!token)
       return rd_error_set(err, RD_E_UNAUTHORIZED, NULL,
                           "Authorization must be 'Bearer <token>'");
-    const char *token = authz + 7;
-    while (*token == ' ')
-      token++;
     if (rd_service_token_principal(req->svc, token, req->arena, &req->who, err) != RD_OK)
       return err->code;
     req->authenticated = true;

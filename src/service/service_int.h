@@ -134,4 +134,8 @@ enum rd_status rd_svc_attach_tx(struct rd_tx *tx, const struct rd_principal *who
  * slashes or control characters. */
 enum rd_status rd_svc_filename_check(const char *name, struct rd_error *err);
 
+/* Whether ct is a media type "type/subtype" of token characters, at most
+ * 100 bytes; parameters after ';' (charset=...) are kept as given. */
+bool rd_svc_content_type_valid(const char *ct);
+
 #endif
