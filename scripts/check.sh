@@ -104,6 +104,7 @@ if [ -f tests/browser/run.mjs ]; then
 fi
 if [ -f tests/api/crash_test.py ]; then
   run_suite "crash (kill -9 under load)" python3 tests/api/crash_test.py --binary build/redress
+  grep -h '^crash cycles:' "$log_dir/crash_(kill_-9_under_load).log" | sed 's/^/     /'
 fi
 
 echo "$passed passed, $failed failed"

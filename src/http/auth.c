@@ -115,7 +115,9 @@ rd_auth_request(struct rd_request *req, struct rd_error *err)
 const char *
 rd_auth_cookie(struct rd_request *req, const char *token, int max_age_s)
 {
-  const char *secure = req->http->opt.secure_cookies ? "; Secure" : "";
+  /* Secure whenever the request came over TLS (as a trusted proxy tells),
+   * so the browser never sends the session over plain HTTP after that. */
+  const char *secure = rd_request_over_tls(req) ? "; Secure" : "";
   if (!token)
     return rd_arena_sprintf(req->arena,
                             RD_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; "

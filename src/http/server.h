@@ -17,7 +17,6 @@ struct rd_http;
 struct rd_http_options {
   const char *listen;          /* "127.0.0.1:8080" or "[::1]:8080"; port 0 picks one */
   size_t json_body_max_bytes;  /* default 1 MiB; larger bodies get 413 */
-  bool secure_cookies;         /* add Secure to the session cookie (behind TLS) */
   const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For
                                   is believed (http/client_addr.h); NULL: none */
   unsigned client_timeout_s;   /* default 30: a connection silent this long is
