@@ -39,7 +39,7 @@ OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) $(GEN_OBJ:%=build/asan/%)
 TESTS     := $(TEST_SRC:%.c=build/%)
 TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
 
-.PHONY: all run check lint bench deps clean tests fuzz fuzz-build
+.PHONY: all run check lint bench soak soak-valgrind deps clean tests fuzz fuzz-build
 # Keep test objects: they are intermediates of the test binaries, not garbage.
 .SECONDARY:
 
@@ -156,6 +156,16 @@ lint: deps
 
 bench: deps build/redress
 	@bench/run.sh
+
+# The soak test (tests/soak/soak.py; not in `make check`): a mixed load for
+# SOAK_SECONDS (default 30 minutes) watching RSS and descriptors, and the same
+# mix for 2 minutes under valgrind.
+SOAK_SECONDS ?= 1800
+soak: deps build/redress
+	@python3 tests/soak/soak.py --binary build/redress --seconds $(SOAK_SECONDS)
+
+soak-valgrind: deps build/redress
+	@python3 tests/soak/soak.py --binary build/redress --seconds 120 --valgrind
 
 # ---- fuzzing (docs/fuzzing.md) ----------------------------------------------
 # libFuzzer targets, one per parser of outside input: fuzz/fuzz_<name>.c over

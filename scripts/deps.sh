@@ -9,7 +9,7 @@ packages=(
   postgresql-15
   libcmocka-dev
   clang libclang-rt-14-dev
-  python3 curl sqlite3 wrk
+  python3 curl sqlite3 wrk valgrind
   chromium fonts-wqy-microhei
 )
 # The browser tests run on Node.js and npm; a machine that has them (any
