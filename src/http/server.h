@@ -40,7 +40,17 @@ enum rd_status rd_http_start(struct rd_service *svc,
 /* The port actually bound (useful with port 0). */
 unsigned rd_http_port(const struct rd_http *h);
 
-/* Stops accepting, finishes requests in flight, frees. Accepts NULL. */
+/* The graceful half of a stop: stops accepting connections (a new one is
+ * refused), then waits until every request already begun — its body still
+ * arriving included — has been answered, at most timeout_s seconds. Answers
+ * sent meanwhile close their connection, so keep-alive clients go elsewhere.
+ * Returns the number of requests still in flight at the deadline (0: all
+ * finished). Call rd_http_stop() next. Accepts NULL. */
+int rd_http_drain(struct rd_http *h, unsigned timeout_s);
+
+/* Stops accepting, closes every connection (a request whose handler runs
+ * finishes it first; a body still arriving is cut: rd_http_drain() first to
+ * let it arrive), frees. Accepts NULL. */
 void rd_http_stop(struct rd_http *h);
 
 #endif
