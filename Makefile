@@ -38,6 +38,10 @@ OBJ       := $(LIB_SRC:%.c=build/%.o) $(GEN_OBJ:%=build/%)
 OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) $(GEN_OBJ:%=build/asan/%)
 TESTS     := $(TEST_SRC:%.c=build/%)
 TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
+# The libFuzzer targets (fuzz section below). Defined here, before `tests`
+# names them: make expands a rule's prerequisites where it reads the rule.
+FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 .PHONY: all run check lint bench soak soak-valgrind deps clean tests fuzz fuzz-build
 # Keep test objects: they are intermediates of the test binaries, not garbage.
@@ -179,8 +183,6 @@ FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 # not; the gcc builds keep checking shadowing.
 FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -Wno-shadow -Isrc -MMD -MP \
                $(shell pkg-config --cflags $(PKGS)) $(FUZZ_SAN)
-FUZZ_SRC    := $(sort $(wildcard fuzz/fuzz_*.c))
-FUZZ_BIN    := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 OBJ_FUZZ    := $(LIB_SRC:%.c=build/fuzz/%.o) $(GEN_OBJ:%=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
