@@ -2,6 +2,7 @@
 are refused at once, a request whose body is still arriving is waited for,
 answered and kept, and the server then exits 0."""
 
+import http.client
 import json
 import signal
 import socket
@@ -10,14 +11,27 @@ import time
 from client import HOST, PASSWORD, Fail, Server, check, test
 
 
-def in_flight(server):
+def in_flight(probe):
     """The server's count of requests begun and not yet answered, this one
-    included (GET /metrics)."""
-    r = server.request("GET", "/metrics")
-    for line in r.body.decode().splitlines():
+    included (GET /metrics). `probe` is one keep-alive connection: the server
+    finishes a request before it reads the next on the same connection, so
+    no earlier probe of ours is still counted (on fresh connections one
+    could be, and a stale 2 would pass for the request we wait for)."""
+    probe.request("GET", "/metrics")
+    r = probe.getresponse()
+    body = r.read()
+    for line in body.decode().splitlines():
         if line.startswith("redress_http_requests_in_flight "):
             return int(line.split()[1])
     raise Fail("no redress_http_requests_in_flight in /metrics")
+
+
+def wait_in_flight(probe, predicate, what):
+    for _ in range(500):
+        if predicate(in_flight(probe)):
+            return
+        time.sleep(0.01)
+    raise Fail(what)
 
 
 def read_response(sock):
@@ -55,6 +69,9 @@ def sigterm_waits_for_a_body_still_arriving(w):
                            "content": "停机时仍在上传的投诉"}, ensure_ascii=False).encode()
         half = len(body) // 2
 
+        probe = http.client.HTTPConnection(HOST, s.port, timeout=30)
+        # Nothing but the probe itself (the sign-in has completed).
+        wait_in_flight(probe, lambda n: n == 1, "requests stayed in flight before the test began")
         sock = socket.create_connection((HOST, s.port), timeout=30)
         try:
             sock.sendall((f"POST /api/v1/complaints HTTP/1.1\r\nHost: {HOST}\r\n"
@@ -64,19 +81,17 @@ def sigterm_waits_for_a_body_still_arriving(w):
                          + body[:half])
             # Until the server has begun the request (it counts the /metrics
             # call itself too); no fixed sleep.
-            for _ in range(500):
-                if in_flight(s) >= 2:
-                    break
-                time.sleep(0.01)
-            else:
-                raise Fail("the half-sent request never showed as in flight")
+            wait_in_flight(probe, lambda n: n >= 2, "the half-sent request never showed as in flight")
+            probe.close()
 
             s.proc.send_signal(signal.SIGTERM)
             refused = False
             for _ in range(500):
                 try:
                     socket.create_connection((HOST, s.port), timeout=2).close()
-                except ConnectionRefusedError:
+                except (ConnectionRefusedError, ConnectionResetError):
+                    # Reset: the connect raced the listening socket's close
+                    # (queued, then dropped) -- turned away all the same.
                     refused = True
                     break
                 time.sleep(0.01)
