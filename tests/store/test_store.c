@@ -279,6 +279,12 @@ test_open_errors(void **state)
   assert_int_equal(rd_store_open("postgres://127.0.0.1:1/x?sslmode=disable&pool_size=x",
                                  &st, &err), RD_E_INVALID);
   assert_null(st);
+  assert_int_equal(rd_store_open("postgresql://127.0.0.1:1/x?search_window=0",
+                                 &st, &err), RD_E_INVALID);
+  assert_non_null(strstr(err.detail, "search_window"));
+  assert_int_equal(rd_store_open("postgresql://127.0.0.1:1/x?pool_size=2&search_window=",
+                                 &st, &err), RD_E_INVALID);
+  assert_null(st);
   assert_int_equal(rd_store_open("/nonexistent-dir/x/y.db", &st, &err),
                    RD_E_UNAVAILABLE);
 }
@@ -2008,10 +2014,123 @@ test_pg_limits_across_processes(void **state)
   assert_int_equal(allowed, MAX);
 }
 
+/* A phrase search that many rows may match looks among the newest rows
+ * first (store/pg/list.c, run_windowed): with windows of 3, then 30, then
+ * the GIN lookup, every
+ * page must be the one a single query over the whole list gives. The
+ * phrase is in one complaint of eleven, with received_at ties, so some
+ * pages are found in the first window, some in the second and some only
+ * in the whole list. */
+struct windowed_bulk {
+  struct rd_arena *a;
+  int64_t dept[2];
+};
+
+static enum rd_status
+windowed_bulk_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  static const enum rd_state states[] = { RD_STATE_ASSIGNED, RD_STATE_CLOSED,
+                                          RD_STATE_IN_PROGRESS };
+  struct windowed_bulk *b = ctx;
+  for (int i = 0; i < 300; i++) {
+    struct mk m;
+    const char *text = i % 11 == 0 ? "客户反映退款迟迟未到账" :
+                       i % 4 == 0  ? "退款已到账 迟迟 未" : "门店服务态度";
+    mk_init(&m, b->a, text, T0 + (i * 37) % 500);
+    m.c.status = states[i % 3];
+    m.c.department_id = b->dept[i % 2];
+    m.c.due_at = i % 5 ? T0 + 1000 + (i * 53) % 700 : 0;
+    enum rd_status rc = mk_fn(tx, &m, err);
+    if (rc != RD_OK)
+      return rc;
+  }
+  return RD_OK;
+}
+
+static void
+test_pg_search_windows(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct windowed_bulk b = { f->a, { f->dept[0], f->dept[1] } };
+  struct rd_store *small = NULL, *whole = NULL;
+  char uri[600];
+  const char *queries[] = { "退款迟迟未", "退款 到账", "迟迟 未到账", "迟迟 到账" };
+  /* From windowed_bulk_fn: one in 11 holds the phrase; one in 4 (less one
+   * in 44) holds 退款, 到账 and 迟迟 but not the phrase. */
+  const size_t expected[] = { 28, 96, 28, 96 };
+  const unsigned open_states = 1u << RD_STATE_ASSIGNED | 1u << RD_STATE_IN_PROGRESS;
+  const struct rd_complaint_filter shapes[] = {
+    { .limit = 1 },
+    { .limit = 2, .sort = RD_SORT_RECEIVED_ASC },
+    { .limit = 5, .status_mask = open_states },
+    { .limit = 3, .sort = RD_SORT_DUE, .status_mask = open_states },
+    { .limit = 50, .department_id = 0 },
+    { .limit = 4, .department_id = -1 }, /* replaced by dept[1] below */
+    { .limit = 2, .status_mask = 1u << RD_STATE_CLOSED, .sort = RD_SORT_RECEIVED_ASC },
+  };
+  size_t compared = 0;
+
+  assert_int_equal(rd_store_write(f->st, windowed_bulk_fn, &b, &err), RD_OK);
+  /* The windows are taken only when the statistics say many rows may
+   * match; autovacuum may not have analysed the table yet. */
+  char msg[256] = "";
+  if (pg_sql(f->uri, "ANALYZE complaints", msg, sizeof msg) < 0)
+    fail_msg("ANALYZE: %s", msg);
+  /* Both of our own parameters, which libpq must never see. */
+  snprintf(uri, sizeof uri, "%s?pool_size=2&search_window=3", f->uri);
+  assert_int_equal(rd_store_open(uri, &small, &err), RD_OK);
+  /* A window larger than the list: one query over everything. */
+  snprintf(uri, sizeof uri, "%s?search_window=1000000", f->uri);
+  assert_int_equal(rd_store_open(uri, &whole, &err), RD_OK);
+
+  for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+    for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++) {
+      struct rd_complaint_filter a = shapes[si], w;
+      if (a.department_id == -1)
+        a.department_id = f->dept[1];
+      a.q = queries[qi];
+      w = a;
+      size_t total = 0;
+      for (int page = 0; page < 200; page++) {
+        struct rd_complaint_page pa, pw;
+        assert_int_equal(rd_store_complaint_list(small, &a, f->a, &pa, &err), RD_OK);
+        assert_int_equal(rd_store_complaint_list(whole, &w, f->a, &pw, &err), RD_OK);
+        assert_int_equal(pa.n, pw.n);
+        for (size_t i = 0; i < pa.n; i++)
+          assert_int_equal(pa.items[i].id, pw.items[i].id);
+        total += pa.n;
+        assert_int_equal(pa.next_cursor == NULL, pw.next_cursor == NULL);
+        if (pa.next_cursor == NULL)
+          break;
+        assert_string_equal(pa.next_cursor, pw.next_cursor);
+        a.cursor = pa.next_cursor;
+        w.cursor = pw.next_cursor;
+      }
+      assert_true(total > 0); /* every query and shape finds something */
+      if (si == 0)
+        assert_int_equal(total, expected[qi]);
+      compared += total;
+    }
+  assert_true(compared > 300);
+  /* A phrase nothing holds, and filters nothing meets: empty, not an error. */
+  struct rd_complaint_filter none = { .q = "从未出现的短语" };
+  struct rd_complaint_page pg;
+  assert_int_equal(rd_store_complaint_list(small, &none, f->a, &pg, &err), RD_OK);
+  assert_int_equal(pg.n, 0);
+  none = (struct rd_complaint_filter){ .q = "退款迟迟未", .category_id = 999999 };
+  assert_int_equal(rd_store_complaint_list(small, &none, f->a, &pg, &err), RD_OK);
+  assert_int_equal(pg.n, 0);
+  assert_null(pg.next_cursor);
+  rd_store_close(small);
+  rd_store_close(whole);
+}
+
 static const struct CMUnitTest pg_only_tests[] = {
   cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
   cmocka_unit_test_setup_teardown(test_pg_numbers_across_processes, setup, teardown),
   cmocka_unit_test_setup_teardown(test_pg_limits_across_processes, setup, teardown),
+  cmocka_unit_test_setup_teardown(test_pg_search_windows, setup, teardown),
 };
 
 static const struct CMUnitTest tests[] = {

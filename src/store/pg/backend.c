@@ -47,11 +47,14 @@ rd_pg_open(struct rd_store *st, const char *uri, struct rd_error *err)
   if (sodium_init() < 0)
     return rd_error_set(err, RD_E_INTERNAL, "", "libsodium failed to start");
   pg = rd_xcalloc(1, sizeof *pg);
-  rc = rd_pg_parse_uri(uri, &pg->conninfo, &pg->pool_max, err);
+  struct rd_pg_uri_options own;
+  rc = rd_pg_parse_uri(uri, &pg->conninfo, &own, err);
   if (rc != RD_OK) {
     free(pg);
     return rc;
   }
+  pg->pool_max = own.pool_size;
+  pg->search_window = own.search_window;
   pthread_mutex_init(&pg->lock, NULL);
   pthread_cond_init(&pg->cond, NULL);
   pthread_mutex_init(&pg->number_lock, NULL);
@@ -80,6 +83,7 @@ rd_pg_close(struct rd_store *st)
     rd_pg_conn_close(c);
   }
   rd_pg_conn_close(pg->number_conn);
+  rd_pg_search_stats_free(pg);
   pthread_mutex_destroy(&pg->number_lock);
   pthread_mutex_destroy(&pg->lock);
   pthread_cond_destroy(&pg->cond);

@@ -8,6 +8,7 @@
  */
 #include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,10 @@
 
 enum { POOL_DEFAULT = 8, POOL_MAX = 256 };
 
+/* A phrase search's first window (store/pg/list.c); the limit only keeps a
+ * typo from meaning "every row". */
+enum { SEARCH_WINDOW_DEFAULT = 2000, SEARCH_WINDOW_MAX = 1000000 };
+
 /* How long the server lets a session sit idle inside a transaction before
  * it ends it (see conn_open): no transaction of ours waits that long
  * between two statements. */
@@ -25,37 +30,52 @@ enum { POOL_DEFAULT = 8, POOL_MAX = 256 };
 
 /* ---- the uri ---------------------------------------------------------------- */
 
+/* Our own uri parameters, which libpq would refuse: each is taken out of
+ * the query string before libpq sees the rest. */
+static const struct {
+  const char *key;              /* with its '=' */
+  size_t offset;                /* of an int in struct rd_pg_uri_options */
+  long min, max;
+} own_params[] = {
+  { "pool_size=",     offsetof(struct rd_pg_uri_options, pool_size),     1, POOL_MAX },
+  { "search_window=", offsetof(struct rd_pg_uri_options, search_window), 1, SEARCH_WINDOW_MAX },
+};
+
 enum rd_status
-rd_pg_parse_uri(const char *uri, char **conninfo, int *pool,
-                struct rd_error *err)
+rd_pg_parse_uri(const char *uri, char **conninfo,
+                struct rd_pg_uri_options *opt, struct rd_error *err)
 {
-  static const char key[] = "pool_size=";
   char *s = rd_xstrdup(uri);
   char *q = strchr(s, '?');
-  char *p;
 
-  *pool = POOL_DEFAULT;
+  opt->pool_size = POOL_DEFAULT;
+  opt->search_window = SEARCH_WINDOW_DEFAULT;
   *conninfo = NULL;
-  /* Our own parameter, which libpq would refuse: take it out of the query. */
-  for (p = q; p != NULL; p = strchr(p + 1, '&')) {
-    char *start = p + 1, *end, *num_end;
-    long v;
-    if (strncmp(start, key, sizeof key - 1) != 0)
-      continue;
-    end = strchr(start, '&');
-    v = strtol(start + sizeof key - 1, &num_end, 10);
-    if (num_end == start + sizeof key - 1 || (*num_end && *num_end != '&') ||
-        v < 1 || v > POOL_MAX) {
-      free(s);
-      return rd_error_set(err, RD_E_INVALID, "db",
-                          "pool_size must be a number from 1 to %d", POOL_MAX);
+  for (size_t i = 0; i < sizeof own_params / sizeof *own_params; i++) {
+    size_t klen = strlen(own_params[i].key);
+    for (char *p = q; p != NULL; p = strchr(p + 1, '&')) {
+      char *start = p + 1, *end, *num_end;
+      long v;
+      if (strncmp(start, own_params[i].key, klen) != 0)
+        continue;
+      end = strchr(start, '&');
+      v = strtol(start + klen, &num_end, 10);
+      if (num_end == start + klen || (*num_end && *num_end != '&') ||
+          v < own_params[i].min || v > own_params[i].max) {
+        free(s);
+        return rd_error_set(err, RD_E_INVALID, "db", "%.*s must be a number from %ld to %ld",
+                            (int)klen - 1, own_params[i].key, own_params[i].min,
+                            own_params[i].max);
+      }
+      *(int *)((char *)opt + own_params[i].offset) = (int)v;
+      if (end)
+        memmove(start, end + 1, strlen(end + 1) + 1);
+      else
+        *p = '\0'; /* it was last: drop its '?' or '&' too */
+      if (p == q && !end)
+        q = NULL; /* the query string is gone */
+      break;
     }
-    *pool = (int)v;
-    if (end)
-      memmove(start, end + 1, strlen(end + 1) + 1);
-    else
-      *p = '\0'; /* it was last: drop its '?' or '&' too */
-    break;
   }
   *conninfo = s;
   return RD_OK;

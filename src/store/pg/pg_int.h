@@ -147,6 +147,8 @@ struct rd_pg_conn {
 struct rd_pg {
   char *conninfo;               /* the uri without our own parameters */
   int pool_max;
+  int search_window;            /* rows of a phrase search's first window */
+  struct rd_pg_search_stats *search_stats; /* search.c; NULL until needed */
   pthread_mutex_t lock;
   pthread_cond_t cond;          /* a connection came back */
   struct rd_pg_conn *idle;
@@ -162,9 +164,17 @@ rd_pg_tx_conn(struct rd_tx *tx)
   return tx->impl;
 }
 
-/* Splits uri into libpq's conninfo and our pool size (pool_size=N, 1-256,
- * default 8). RD_E_INVALID naming "db" for a bad pool_size. */
-enum rd_status rd_pg_parse_uri(const char *uri, char **conninfo, int *pool,
+/* Our own parameters in a postgresql:// uri. */
+struct rd_pg_uri_options {
+  int pool_size;                /* pool_size=N, 1-256, default 8 */
+  int search_window;            /* search_window=N: a phrase search's first
+                                 * window (list.c), default 2000 */
+};
+
+/* Splits uri into libpq's conninfo and our own parameters. RD_E_INVALID
+ * naming "db" for a bad value. */
+enum rd_status rd_pg_parse_uri(const char *uri, char **conninfo,
+                               struct rd_pg_uri_options *opt,
                                struct rd_error *err);
 
 /* Takes a connection from the pool, opening one when none is idle and the
@@ -388,8 +398,19 @@ enum rd_status rd_pg_extensions_of(struct rd_store *st, int64_t complaint_id,
 const char *rd_pg_search_document(struct rd_arena *a, const struct rd_complaint *c,
                                   const char *cust_name, const char *cust_phone);
 /* The tsquery text of a user's search, or NULL when it has nothing to
- * search for (in a). */
-const char *rd_pg_search_query(struct rd_arena *a, const char *q);
+ * search for (in a). tokens (may be NULL) gets the query's tokens, *n_tokens
+ * of them, in a. */
+const char *rd_pg_search_query(struct rd_arena *a, const char *q,
+                               const char ***tokens, size_t *n_tokens);
+
+/* At most how many complaints can match a search of these tokens, as far
+ * as ANALYZE's statistics of complaints.search tell (the rarest token's
+ * share of the rows, times the rows): a guess for choosing a plan, never
+ * for an answer. -1 when there are no statistics yet. The statistics are
+ * read on c at most every few minutes and kept in pg->search_stats. */
+double rd_pg_search_bound(struct rd_pg *pg, struct rd_pg_conn *c,
+                          const char *const *tokens, size_t n);
+void rd_pg_search_stats_free(struct rd_pg *pg);
 
 /* report.c */
 enum rd_status rd_pg_report_summary(struct rd_store *st,
