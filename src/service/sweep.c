@@ -70,7 +70,9 @@ fire_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
       .to_status = (int)f->c.status,
       .data_json = f->data_json,
     };
-    if ((rc = rd_tx_event_append(tx, &ev, err)))
+    if ((rc = rd_tx_event_append(tx, &ev, err)) ||
+        (rc = rd_svc_audit(tx, &RD_PRINCIPAL_SYSTEM, x->now, "escalation.fire",
+                           "complaint", f->c.id, f->data_json, err)))
       return rc;
     x->fired++;
   }
