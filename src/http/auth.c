@@ -77,6 +77,7 @@ rd_auth_request(struct rd_request *req, struct rd_error *err)
       token++;
     if (rd_service_token_principal(req->svc, token, req->arena, &req->who, err) != RD_OK)
       return err->code;
+    req->who.client_addr = rd_request_client_ip(req);   /* for the audit log */
     req->authenticated = true;
     return RD_OK;
   }
@@ -99,6 +100,7 @@ rd_auth_request(struct rd_request *req, struct rd_error *err)
   }
   req->session_token = cookie;
   req->csrf_token = csrf;
+  req->who.client_addr = rd_request_client_ip(req);     /* for the audit log */
   req->authenticated = true;
   return RD_OK;
 }

@@ -134,4 +134,29 @@ enum rd_status rd_svc_attach_tx(struct rd_tx *tx, const struct rd_principal *who
  * slashes or control characters. */
 enum rd_status rd_svc_filename_check(const char *name, struct rd_error *err);
 
+/* ---- the audit log (audit.c) ----------------------------------------------- */
+
+/* Appends who's audit row for action on (object_kind, object_id) at now, in
+ * tx: actor, user and client address come from who. detail_json (may be
+ * NULL) names what changed, never personal values. Call it last in the
+ * transaction (on PostgreSQL it takes the chain's lock). */
+enum rd_status rd_svc_audit(struct rd_tx *tx, const struct rd_principal *who,
+                            int64_t now, const char *action,
+                            const char *object_kind, int64_t object_id,
+                            const char *detail_json, struct rd_error *err);
+
+/* Records a read of personal data by staff (users; the system's own reads
+ * are not recorded) in a write of its own. The caller returns nothing when
+ * this fails: no read goes unrecorded. */
+enum rd_status rd_svc_audit_read(struct rd_service *svc,
+                                 const struct rd_principal *who,
+                                 const char *action, const char *object_kind,
+                                 int64_t object_id, const char *detail_json,
+                                 struct rd_error *err);
+
+/* {"fields":[...]}: the keys of the JSON object changes_json (a change's
+ * old and new values by field), without the values, for an audit detail.
+ * NULL when changes_json is not an object. */
+const char *rd_svc_audit_keys(struct rd_arena *a, const char *changes_json);
+
 #endif

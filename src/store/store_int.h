@@ -174,6 +174,16 @@ struct rd_store_backend {
   /* Deletes the windows ended by now; *removed (may be NULL) how many. */
   enum rd_status (*tx_limit_sweep)(struct rd_tx *tx, int64_t now,
                                    int64_t *removed, struct rd_error *err);
+  /* The chain's end (head row): its seq and hash. On PostgreSQL the row is
+   * locked FOR UPDATE until the transaction ends, which orders appends. */
+  enum rd_status (*tx_audit_head)(struct rd_tx *tx, int64_t *seq,
+                                  char hash[RD_AUDIT_HASH_HEX],
+                                  struct rd_error *err);
+  /* Inserts e as it is (seq, prev_hash and hash set by store.c); the
+   * database's trigger moves the head. */
+  enum rd_status (*tx_audit_insert)(struct rd_tx *tx,
+                                    const struct rd_audit_entry *e,
+                                    struct rd_error *err);
 
   /* reads, from any thread */
   enum rd_status (*complaint_get)(struct rd_store *st, int64_t id,
@@ -294,6 +304,22 @@ struct rd_store_backend {
   enum rd_status (*limit_get)(struct rd_store *st, const char *key,
                               bool *found, int64_t *hits, int64_t *expires_at,
                               struct rd_error *err);
+  /* Rows matching f with seq < before_seq, newest first, at most limit
+   * (f->cursor and f->limit are store.c's business, not read here). */
+  enum rd_status (*audit_page)(struct rd_store *st,
+                               const struct rd_audit_filter *f,
+                               int64_t before_seq, int limit,
+                               struct rd_arena *a, struct rd_audit_entry **out,
+                               size_t *n, struct rd_error *err);
+  /* Rows with seq > after_seq, in seq order, at most limit. */
+  enum rd_status (*audit_range)(struct rd_store *st, int64_t after_seq,
+                                int limit, struct rd_arena *a,
+                                struct rd_audit_entry **out, size_t *n,
+                                struct rd_error *err);
+  /* The head row, read outside any transaction. */
+  enum rd_status (*audit_head)(struct rd_store *st, int64_t *seq,
+                               char hash[RD_AUDIT_HASH_HEX],
+                               struct rd_error *err);
   enum rd_status (*report_summary)(struct rd_store *st,
                                    const struct rd_report_query *q,
                                    struct rd_arena *a,

@@ -398,6 +398,8 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_limit_take = rd_pg_tx_limit_take,
   .tx_limit_clear = rd_pg_tx_limit_clear,
   .tx_limit_sweep = rd_pg_tx_limit_sweep,
+  .tx_audit_head = rd_pg_tx_audit_head,
+  .tx_audit_insert = rd_pg_tx_audit_insert,
 
   .complaint_get = rd_pg_complaint_get,
   .complaint_get_by_number = rd_pg_complaint_get_by_number,
@@ -433,6 +435,9 @@ const struct rd_store_backend rd_store_pg_backend = {
   .setting_get = rd_pg_setting_get,
   .portal_token_get = rd_pg_portal_token_get,
   .limit_get = rd_pg_limit_get,
+  .audit_page = rd_pg_audit_page,
+  .audit_range = rd_pg_audit_range,
+  .audit_head = rd_pg_audit_head,
   .report_summary = rd_pg_report_summary,
   .count_by_status = rd_pg_count_by_status,
 };

@@ -27,6 +27,11 @@ const char rd_pg_complaint_cols[] = COMPLAINT_COLS;
   " password_hash, created_at"
 #define TOKEN_COLS "id, user_id, name, token_sha256, created_at, expires_at, revoked"
 
+/* The columns of an audit row, in the order audit.c reads them. */
+#define AUDIT_COLS                                                            \
+  "SELECT seq, at, actor, user_id, client_addr, action, object_kind,"         \
+  " object_id, detail, prev_hash, hash FROM audit_log"
+
 static const char *sql[PQ_STMT_COUNT] = {
   [PQ_PING] = "SELECT 1",
   [PQ_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
@@ -316,6 +321,27 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_LIMIT_GET] = "SELECT hits, expires_at FROM rate_limits WHERE limit_key = $1",
   [PQ_LIMIT_CLEAR] = "DELETE FROM rate_limits WHERE limit_key = $1",
   [PQ_LIMIT_SWEEP] = "DELETE FROM rate_limits WHERE expires_at <= $1",
+  /* The lock orders appends from every connection and node: the next
+   * writer waits here until this transaction ends, then reads the head as
+   * it left it (READ COMMITTED re-reads a row it waited for). */
+  [PQ_AUDIT_HEAD] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+  [PQ_AUDIT_HEAD_READ] = "SELECT seq, hash FROM audit_head WHERE id = 1",
+  /* The trigger audit_log_join checks seq and prev_hash and moves the head. */
+  [PQ_AUDIT_INSERT] =
+    "INSERT INTO audit_log (seq, at, actor, user_id, client_addr, action,"
+    " object_kind, object_id, detail, prev_hash, hash)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+  /* $1 before seq, $2 user, $3 object kind, $4 object id, $5 action (exact,
+   * or a prefix when it ends in '.'), $6 from, $7 to, $8 limit; NULL = any. */
+  [PQ_AUDIT_PAGE] = AUDIT_COLS
+    " WHERE seq < $1 AND ($2::bigint IS NULL OR user_id = $2)"
+    " AND ($3::text IS NULL OR object_kind = $3)"
+    " AND ($4::bigint IS NULL OR object_id = $4)"
+    " AND ($5::text IS NULL OR action = $5"
+    "      OR (right($5, 1) = '.' AND left(action, length($5)) = $5))"
+    " AND ($6::bigint IS NULL OR at >= $6) AND ($7::bigint IS NULL OR at < $7)"
+    " ORDER BY seq DESC LIMIT $8",
+  [PQ_AUDIT_RANGE] = AUDIT_COLS " WHERE seq > $1 ORDER BY seq LIMIT $2",
 };
 
 /* ---- the report texts --------------------------------------------------------- */
