@@ -529,12 +529,20 @@ enum rd_status rd_service_portal_survey_answer(struct rd_service *svc,
 /* ---- the audit log (docs/audit.md) -------------------------------------------
  * Every change goes into the audit log in its own transaction, and every
  * staff read of personal data (a complaint, its timeline, attachments'
- * contents, a customer lookup, a list or search: one row per request) in a
- * write of its own before the data is returned. */
+ * contents, a customer lookup, a list or search: one row per request) is
+ * queued before the data is returned and committed in a batch within about
+ * 50 ms; rd_service_free drains the queue. */
+
+/* Links committed audit rows that wait for the chain (PostgreSQL; nothing
+ * on SQLite) unless another node's chainer is at it. For the scheduler. */
+enum rd_status rd_service_audit_chain(struct rd_service *svc,
+                                      struct rd_error *err);
 
 /* A page of the log, newest first; admins and auditors only
  * (RD_E_FORBIDDEN otherwise). f->limit 0 means 50; above 500 is
- * RD_E_INVALID naming "limit". The query itself is recorded (audit.read). */
+ * RD_E_INVALID naming "limit". Queued reads are written and committed rows
+ * chained first, so the page is current. The query itself is recorded
+ * (audit.read). */
 enum rd_status rd_service_audit_list(struct rd_service *svc,
                                      const struct rd_principal *who,
                                      const struct rd_audit_filter *f,

@@ -1,9 +1,11 @@
 /* store/audit.c - the audit log's hash chain, the same on every backend.
  *
- * The backends only store and fetch rows (tx_audit_head/insert, audit_page,
- * audit_range, audit_head); what a row's hash covers, how a row joins the
- * chain and how the chain is checked live here once, so a log written on
- * SQLite and one written on PostgreSQL verify alike.
+ * The backends only store and fetch rows (tx_audit_head/insert/unchained/
+ * link, audit_page, audit_range, audit_head, audit_pending); what a row's
+ * hash covers, how a row joins the chain (as it is inserted on SQLite, by
+ * the chainer later on PostgreSQL) and how the chain is checked live here
+ * once, so a log written on SQLite and one written on PostgreSQL verify
+ * alike.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 enum {
   PAGE_MAX = 500,
   VERIFY_BATCH = 1000,       /* rows fetched per step of the walk */
+  CHAIN_BATCH = 500,         /* rows linked per chainer transaction */
 };
 
 /* The cursor letter of audit pages: key and id are both the last seq. */
@@ -77,17 +80,97 @@ rd_tx_audit_append(struct rd_tx *tx, struct rd_audit_entry *e,
 {
   enum rd_status rc;
   int64_t head_seq = 0;
+  bool got = false;
 
   if (!e->actor || !*e->actor || !e->action || !*e->action)
     return rd_error_set(err, RD_E_INVALID, "action",
                         "an audit entry needs an actor and an action");
   if (!e->detail_json)
     e->detail_json = "{}";
-  if ((rc = tx->st->be->tx_audit_head(tx, &head_seq, e->prev_hash, err)))
+  if (tx->st->be->audit_chain_later) {
+    /* No shared lock to the end of this transaction: the chainer links the
+     * row once it is committed (rd_store_audit_chain). */
+    e->seq = 0;
+    e->prev_hash[0] = e->hash[0] = '\0';
+    return tx->st->be->tx_audit_insert(tx, e, err);
+  }
+  if ((rc = tx->st->be->tx_audit_head(tx, true, &got, &head_seq, e->prev_hash, err)))
     return rc;
   e->seq = head_seq + 1;
   rd_audit_entry_hash(e, e->hash);
   return tx->st->be->tx_audit_insert(tx, e, err);
+}
+
+struct chain_step {
+  bool wait;
+  struct rd_arena *a;
+  size_t linked;       /* rows linked by the last run of the transaction */
+  bool busy;           /* another chainer holds the head */
+};
+
+/* One chainer transaction: lock the head (or find it taken), link the next
+ * unchained rows behind it in row_id order. The head lock is held for
+ * CHAIN_BATCH hashes and one UPDATE, and no writer ever waits for it. */
+static enum rd_status
+chain_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
+{
+  struct chain_step *c = arg;
+  char prev[RD_AUDIT_HASH_HEX];
+  int64_t seq = 0;
+  struct rd_audit_entry *rows = NULL;
+  size_t n = 0;
+  bool got = false;
+  enum rd_status rc;
+
+  c->linked = 0;
+  c->busy = false;
+  if ((rc = tx->st->be->tx_audit_head(tx, c->wait, &got, &seq, prev, err)))
+    return rc;
+  if (!got) {
+    c->busy = true;
+    return RD_OK;
+  }
+  if ((rc = tx->st->be->tx_audit_unchained(tx, CHAIN_BATCH, c->a, &rows, &n, err)))
+    return rc;
+  if (n == 0)
+    return RD_OK;
+  for (size_t i = 0; i < n; i++) {
+    struct rd_audit_entry *e = &rows[i];
+    e->seq = ++seq;
+    memcpy(e->prev_hash, prev, sizeof prev);
+    rd_audit_entry_hash(e, e->hash);
+    memcpy(prev, e->hash, sizeof prev);
+  }
+  if ((rc = tx->st->be->tx_audit_link(tx, rows, n, err)))
+    return rc;
+  c->linked = n;
+  return RD_OK;
+}
+
+enum rd_status
+rd_store_audit_chain(struct rd_store *st, bool wait, int64_t *linked,
+                     struct rd_error *err)
+{
+  enum rd_status rc = RD_OK;
+  int64_t total = 0;
+
+  if (linked)
+    *linked = 0;
+  if (!st->be->audit_chain_later)
+    return RD_OK;
+  for (;;) {
+    struct chain_step c = {.wait = wait, .a = rd_arena_new()};
+    rc = rd_store_write(st, chain_tx, &c, err);
+    rd_arena_free(c.a);
+    if (rc)
+      break;
+    total += (int64_t)c.linked;
+    if (c.busy || c.linked < CHAIN_BATCH)
+      break;
+  }
+  if (linked)
+    *linked = total;
+  return rc;
 }
 
 enum rd_status
@@ -170,6 +253,9 @@ rd_store_audit_verify(struct rd_store *st, struct rd_audit_report *out,
     if (out->problem || n < VERIFY_BATCH || last >= out->head_seq)
       break;
   }
+  if (st->be->audit_pending &&
+      (rc = st->be->audit_pending(st, &out->pending, err)))
+    return rc;
   if (out->problem)
     return RD_OK;
   if (last < out->head_seq)

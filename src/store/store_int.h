@@ -174,16 +174,30 @@ struct rd_store_backend {
   /* Deletes the windows ended by now; *removed (may be NULL) how many. */
   enum rd_status (*tx_limit_sweep)(struct rd_tx *tx, int64_t now,
                                    int64_t *removed, struct rd_error *err);
-  /* The chain's end (head row): its seq and hash. On PostgreSQL the row is
-   * locked FOR UPDATE until the transaction ends, which orders appends. */
-  enum rd_status (*tx_audit_head)(struct rd_tx *tx, int64_t *seq,
-                                  char hash[RD_AUDIT_HASH_HEX],
+  /* Whether rows are inserted unchained and linked later by the chainer
+   * (PostgreSQL) rather than chained as they are inserted (SQLite). */
+  bool audit_chain_later;
+  /* The chain's end (head row): its seq and hash. For the chainer
+   * (audit_chain_later) the row is locked until the transaction ends; with
+   * wait false *got is false when another transaction holds it. */
+  enum rd_status (*tx_audit_head)(struct rd_tx *tx, bool wait, bool *got,
+                                  int64_t *seq, char hash[RD_AUDIT_HASH_HEX],
                                   struct rd_error *err);
-  /* Inserts e as it is (seq, prev_hash and hash set by store.c); the
-   * database's trigger moves the head. */
+  /* Inserts e: chained as it is (seq, prev_hash and hash set by store.c,
+   * the trigger moves the head), or unchained (audit_chain_later). */
   enum rd_status (*tx_audit_insert)(struct rd_tx *tx,
                                     const struct rd_audit_entry *e,
                                     struct rd_error *err);
+  /* audit_chain_later only (NULL otherwise): the committed unchained rows
+   * in row_id order, at most limit; and links rows[0..n) into the chain
+   * (seq, prev_hash, hash as set), the trigger moving the head. */
+  enum rd_status (*tx_audit_unchained)(struct rd_tx *tx, int limit,
+                                       struct rd_arena *a,
+                                       struct rd_audit_entry **out, size_t *n,
+                                       struct rd_error *err);
+  enum rd_status (*tx_audit_link)(struct rd_tx *tx,
+                                  const struct rd_audit_entry *rows, size_t n,
+                                  struct rd_error *err);
 
   /* reads, from any thread */
   enum rd_status (*complaint_get)(struct rd_store *st, int64_t id,
@@ -320,6 +334,9 @@ struct rd_store_backend {
   enum rd_status (*audit_head)(struct rd_store *st, int64_t *seq,
                                char hash[RD_AUDIT_HASH_HEX],
                                struct rd_error *err);
+  /* How many rows wait for the chain (NULL: none ever do). */
+  enum rd_status (*audit_pending)(struct rd_store *st, int64_t *n,
+                                  struct rd_error *err);
   enum rd_status (*report_summary)(struct rd_store *st,
                                    const struct rd_report_query *q,
                                    struct rd_arena *a,

@@ -2025,7 +2025,9 @@ audit_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
   return rc;
 }
 
-/* Appends one row in its own transaction; returns its seq. */
+/* Appends one row in its own transaction and links it into the chain (on
+ * PostgreSQL a row is inserted unchained; SQLite chains it at once and has
+ * nothing to link); returns its seq. */
 static int64_t
 audit_add(struct fx *f, int64_t user_id, const char *action, const char *kind,
           int64_t id, const char *addr, int64_t at)
@@ -2036,8 +2038,19 @@ audit_add(struct fx *f, int64_t user_id, const char *action, const char *kind,
     .client_addr = addr, .action = action, .object_kind = kind, .object_id = id,
     .detail_json = "{\"fields\":[\"subject\"]}",
   }};
+  int64_t linked = -1;
   assert_int_equal(rd_store_write(f->st, audit_fn, &op, &err), RD_OK);
-  return op.e.seq;
+  assert_int_equal(op.e.seq == 0, on_pg);   /* unchained until linked on PG */
+  assert_int_equal(rd_store_audit_chain(f->st, true, &linked, &err), RD_OK);
+  assert_int_equal(linked, on_pg ? 1 : 0);
+  if (!on_pg)
+    return op.e.seq;
+  struct rd_audit_page page;
+  struct rd_audit_filter q = {.limit = 1};
+  assert_int_equal(rd_store_audit_list(f->st, &q, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 1);
+  assert_string_equal(page.items[0].action, action);
+  return page.items[0].seq;
 }
 
 static void
@@ -2050,6 +2063,7 @@ audit_verify_ok(struct fx *f, int64_t rows)
   assert_null(r.problem);
   assert_int_equal(r.verified, rows);
   assert_int_equal(r.head_seq, rows);
+  assert_int_equal(r.pending, 0);
 }
 
 /* Runs sql on the test's database directly (as someone with file or
@@ -2238,12 +2252,16 @@ audit_thread_main(void *arg)
                                 .object_id = i + 1}};
     if (rd_store_write(t->st, audit_fn, &op, &err) != RD_OK)
       t->failures++;
+    /* Chainers race too (PostgreSQL): one links, the others skip. */
+    if (i % 5 == 4 && rd_store_audit_chain(t->st, false, NULL, &err) != RD_OK)
+      t->failures++;
   }
   return NULL;
 }
 
 /* Appends from several threads at once (on PostgreSQL: several connections
- * racing for the head row) still form one gap-free chain. */
+ * inserting unchained rows while their chainers race for the head row)
+ * still form one gap-free chain. */
 static void
 test_audit_concurrent_appends(void **state)
 {
@@ -2260,10 +2278,85 @@ test_audit_concurrent_appends(void **state)
     pthread_join(tid[i], NULL);
     assert_int_equal(th[i].failures, 0);
   }
+  struct rd_error err = {0};
+  assert_int_equal(rd_store_audit_chain(f->st, true, NULL, &err), RD_OK);
   audit_verify_ok(f, THREADS * EACH);
 }
 
+/* PostgreSQL's chainer (0005_audit_chainer): a row is inserted unchained,
+ * verify counts it as pending; the triggers let nothing change but the
+ * one-time linking of an unchained row at the end of the chain, and a
+ * linking by hand with a made-up hash is what verify then names. */
+static void
+test_pg_audit_chainer_rules(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_audit_report r;
+  char msg[256] = "";
+
+  for (int i = 1; i <= 3; i++)
+    assert_int_equal(audit_add(f, 7, "complaint.read", "complaint", i, "198.51.100.1", T0 + i), i);
+  struct audit_op op = {.e = {.at = T0 + 9, .actor = "user", .user_id = 7,
+                              .action = "complaint.edit", .object_kind = "complaint",
+                              .object_id = 1}};
+  assert_int_equal(rd_store_write(f->st, audit_fn, &op, &err), RD_OK);
+  assert_int_equal(op.e.seq, 0);
+  assert_int_equal(rd_store_audit_verify(f->st, &r, &err), RD_OK);
+  assert_null(r.problem);
+  assert_int_equal(r.verified, 3);
+  assert_int_equal(r.pending, 1);
+
+  /* The unchained row: its other columns cannot change, not even while
+   * linking it; it links only at the end, with the head's hash before it. */
+  assert_int_equal(raw_sql(f, "UPDATE audit_log SET detail = '{}' WHERE seq IS NULL",
+                           msg, sizeof msg), -1);
+  assert_non_null(strstr(msg, "append-only"));
+  assert_int_equal(raw_sql(f, "UPDATE audit_log SET seq = 4, prev_hash = (SELECT hash FROM"
+                              " audit_head), hash = repeat('0', 64), client_addr = '10.0.0.1'"
+                              " WHERE seq IS NULL", msg, sizeof msg), -1);
+  assert_non_null(strstr(msg, "chain columns only"));
+  assert_int_equal(raw_sql(f, "UPDATE audit_log SET seq = 7, prev_hash = (SELECT hash FROM"
+                              " audit_head), hash = repeat('0', 64) WHERE seq IS NULL",
+                           msg, sizeof msg), -1);
+  assert_non_null(strstr(msg, "end of the chain"));
+  assert_int_equal(raw_sql(f, "UPDATE audit_log SET seq = 4, prev_hash = repeat('1', 64),"
+                              " hash = repeat('0', 64) WHERE seq IS NULL", msg, sizeof msg), -1);
+  assert_non_null(strstr(msg, "prev_hash"));
+  assert_int_equal(raw_sql(f, "DELETE FROM audit_log WHERE seq IS NULL", msg, sizeof msg), -1);
+  /* A chained row never changes, chain columns included. */
+  assert_int_equal(raw_sql(f, "UPDATE audit_log SET seq = NULL, prev_hash = NULL, hash = NULL"
+                              " WHERE seq = 3", msg, sizeof msg), -1);
+  assert_non_null(strstr(msg, "append-only"));
+  assert_int_equal(raw_sql(f, "UPDATE audit_log SET hash = repeat('0', 64) WHERE seq = 3",
+                           msg, sizeof msg), -1);
+  /* Rows are inserted unchained, and the head moves only with linked rows. */
+  assert_int_equal(raw_sql(f, "INSERT INTO audit_log (at, actor, action, detail, seq,"
+                              " prev_hash, hash) VALUES (0, 'system', 'x', '{}', 4,"
+                              " repeat('0', 64), repeat('0', 64))", msg, sizeof msg), -1);
+  assert_int_equal(raw_sql(f, "UPDATE audit_head SET seq = seq + 1", msg, sizeof msg), -1);
+  assert_int_equal(rd_store_audit_verify(f->st, &r, &err), RD_OK);
+  assert_int_equal(r.pending, 1);
+
+  /* The chainer links it. */
+  int64_t linked = 0;
+  assert_int_equal(rd_store_audit_chain(f->st, true, &linked, &err), RD_OK);
+  assert_int_equal(linked, 1);
+  audit_verify_ok(f, 4);
+
+  /* Linked by hand at the right place but with a made-up hash: the
+   * database cannot tell, verify can. */
+  assert_int_equal(rd_store_write(f->st, audit_fn, &op, &err), RD_OK);
+  assert_int_equal(raw_sql(f, "UPDATE audit_log SET seq = 5, prev_hash = (SELECT hash FROM"
+                              " audit_head), hash = repeat('0', 64) WHERE seq IS NULL",
+                           msg, sizeof msg), 0);
+  assert_int_equal(rd_store_audit_verify(f->st, &r, &err), RD_OK);
+  assert_int_equal(r.bad_seq, 5);
+  assert_non_null(strstr(r.problem, "edited"));
+}
+
 static const struct CMUnitTest pg_only_tests[] = {
+  cmocka_unit_test_setup_teardown(test_pg_audit_chainer_rules, setup, teardown),
   cmocka_unit_test_setup_teardown(test_pg_connection_lost, setup, teardown),
   cmocka_unit_test_setup_teardown(test_pg_numbers_across_processes, setup, teardown),
   cmocka_unit_test_setup_teardown(test_pg_limits_across_processes, setup, teardown),

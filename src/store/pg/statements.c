@@ -321,16 +321,29 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_LIMIT_GET] = "SELECT hits, expires_at FROM rate_limits WHERE limit_key = $1",
   [PQ_LIMIT_CLEAR] = "DELETE FROM rate_limits WHERE limit_key = $1",
   [PQ_LIMIT_SWEEP] = "DELETE FROM rate_limits WHERE expires_at <= $1",
-  /* The lock orders appends from every connection and node: the next
-   * writer waits here until this transaction ends, then reads the head as
-   * it left it (READ COMMITTED re-reads a row it waited for). */
+  /* The chainer's lock (0005_audit_chainer): held by one chainer at a time
+   * across every node; writers never take it. The _TRY form skips it when
+   * another chainer has it (that one links the rows). */
   [PQ_AUDIT_HEAD] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+  [PQ_AUDIT_HEAD_TRY] =
+    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED",
   [PQ_AUDIT_HEAD_READ] = "SELECT seq, hash FROM audit_head WHERE id = 1",
-  /* The trigger audit_log_join checks seq and prev_hash and moves the head. */
+  /* Unchained: the id comes from the identity, the chain columns stay NULL. */
   [PQ_AUDIT_INSERT] =
-    "INSERT INTO audit_log (seq, at, actor, user_id, client_addr, action,"
-    " object_kind, object_id, detail, prev_hash, hash)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    "INSERT INTO audit_log (at, actor, user_id, client_addr, action,"
+    " object_kind, object_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+  [PQ_AUDIT_UNCHAINED] =
+    "SELECT id, at, actor, user_id, client_addr, action, object_kind,"
+    " object_id, detail FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1",
+  /* One statement per batch ($1 ids, $2 seqs, $3 prev_hashes, $4 hashes as
+   * arrays); the statement trigger audit_log_link_batch checks that they
+   * continue the chain and moves the head. */
+  [PQ_AUDIT_LINK] =
+    "UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
+    "   AS v(id, seq, prev_hash, hash)"
+    " WHERE a.id = v.id AND a.seq IS NULL",
+  [PQ_AUDIT_PENDING] = "SELECT count(*) FROM audit_log WHERE seq IS NULL",
   /* $1 before seq, $2 user, $3 object kind, $4 object id, $5 action (exact,
    * or a prefix when it ends in '.'), $6 from, $7 to, $8 limit; NULL = any. */
   [PQ_AUDIT_PAGE] = AUDIT_COLS

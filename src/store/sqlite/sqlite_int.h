@@ -276,7 +276,7 @@ enum rd_status rd_sqlite_search_wait(struct rd_sqlite *s,
 /* ---- backend entries (one file per area) ---------------------------------- */
 
 /* audit.c */
-enum rd_status rd_sqlite_tx_audit_head(struct rd_tx *tx, int64_t *seq,
+enum rd_status rd_sqlite_tx_audit_head(struct rd_tx *tx, bool wait, bool *got, int64_t *seq,
                                        char hash[RD_AUDIT_HASH_HEX],
                                        struct rd_error *err);
 enum rd_status rd_sqlite_tx_audit_insert(struct rd_tx *tx,
