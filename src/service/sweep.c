@@ -78,10 +78,9 @@ fire_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     f->fired = true;
     x->fired++;
   }
-  /* The audit rows last, after every claim: on PostgreSQL the first one
-   * takes the chain's lock, which every writer on every node then waits
-   * for until this commits; a node stalled inside its batch must not hold
-   * it (another node goes on firing the steps this one does not hold). */
+  /* The audit rows after every claim, in the same transaction: a fired
+   * step without its row cannot commit. (Appending takes no lock others
+   * wait for: on PostgreSQL the rows are linked into the chain later.) */
   for (size_t k = 0; k < x->n; k++)
     if (x->f[k].fired &&
         (rc = rd_svc_audit(tx, &RD_PRINCIPAL_SYSTEM, x->now, "escalation.fire",
