@@ -75,7 +75,7 @@ slot_free(struct rd_audit_entry *e)
 }
 
 struct batch {
-  struct rd_audit_entry *rows;
+  struct rd_audit_entry *rows, *work;
   size_t n;
 };
 
@@ -83,15 +83,10 @@ static enum rd_status
 batch_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
 {
   struct batch *b = arg;
-  for (size_t i = 0; i < b->n; i++) {
-    /* A copy: the append sets seq and hashes, and a rerun of the
-     * transaction (PostgreSQL retries serialization failures) starts clean. */
-    struct rd_audit_entry e = b->rows[i];
-    enum rd_status rc = rd_tx_audit_append(tx, &e, err);
-    if (rc)
-      return rc;
-  }
-  return RD_OK;
+  /* Copies: the append sets seq and hashes, and a rerun of the transaction
+   * (PostgreSQL retries serialization failures) starts clean. */
+  memcpy(b->work, b->rows, b->n * sizeof *b->rows);
+  return rd_tx_audit_append_batch(tx, b->work, b->n, err);
 }
 
 /* Removes the first n rows (written, or given up on). Under the lock. */
@@ -112,6 +107,7 @@ readlog_main(void *arg)
 {
   struct rd_readlog *q = arg;
   struct rd_audit_entry *rows = rd_xcalloc(READLOG_BATCH, sizeof *rows);
+  struct rd_audit_entry *work = rd_xcalloc(READLOG_BATCH, sizeof *work);
   bool failing = false;
   struct timespec give_up = {0};
   bool give_up_set = false;
@@ -136,7 +132,7 @@ readlog_main(void *arg)
     pthread_mutex_unlock(&q->lock);
 
     struct rd_error err = {0};
-    struct batch b = {.rows = rows, .n = n};
+    struct batch b = {.rows = rows, .work = work, .n = n};
     enum rd_status rc = rd_store_write(q->st, batch_tx, &b, &err);
     if (rc == RD_OK) {
       /* Rows waiting for the chain (PostgreSQL) are linked at once, so a
@@ -176,6 +172,7 @@ readlog_main(void *arg)
   }
   pthread_mutex_unlock(&q->lock);
   free(rows);
+  free(work);
   return NULL;
 }
 

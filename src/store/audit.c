@@ -101,6 +101,30 @@ rd_tx_audit_append(struct rd_tx *tx, struct rd_audit_entry *e,
   return tx->st->be->tx_audit_insert(tx, e, err);
 }
 
+enum rd_status
+rd_tx_audit_append_batch(struct rd_tx *tx, struct rd_audit_entry *e, size_t n,
+                         struct rd_error *err)
+{
+  enum rd_status rc;
+
+  if (!tx->st->be->tx_audit_insert_batch) {
+    for (size_t i = 0; i < n; i++)
+      if ((rc = rd_tx_audit_append(tx, &e[i], err)))
+        return rc;
+    return RD_OK;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!e[i].actor || !*e[i].actor || !e[i].action || !*e[i].action)
+      return rd_error_set(err, RD_E_INVALID, "action",
+                          "an audit entry needs an actor and an action");
+    if (!e[i].detail_json)
+      e[i].detail_json = "{}";
+    e[i].seq = 0;
+    e[i].prev_hash[0] = e[i].hash[0] = '\0';
+  }
+  return n ? tx->st->be->tx_audit_insert_batch(tx, e, n, err) : RD_OK;
+}
+
 struct chain_step {
   bool wait;
   struct rd_arena *a;

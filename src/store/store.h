@@ -378,6 +378,12 @@ void rd_audit_entry_hash(const struct rd_audit_entry *e,
 enum rd_status rd_tx_audit_append(struct rd_tx *tx, struct rd_audit_entry *e,
                                   struct rd_error *err);
 
+/* rd_tx_audit_append for each of e[0..n), in that order; on PostgreSQL in
+ * one statement (the read appender's batches: one round trip, not n). */
+enum rd_status rd_tx_audit_append_batch(struct rd_tx *tx,
+                                        struct rd_audit_entry *e, size_t n,
+                                        struct rd_error *err);
+
 /* ---- reading (any thread) ----------------------------------------------- */
 
 enum rd_status rd_store_complaint_get(struct rd_store *st, int64_t id,

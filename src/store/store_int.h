@@ -188,6 +188,11 @@ struct rd_store_backend {
   enum rd_status (*tx_audit_insert)(struct rd_tx *tx,
                                     const struct rd_audit_entry *e,
                                     struct rd_error *err);
+  /* audit_chain_later only (NULL otherwise): inserts e[0..n) unchained in
+   * one statement, in that order. */
+  enum rd_status (*tx_audit_insert_batch)(struct rd_tx *tx,
+                                          const struct rd_audit_entry *e,
+                                          size_t n, struct rd_error *err);
   /* audit_chain_later only (NULL otherwise): the committed unchained rows
    * in row_id order, at most limit; and links rows[0..n) into the chain
    * (seq, prev_hash, hash as set), the trigger moving the head. */

@@ -2235,6 +2235,57 @@ test_audit_append_only_and_tamper(void **state)
   assert_int_equal(r.bad_seq, 4);
 }
 
+struct batch_op {
+  struct rd_audit_entry e[3];
+};
+
+static enum rd_status
+batch_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct batch_op *op = ctx;
+  return rd_tx_audit_append_batch(tx, op->e, 3, err);
+}
+
+/* A batch (the read appender's; one statement on PostgreSQL) keeps its
+ * order and every value as given: quotes, backslashes, non-ASCII, NULLs. */
+static void
+test_audit_append_batch(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_audit_page page;
+  struct rd_audit_filter q = {.limit = 10};
+  struct batch_op op = {.e = {
+    {.at = T0, .actor = "user", .user_id = 3, .client_addr = "203.0.113.9",
+     .action = "complaint.read", .object_kind = "complaint", .object_id = 11},
+    {.at = T0 + 1, .actor = "user", .user_id = 3, .action = "complaint.list",
+     .detail_json = "{\"returned\":2,\"ids\":[11,12],\"q\":\"\\\"引号\\\\\"}"},
+    {.at = T0 + 2, .actor = "user", .user_id = 4, .client_addr = "::1",
+     .action = "customer.lookup", .object_kind = "customer", .object_id = 5},
+  }};
+  assert_int_equal(rd_store_write(f->st, batch_fn, &op, &err), RD_OK);
+  assert_int_equal(rd_store_audit_chain(f->st, true, NULL, &err), RD_OK);
+  audit_verify_ok(f, 3);
+  assert_int_equal(rd_store_audit_list(f->st, &q, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 3);
+  assert_string_equal(page.items[2].action, "complaint.read");
+  assert_string_equal(page.items[2].client_addr, "203.0.113.9");
+  assert_int_equal(page.items[2].object_id, 11);
+  assert_string_equal(page.items[2].detail_json, "{}");
+  assert_string_equal(page.items[1].action, "complaint.list");
+  assert_null(page.items[1].client_addr);
+  assert_null(page.items[1].object_kind);
+  assert_int_equal(page.items[1].object_id, 0);
+  assert_string_equal(page.items[1].detail_json, op.e[1].detail_json);
+  assert_string_equal(page.items[0].action, "customer.lookup");
+  assert_int_equal(page.items[0].user_id, 4);
+  /* One without an action fails the whole batch: nothing written. */
+  op.e[1].action = NULL;
+  assert_int_equal(rd_store_write(f->st, batch_fn, &op, &err), RD_E_INVALID);
+  assert_int_equal(rd_store_audit_chain(f->st, true, NULL, &err), RD_OK);
+  audit_verify_ok(f, 3);
+}
+
 struct audit_thread {
   struct rd_store *st;
   int64_t user_id;
@@ -2390,6 +2441,7 @@ static const struct CMUnitTest tests[] = {
   T(test_audit_append_chain_and_pages),
   T(test_audit_append_only_and_tamper),
   T(test_audit_concurrent_appends),
+  T(test_audit_append_batch),
 #undef T
 };
 

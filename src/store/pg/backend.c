@@ -401,6 +401,7 @@ const struct rd_store_backend rd_store_pg_backend = {
   .audit_chain_later = true,
   .tx_audit_head = rd_pg_tx_audit_head,
   .tx_audit_insert = rd_pg_tx_audit_insert,
+  .tx_audit_insert_batch = rd_pg_tx_audit_insert_batch,
   .tx_audit_unchained = rd_pg_tx_audit_unchained,
   .tx_audit_link = rd_pg_tx_audit_link,
 

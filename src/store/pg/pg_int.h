@@ -82,7 +82,7 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_LIMIT_TAKE) X(PQ_LIMIT_GET) X(PQ_LIMIT_CLEAR) X(PQ_LIMIT_SWEEP)   \
   X(PQ_AUDIT_HEAD) X(PQ_AUDIT_INSERT) X(PQ_AUDIT_PAGE) X(PQ_AUDIT_RANGE)  \
   X(PQ_AUDIT_HEAD_READ) X(PQ_AUDIT_HEAD_TRY) X(PQ_AUDIT_UNCHAINED)         \
-  X(PQ_AUDIT_LINK) X(PQ_AUDIT_PENDING)
+  X(PQ_AUDIT_LINK) X(PQ_AUDIT_PENDING) X(PQ_AUDIT_INSERT_BATCH)
 
 enum rd_pg_stmt {
 #define RD_X(name) name,
@@ -251,6 +251,9 @@ enum rd_status rd_pg_read_all(struct rd_store *st, enum rd_pg_stmt id,
 enum rd_status rd_pg_tx_audit_head(struct rd_tx *tx, bool wait, bool *got,
                                    int64_t *seq, char hash[RD_AUDIT_HASH_HEX],
                                    struct rd_error *err);
+enum rd_status rd_pg_tx_audit_insert_batch(struct rd_tx *tx,
+                                           const struct rd_audit_entry *e,
+                                           size_t n, struct rd_error *err);
 enum rd_status rd_pg_tx_audit_unchained(struct rd_tx *tx, int limit,
                                         struct rd_arena *a,
                                         struct rd_audit_entry **out, size_t *n,
