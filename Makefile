@@ -38,8 +38,12 @@ OBJ       := $(LIB_SRC:%.c=build/%.o) $(GEN_OBJ:%=build/%)
 OBJ_ASAN  := $(LIB_SRC:%.c=build/asan/%.o) $(GEN_OBJ:%=build/asan/%)
 TESTS     := $(TEST_SRC:%.c=build/%)
 TESTS_ASAN:= $(TEST_SRC:%.c=build/asan/%)
+# The libFuzzer targets (fuzz section below). Defined here, before `tests`
+# names them: make expands a rule's prerequisites where it reads the rule.
+FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
-.PHONY: all run check lint bench deps clean tests
+.PHONY: all run check lint bench soak soak-valgrind deps clean tests fuzz fuzz-build
 # Keep test objects: they are intermediates of the test binaries, not garbage.
 .SECONDARY:
 
@@ -129,7 +133,7 @@ build/bench/sweep: bench/sweep.c build/libredress.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS)
 
-tests: build/redress build/asan/redress $(TESTS) $(TESTS_ASAN) tests/browser/node_modules/.package-lock.json
+tests: build/redress build/asan/redress $(TESTS) $(TESTS_ASAN) $(FUZZ_BIN) tests/browser/node_modules/.package-lock.json
 
 # The browser tests' one npm package (playwright-core), as locked.
 tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
@@ -156,6 +160,54 @@ lint: deps
 
 bench: deps build/redress
 	@bench/run.sh
+
+# The soak test (tests/soak/soak.py; not in `make check`): a mixed load for
+# SOAK_SECONDS (default 30 minutes) watching RSS and descriptors, and the same
+# mix for 2 minutes under valgrind.
+SOAK_SECONDS ?= 1800
+soak: deps build/redress
+	@python3 tests/soak/soak.py --binary build/redress --seconds $(SOAK_SECONDS)
+
+soak-valgrind: deps build/redress
+	@python3 tests/soak/soak.py --binary build/redress --seconds 120 --valgrind
+
+# ---- fuzzing (docs/fuzzing.md) ----------------------------------------------
+# libFuzzer targets, one per parser of outside input: fuzz/fuzz_<name>.c over
+# a clang-built copy of the library (build/fuzz/), with ASan and UBSan.
+# `make fuzz` runs each for FUZZ_SECONDS; scripts/check.sh runs each over its
+# committed corpus plus a short session (scripts/fuzz.sh).
+FUZZ_CC     := clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer -O1 -g
+# clang's -Wshadow also counts libc's globals (timezone), which gcc's does
+# not; the gcc builds keep checking shadowing.
+FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -Wno-shadow -Isrc -MMD -MP \
+               $(shell pkg-config --cflags $(PKGS)) $(FUZZ_SAN)
+OBJ_FUZZ    := $(LIB_SRC:%.c=build/fuzz/%.o) $(GEN_OBJ:%=build/fuzz/%)
+FUZZ_SECONDS ?= 60
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-overlength-strings -c $< -o $@
+
+build/fuzz/libredress.a: $(OBJ_FUZZ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libredress.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libredress.a $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Each target for FUZZ_SECONDS (default 60); new inputs go to
+# build/fuzz/corpus/<name>/, into the committed corpus only with FUZZ_MERGE=1.
+fuzz: deps
+	@$(MAKE) --no-print-directory -j2 fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) scripts/fuzz.sh long
 
 clean:
 	rm -rf build

@@ -204,10 +204,10 @@ measure() {
     $((after_pg - before_pg)) "$tick" "$DURATION" > "$dir/$name.cpu"
 }
 
-# bench_store DIR DB GENLOG BASE...: get, queue and create against the nodes.
+# bench_store DIR GENLOG BASE...: get, queue and create against the nodes.
 bench_store() {
-  dir=$1 db=$2 genlog=$3
-  shift 3
+  dir=$1 genlog=$2
+  shift 2
   id_range "$genlog"
   export BENCH_TOKEN="$TOKEN" BENCH_ID_MIN="$ID_MIN" BENCH_ID_MAX="$ID_MAX" \
          BENCH_DEPTS="$DEPTS" BENCH_SITE_ID="$SITE_ID"
@@ -273,7 +273,7 @@ case " $BACKENDS " in *" sqlite "*)
   # The ceiling: the same binary and HTTP path, no store.
   wait_idle
   measure "$OUT" ceiling ceiling "$NODE_BASE"
-  bench_store "$OUT/sqlite" "$DB" "$OUT/gen.log" "$NODE_BASE"
+  bench_store "$OUT/sqlite" "$OUT/gen.log" "$NODE_BASE"
   echo "search_after_create=$(search_catch_up "$NODE_BASE")" >> "$OUT/sqlite/info"
   {
     echo "journal=$(sqlite3 "$DB" 'PRAGMA journal_mode')"
@@ -318,11 +318,11 @@ case " $BACKENDS " in *" postgresql "*)
     wait_idle
     measure "$OUT" ceiling ceiling "$NODE_A"
   fi
-  bench_store "$OUT/pg1" "$PGURI" "$OUT/pg-gen.log" "$NODE_A"
+  bench_store "$OUT/pg1" "$OUT/pg-gen.log" "$NODE_A"
 
   start_node "$PGURI" "$OUT/pg2/serve-b.log"
   NODE_PIDS_RUN="$NODE_PIDS_RUN $NODE_PID"
-  bench_store "$OUT/pg2" "$PGURI" "$OUT/pg-gen.log" "$NODE_A" "$NODE_BASE"
+  bench_store "$OUT/pg2" "$OUT/pg-gen.log" "$NODE_A" "$NODE_BASE"
   echo "complaints_after=$(psqlq 'SELECT count(*) FROM complaints')" >> "$OUT/pg1/info"
   stop_nodes
 

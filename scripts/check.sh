@@ -54,6 +54,10 @@ for t in $(find build/asan/tests -type f -perm -u+x -name 'test_*' | sort); do
 done
 # Every server message has a Chinese translation that formats safely.
 run_suite "messages (catalog)" python3 tests/check_messages.py
+# libFuzzer targets (fuzz/, docs/fuzzing.md): each over its committed corpus
+# plus a short session; a crash, leak or sanitizer report fails it.
+run_suite "fuzz" scripts/fuzz.sh check
+grep -E '^(ok  |FAIL) fuzz |^fuzz executions:' "$log_dir/fuzz.log" | sed 's/^/     /'
 if [ -f tests/api/run.py ]; then
   run_suite "api (asan binary)" python3 tests/api/run.py --binary build/asan/redress
   if [ -n "${REDRESS_TEST_PG_URI:-}" ]; then
@@ -100,6 +104,7 @@ if [ -f tests/browser/run.mjs ]; then
 fi
 if [ -f tests/api/crash_test.py ]; then
   run_suite "crash (kill -9 under load)" python3 tests/api/crash_test.py --binary build/redress
+  grep -h '^crash cycles:' "$log_dir/crash_(kill_-9_under_load).log" | sed 's/^/     /'
 fi
 
 echo "$passed passed, $failed failed"

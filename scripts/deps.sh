@@ -8,7 +8,8 @@ packages=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libicu-dev
   postgresql-15
   libcmocka-dev
-  python3 curl sqlite3 wrk
+  clang libclang-rt-14-dev
+  python3 curl sqlite3 wrk valgrind
   chromium fonts-wqy-microhei
 )
 # The browser tests run on Node.js and npm; a machine that has them (any

@@ -19,6 +19,9 @@
 #include "store/store.h"
 #include "util/log.h"
 
+/* Seconds a stop waits for requests in flight (rd_http_drain). */
+enum { DRAIN_S = 30 };
+
 enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_COUNT };
 enum { CLIENT_TIMEOUT_MAX_S = 3600 };
 
@@ -38,8 +41,9 @@ const struct rd_cli_command rd_cli_cmd_serve = {
   .path = "serve",
   .summary = "serve the JSON API, the web console and the customer portal",
   .details = "Applies pending migrations first, so an upgraded binary works on an\n"
-             "older database. Stops cleanly on SIGINT or SIGTERM, finishing the\n"
-             "requests in flight.",
+             "older database. Stops cleanly on SIGINT or SIGTERM: refuses new\n"
+             "connections and finishes the requests begun (bodies still arriving\n"
+             "too) for up to 30 seconds.",
   .options = options,
   .n_options = O_COUNT,
 };
@@ -117,6 +121,12 @@ rd_cli_serve(int argc, char **argv)
   if (sigwait(&stop_signals, &sig) != 0)
     sig = SIGTERM;
   rd_log_info("received %s; shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  /* New connections are refused from here; requests already begun finish,
+   * a body still arriving included, for at most DRAIN_S: systemd's
+   * TimeoutStopSec (docs/deploy.md) leaves room for the rest of the stop. */
+  int left = rd_http_drain(http, DRAIN_S);
+  if (left > 0)
+    rd_log_warn("%d request(s) still unanswered after %d s; closing them", left, DRAIN_S);
   rc = RD_EXIT_OK;
 out:
   rd_http_stop(http);

@@ -63,18 +63,27 @@ is_unsafe(const char *method)
          strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0;
 }
 
+const char *
+rd_auth_bearer_token(const char *authorization)
+{
+  /* The scheme is case-insensitive (RFC 7235). */
+  if (strncasecmp(authorization, "Bearer ", 7) != 0 || !authorization[7])
+    return NULL;
+  const char *token = authorization + 7;
+  while (*token == ' ')
+    token++;
+  return token;
+}
+
 enum rd_status
 rd_auth_request(struct rd_request *req, struct rd_error *err)
 {
   const char *authz = rd_request_header(req, "Authorization");
   if (authz) {
-    /* The scheme is case-insensitive (RFC 7235). */
-    if (strncasecmp(authz, "Bearer ", 7) != 0 || !authz[7])
+    const char *token = rd_auth_bearer_token(authz);
+    if (!token)
       return rd_error_set(err, RD_E_UNAUTHORIZED, NULL,
                           "Authorization must be 'Bearer <token>'");
-    const char *token = authz + 7;
-    while (*token == ' ')
-      token++;
     if (rd_service_token_principal(req->svc, token, req->arena, &req->who, err) != RD_OK)
       return err->code;
     req->who.client_addr = rd_request_client_ip(req);   /* for the audit log */
@@ -108,7 +117,9 @@ rd_auth_request(struct rd_request *req, struct rd_error *err)
 const char *
 rd_auth_cookie(struct rd_request *req, const char *token, int max_age_s)
 {
-  const char *secure = req->http->opt.secure_cookies ? "; Secure" : "";
+  /* Secure whenever the request came over TLS (as a trusted proxy tells),
+   * so the browser never sends the session over plain HTTP after that. */
+  const char *secure = rd_request_over_tls(req) ? "; Secure" : "";
   if (!token)
     return rd_arena_sprintf(req->arena,
                             RD_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; "

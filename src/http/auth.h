@@ -36,6 +36,11 @@ void rd_throttle_fail(struct rd_throttle *t, const char *username,
 void rd_throttle_success(struct rd_throttle *t, const char *username,
                          int64_t now);
 
+/* The token of an Authorization header "Bearer <token>" (scheme in any
+ * case, spaces before the token skipped; a pointer into authorization),
+ * or NULL for any other header. Pure, so it is fuzzed on its own. */
+const char *rd_auth_bearer_token(const char *authorization);
+
 /* Authenticates req: a bearer token (Authorization) or the session cookie;
  * with the cookie, POST/PUT/PATCH/DELETE must carry X-CSRF-Token equal to the
  * session's. Sets req->who, req->authenticated, and for cookies

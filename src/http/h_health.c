@@ -22,6 +22,11 @@ rd_h_metrics(struct rd_request *req)
 {
   struct rd_buf b = {0};
   rd_metrics_render(req->http->metrics, rd_service_store(req->svc), &b);
+  /* This request included: a stop waits for these (rd_http_drain). */
+  rd_buf_printf(&b, "# HELP redress_http_requests_in_flight Requests begun and not yet answered.\n"
+                    "# TYPE redress_http_requests_in_flight gauge\n"
+                    "redress_http_requests_in_flight %d\n",
+                atomic_load(&req->http->in_flight));
   rd_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8",
                  b.data ? b.data : "", b.len, false);
   rd_buf_free(&b);

@@ -93,6 +93,8 @@ send_response(struct rd_request *req, unsigned status, struct MHD_Response *resp
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'none'; frame-ancestors 'none'");
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+  if (atomic_load(&req->http->draining))
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
   if (rd_request_over_tls(req))
     MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");

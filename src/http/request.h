@@ -7,6 +7,7 @@
 #ifndef RD_HTTP_REQUEST_H
 #define RD_HTTP_REQUEST_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,12 @@ struct rd_http {
   struct rd_metrics *metrics;
   char *openapi_json;          /* rendered once at start */
   size_t openapi_len;
+  /* Requests begun and not yet completed (headers seen, answer not yet
+   * sent), and whether the server is draining them to stop (rd_http_drain):
+   * then every answer also closes its connection. */
+  atomic_int in_flight;
+  atomic_bool draining;
+  bool quiesced;               /* the listening socket handed back and closed */
 };
 
 struct rd_request {

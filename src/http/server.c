@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http/auth.h"
 #include "http/metrics.h"
@@ -202,6 +203,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     req->path = rd_arena_strdup(req->arena, url);
     req->route = -1;
     *con_cls = req;
+    atomic_fetch_add(&h->in_flight, 1);
     begin_request(req);
     return MHD_YES;
   }
@@ -249,6 +251,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   rd_arena_free(req->arena);
   free(req);
   *con_cls = NULL;
+  atomic_fetch_sub(&h->in_flight, 1);
 }
 
 enum rd_status
@@ -323,15 +326,44 @@ rd_http_port(const struct rd_http *h)
   return h ? h->port : 0;
 }
 
+int
+rd_http_drain(struct rd_http *h, unsigned timeout_s)
+{
+  if (!h || !h->daemon)
+    return 0;
+  atomic_store(&h->draining, true);
+  if (!h->quiesced) {
+    /* The listening socket comes back to us: closing it makes a new
+     * connection fail at once (a proxy tries the next node) instead of
+     * waiting in the backlog for a server that will not accept it. */
+    MHD_socket s = MHD_quiesce_daemon(h->daemon);
+    if (s != MHD_INVALID_SOCKET)
+      close(s);
+    h->quiesced = true;
+  }
+  int64_t deadline = mono_us() + (int64_t)timeout_s * 1000000;
+  int left;
+  while ((left = atomic_load(&h->in_flight)) > 0 && mono_us() < deadline) {
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+  }
+  return left;
+}
+
 void
 rd_http_stop(struct rd_http *h)
 {
   if (!h)
     return;
   if (h->daemon) {
-    /* Stop accepting first; MHD_stop_daemon then joins the connection
-     * threads, so requests in flight finish before the service goes away. */
-    MHD_quiesce_daemon(h->daemon);
+    /* Stop accepting first; MHD_stop_daemon then closes the connections and
+     * joins their threads, so handlers running finish before the service
+     * goes away. */
+    if (!h->quiesced) {
+      MHD_socket s = MHD_quiesce_daemon(h->daemon);
+      if (s != MHD_INVALID_SOCKET)
+        close(s);
+    }
     MHD_stop_daemon(h->daemon);
   }
   rd_metrics_free(h->metrics);

@@ -17,7 +17,6 @@ struct rd_http;
 struct rd_http_options {
   const char *listen;          /* "127.0.0.1:8080" or "[::1]:8080"; port 0 picks one */
   size_t json_body_max_bytes;  /* default 1 MiB; larger bodies get 413 */
-  bool secure_cookies;         /* add Secure to the session cookie (behind TLS) */
   const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For
                                   is believed (http/client_addr.h); NULL: none */
   unsigned client_timeout_s;   /* default 30: a connection silent this long is
@@ -41,7 +40,17 @@ enum rd_status rd_http_start(struct rd_service *svc,
 /* The port actually bound (useful with port 0). */
 unsigned rd_http_port(const struct rd_http *h);
 
-/* Stops accepting, finishes requests in flight, frees. Accepts NULL. */
+/* The graceful half of a stop: stops accepting connections (a new one is
+ * refused), then waits until every request already begun — its body still
+ * arriving included — has been answered, at most timeout_s seconds. Answers
+ * sent meanwhile close their connection, so keep-alive clients go elsewhere.
+ * Returns the number of requests still in flight at the deadline (0: all
+ * finished). Call rd_http_stop() next. Accepts NULL. */
+int rd_http_drain(struct rd_http *h, unsigned timeout_s);
+
+/* Stops accepting, closes every connection (a request whose handler runs
+ * finishes it first; a body still arriving is cut: rd_http_drain() first to
+ * let it arrive), frees. Accepts NULL. */
 void rd_http_stop(struct rd_http *h);
 
 #endif

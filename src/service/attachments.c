@@ -64,10 +64,8 @@ do_attach(struct rd_tx *tx, void *vctx, struct rd_error *err)
   return rd_svc_attach_tx(tx, x->who, x->att, x->data, x->len, NULL, x->a, err);
 }
 
-/* A media type "type/subtype" of token characters; parameters after ';'
- * (charset=...) are kept as given. */
-static bool
-content_type_valid(const char *ct)
+bool
+rd_svc_content_type_valid(const char *ct)
 {
   if (!ct || strlen(ct) > 100)
     return false;
@@ -117,7 +115,7 @@ rd_service_attachment_add(struct rd_service *svc, const struct rd_principal *who
     return rd_error_set(err, RD_E_INVALID, "body", "the attachment is empty");
   if ((rc = rd_svc_filename_check(filename, err)))
     return rc;
-  if (!content_type_valid(content_type))
+  if (!rd_svc_content_type_valid(content_type))
     return rd_error_set(err, RD_E_INVALID, "Content-Type",
                         "Content-Type must name the file's type, such as image/png");
   memset(out, 0, sizeof *out);

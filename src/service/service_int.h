@@ -161,4 +161,8 @@ enum rd_status rd_svc_audit_read(struct rd_service *svc,
  * NULL when changes_json is not an object. */
 const char *rd_svc_audit_keys(struct rd_arena *a, const char *changes_json);
 
+/* Whether ct is a media type "type/subtype" of token characters, at most
+ * 100 bytes; parameters after ';' (charset=...) are kept as given. */
+bool rd_svc_content_type_valid(const char *ct);
+
 #endif

@@ -58,13 +58,18 @@ rd_cursor_decode(const char *text, char letter, int64_t *key, int64_t *id)
       raw[o++] = (char)((acc >> bits) & 0xFF);
     }
   }
+  /* Only the canonical spelling, here and below: no character beyond the
+   * last byte's, and that character's unused low bits zero (a trailing
+   * "y" or a last "R" for "Q" would otherwise decode to the same cursor). */
+  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0)
+    return false;
   raw[o] = '\0';
   if (strlen(raw) != o) /* an embedded NUL */
     return false;
   if (sscanf(raw, "%c:%lld:%lld%c", &l, &k, &i, &end) != 3 || l != letter ||
       i <= 0)
     return false;
-  /* Only the canonical spelling: re-encoding must give the same text. */
+  /* Re-printing the numbers must give the same text (no "+1", "01"). */
   char again[64];
   snprintf(again, sizeof again, "%c:%lld:%lld", l, k, i);
   if (strcmp(again, raw) != 0)

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""Crash test: kill -9 the server while 8 clients register complaints, restart
-it on the same database and check that nothing acknowledged was lost, that no
+"""Crash test: kill -9 the server while 6 clients register complaints and 2
+take workflow actions on them, at a random moment; check the files while
+the server is down (PRAGMA integrity_check of the store and of the search
+index; every complaint's status is where its timeline leads, and each step
+of the timeline starts where the one before ended), restart it on the same
+database and check that nothing acknowledged was lost (complaints with
+their number and content, actions with the status they answered), that no
 complaint number was handed out twice, and that a request whose answer was
-lost can be retried with its Idempotency-Key and yields exactly one complaint.
-Three kill/restart cycles on one database.
+lost can be retried with its Idempotency-Key and yields exactly one
+complaint. Twenty kill/restart cycles on one database (issue 6).
 
 Usage: python3 tests/api/crash_test.py --binary build/redress
 Ends with "RESULT crash passed=N failed=M" (exit 1 when M > 0)."""
@@ -15,6 +20,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import socket
 import subprocess
 import sys
@@ -25,9 +31,14 @@ import uuid
 from urllib.parse import quote
 
 PASSWORD = "Crash-test-pw-1"
-THREADS = 8
-LOAD_SECONDS = 2.0
-CYCLES = 3
+CREATORS = 6
+ACTORS = 2
+CYCLES = 20
+# The kill comes between these many seconds after the load starts.
+KILL_AFTER = (0.4, 1.6)
+# Acknowledged keys replayed after each restart (a sample: all would cost a
+# request each, and the list check covers every complaint anyway).
+REPLAY_SAMPLE = 100
 HOST = "127.0.0.1"
 
 
@@ -181,22 +192,38 @@ def make_body(marker, seq):
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
-class Load:
-    """8 threads registering complaints until stopped."""
+# The actions the actors take on each complaint, in order, with the status
+# each leads to. The admin token may take every action.
+def action_steps(fixtures):
+    return [("triage", {"valid": True, "category_id": fixtures["category"], "severity": 1,
+                        "department_id": fixtures["department"]}, "assigned"),
+            ("contact", {"method": "phone", "note": "已联系客户"}, "in_progress")]
 
-    def __init__(self, server, auth, cycle, run_tag):
+
+class Load:
+    """CREATORS threads registering complaints and ACTORS threads taking
+    workflow actions on the ones registered, until stopped."""
+
+    def __init__(self, server, auth, cycle, run_tag, fixtures):
         self.server = server
         self.auth = auth
         self.cycle = cycle
         self.tag = run_tag
+        self.steps = action_steps(fixtures)
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.acked = []      # (key, body, id, number, content)
         self.lost = []       # (key, body): no answer
         self.other = []      # (key, body, status, data): answered, but not 201
+        self.to_act = []     # ids acknowledged and not yet taken by an actor
+        # id -> (status the last acknowledged action answered, or
+        #        "registered"; status the action sent without answer would
+        #        lead to, or None)
+        self.acted = {}
+        self.action_other = []  # (id, action, status, data): answered, not 200
         self.threads = []
 
-    def worker(self, tid):
+    def creator(self, tid):
         client = Client(self.server, self.auth)
         n = 0
         while not self.stop.is_set():
@@ -223,14 +250,51 @@ class Load:
                     continue
                 with self.lock:
                     self.acked.append(rec)
+                    self.to_act.append(j["id"])
             else:
                 with self.lock:
                     self.other.append((key, body, st, data))
         client.close()
 
+    def actor(self, tid):
+        """Takes a complaint registered this cycle through every step; an
+        action without an answer leaves it, with the status it may or may
+        not have reached."""
+        client = Client(self.server, self.auth)
+        while not self.stop.is_set():
+            with self.lock:
+                cid = self.to_act.pop() if self.to_act else None
+                if cid is not None:
+                    self.acted[cid] = ("registered", None)
+            if cid is None:
+                time.sleep(0.005)
+                continue
+            for action, body, status in self.steps:
+                with self.lock:
+                    self.acted[cid] = (self.acted[cid][0], status)
+                try:
+                    st, _, data = client.request(
+                        "POST", f"/api/v1/complaints/{cid}/actions/{action}",
+                        json.dumps(body, ensure_ascii=False).encode("utf-8"))
+                except (OSError, http.client.HTTPException):
+                    break  # unanswered: the pending status may have been reached
+                with self.lock:
+                    if st == 200:
+                        self.acted[cid] = (status, None)
+                    else:
+                        self.acted[cid] = (self.acted[cid][0], None)
+                        self.action_other.append((cid, action, st, data[:200]))
+                if st != 200:
+                    break
+        client.close()
+
     def start(self):
-        for t in range(THREADS):
-            th = threading.Thread(target=self.worker, args=(t,), daemon=True)
+        for t in range(CREATORS):
+            th = threading.Thread(target=self.creator, args=(t,), daemon=True)
+            th.start()
+            self.threads.append(th)
+        for t in range(ACTORS):
+            th = threading.Thread(target=self.actor, args=(t,), daemon=True)
             th.start()
             self.threads.append(th)
 
@@ -239,6 +303,64 @@ class Load:
         for th in self.threads:
             th.join(timeout=20)
         return all(not th.is_alive() for th in self.threads)
+
+
+def check_files(db):
+    """What the files say while the server is down: (problems, counts).
+    The store and its search index pass PRAGMA integrity_check; every
+    complaint's status is the to_status of its last status-changing event;
+    every status-changing event starts where the one before it ended."""
+    problems = []
+    for path in (db, db + "-search"):
+        if not os.path.exists(path):
+            problems.append(f"{os.path.basename(path)}: missing")
+            continue
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            con.close()
+        if rows != [("ok",)]:
+            problems.append(f"{os.path.basename(path)} integrity_check: {rows[:5]}")
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        complaints = con.execute("SELECT count(*) FROM complaints").fetchone()[0]
+        off_timeline = con.execute(
+            """SELECT c.id, c.status,
+                      (SELECT e.to_status FROM complaint_events e
+                        WHERE e.complaint_id = c.id AND e.to_status IS NOT NULL
+                        ORDER BY e.id DESC LIMIT 1) AS last
+                 FROM complaints c WHERE last IS NOT c.status LIMIT 5""").fetchall()
+        broken_steps = con.execute(
+            """SELECT complaint_id, id, from_status, prev FROM (
+                 SELECT complaint_id, id, from_status,
+                        lag(to_status) OVER (PARTITION BY complaint_id ORDER BY id) AS prev
+                   FROM complaint_events WHERE to_status IS NOT NULL)
+                WHERE prev IS NOT NULL AND from_status IS NOT prev LIMIT 5""").fetchall()
+        events = con.execute("SELECT count(*) FROM complaint_events").fetchone()[0]
+    finally:
+        con.close()
+    if off_timeline:
+        problems.append(f"status not where the timeline leads (id, status, last to_status): "
+                        f"{off_timeline}")
+    if broken_steps:
+        problems.append(f"a step not starting where the one before ended "
+                        f"(complaint, event, from, previous to): {broken_steps}")
+    return problems, (complaints, events)
+
+
+def make_fixtures(server, auth):
+    """A department and a category for the actors' triage."""
+    c = Client(server, auth)
+    out = {}
+    for key, path, body in (("department", "/api/v1/departments", {"code": "crash", "name": "售后服务部"}),
+                            ("category", "/api/v1/categories", {"name": "设施损坏", "parent_id": None})):
+        st, _, data = c.request("POST", path, json.dumps(body, ensure_ascii=False).encode("utf-8"))
+        if st != 201:
+            raise RuntimeError(f"{path}: {st} {data[:300]!r}")
+        out[key] = json.loads(data)["id"]
+    c.close()
+    return out
 
 
 def list_all(client, query=""):
@@ -274,6 +396,8 @@ def main():
     rng = random.Random(seed)
     print(f"seed {seed}", flush=True)
     t0 = time.time()
+    all_acked = {}     # key -> (body, id, number, content)
+    acted_total = 0
     try:
         server.init()
         why = server.start()
@@ -281,22 +405,32 @@ def main():
             return res
         secret = login_token(server)
         auth = {"Authorization": f"Bearer {secret}"}
+        fixtures = make_fixtures(server, auth)
 
-        all_acked = {}     # key -> (body, id, number, content)
         for cycle in range(1, CYCLES + 1):
-            load = Load(server, auth, cycle, tag)
+            load = Load(server, auth, cycle, tag, fixtures)
             load.start()
-            pause = LOAD_SECONDS + rng.random()  # 2-3 s: kill at a different moment each cycle
+            pause = rng.uniform(*KILL_AFTER)  # a different moment each cycle
             time.sleep(pause)
             server.kill()                      # SIGKILL mid-flight
             stopped = load.finish()
             res.check(stopped, f"cycle {cycle}: client threads stop after the kill")
             print(f"cycle {cycle}: {len(load.acked)} acknowledged, {len(load.lost)} without answer, "
-                  f"{len(load.other)} other answers (killed after {pause:.2f}s)", flush=True)
+                  f"{len(load.other)} other answers, {len(load.acted)} complaints acted on "
+                  f"(killed after {pause:.2f}s)", flush=True)
             res.check(len(load.acked) > 0, f"cycle {cycle}: the load got complaints registered")
             bad = [(k, st, d[:200]) for k, _, st, d in load.other if st < 500 and st != 429]
             res.check(not bad, f"cycle {cycle}: no 4xx answers under load",
                       f"{len(bad)} e.g. {bad[:3]}")
+            bad = [a for a in load.action_other if a[2] < 500]
+            res.check(not bad, f"cycle {cycle}: no 4xx answers to the actions",
+                      f"{len(bad)} e.g. {bad[:3]}")
+
+            # 0. The files as the kill left them, before anything repairs them.
+            problems, (n_complaints, n_events) = check_files(server.db)
+            res.check(not problems, f"cycle {cycle}: integrity_check clean on the store and the "
+                      f"search index; {n_complaints} complaints' statuses agree with their "
+                      f"{n_events} timeline events", "\n      ".join(problems))
             why = server.start()
             if not res.check(why is None, f"cycle {cycle}: server restarts after kill -9",
                              (why or "") + "\n" + server.log_tail()):
@@ -306,25 +440,36 @@ def main():
                 all_acked[key] = (body, cid, number, content)
 
             client = Client(server, auth)
-            # 1. Every acknowledged complaint (this cycle and earlier) survived.
+            # 1. Every acknowledged complaint (this cycle and earlier) survived,
+            # and every acknowledged action: a complaint is in the status its
+            # last acknowledged action answered, or in the one the action sent
+            # without an answer would have led to.
+            try:
+                listed = {it["id"]: it for it in list_all(client)}
+            except (RuntimeError, OSError, http.client.HTTPException, ValueError) as e:
+                res.check(False, f"cycle {cycle}: list every complaint", str(e))
+                break
             missing = []
             for key, (body, cid, number, content) in all_acked.items():
                 want = json.loads(body)["content"]
-                try:
-                    st, _, data = client.request("GET", f"/api/v1/complaints/{cid}")
-                except (OSError, http.client.HTTPException) as e:
-                    missing.append((key, cid, f"no answer: {e}"))
-                    continue
-                if st != 200:
-                    missing.append((key, cid, f"status {st}"))
-                    continue
-                j = json.loads(data)
-                if j.get("number") != number or j.get("content") != want:
+                j = listed.get(cid)
+                if j is None:
+                    missing.append((key, cid, "not listed"))
+                elif j.get("number") != number or j.get("content") != want:
                     missing.append((key, cid, f"got number {j.get('number')} content "
                                     f"{j.get('content')!r}, want {number} {want!r}"))
             res.check(not missing, f"cycle {cycle}: all {len(all_acked)} acknowledged "
                       f"complaints survive with their number and content",
                       f"{len(missing)} bad, e.g. {missing[:5]}")
+            wrong = []
+            for cid, (acked, pending) in load.acted.items():
+                got = listed.get(cid, {}).get("status")
+                if got != acked and got != pending:
+                    wrong.append((cid, got, acked, pending))
+            acted_total += len(load.acted)
+            res.check(not wrong, f"cycle {cycle}: {len(load.acted)} complaints acted on are "
+                      f"in the status their last acknowledged action gave (or the next one's)",
+                      f"{len(wrong)} bad (id, status, acknowledged, pending), e.g. {wrong[:5]}")
 
             # 2. No number handed out twice among acknowledged ids.
             by_number = {}
@@ -374,7 +519,7 @@ def main():
 
             # 4. Retrying acknowledged keys of this cycle returns the same complaint.
             replay_bad = []
-            for key, body, cid, number, _ in load.acked:
+            for key, body, cid, number, _ in rng.sample(load.acked, min(REPLAY_SAMPLE, len(load.acked))):
                 try:
                     st, hd, data = client.request("POST", "/api/v1/complaints", body,
                                                   {"Idempotency-Key": key})
@@ -388,7 +533,7 @@ def main():
                 if (j["id"], j["number"]) != (cid, number):
                     replay_bad.append((key, (j["id"], j["number"]), (cid, number),
                                        hd.get("idempotent-replayed")))
-            res.check(not replay_bad, f"cycle {cycle}: acknowledged keys replay the same "
+            res.check(not replay_bad, f"cycle {cycle}: acknowledged keys (up to {REPLAY_SAMPLE}) replay the same "
                       f"complaint after restart", f"{len(replay_bad)} bad, e.g. {replay_bad[:5]}")
 
             # 5. The whole table: each marker once, each number once, nothing unknown.
@@ -440,6 +585,8 @@ def main():
         server.kill()
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"total time {time.time() - t0:.1f}s", flush=True)
+    print(f"crash cycles: {CYCLES} kills; {len(all_acked)} complaints acknowledged, "
+          f"{acted_total} acted on, all checked after every kill", flush=True)
     return res
 
 

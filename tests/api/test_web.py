@@ -7,7 +7,7 @@ import gzip
 import json
 import re
 
-from client import Server, check, expect, test
+from client import PASSWORD, Server, check, expect, test
 
 
 def get(w, path, **headers):
@@ -113,6 +113,16 @@ def security_headers_on_every_answer(w):
                                 headers={"X-Forwarded-Proto": "https"})
         check("strict-transport-security" not in spoof.headers, "none from another address",
               spoof.headers)
+        # The session cookie is Secure exactly when the request came over TLS.
+        login = {"username": "admin", "password": PASSWORD}
+        for proto, source, secure in (("https", "127.0.0.1", True), ("http", "127.0.0.1", False),
+                                      ("https", "127.0.0.9", False)):
+            r = proxied.request("POST", "/api/v1/auth/login", login, source=source,
+                                headers={"X-Forwarded-Proto": proto})
+            cookie = r.headers.get("set-cookie", "")
+            check(r.status == 200 and ("; Secure" in cookie) == secure,
+                  f"session cookie {'with' if secure else 'without'} Secure for {proto} from {source}",
+                  (r.status, cookie))
     finally:
         proxied.stop()
         proxied.cleanup()

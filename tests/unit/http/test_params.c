@@ -113,6 +113,18 @@ test_yuan_to_fen(void **state)
   assert_false(rd_http_yuan_to_fen(0.001, &fen));
   assert_false(rd_http_yuan_to_fen(-1, &fen));
   assert_false(rd_http_yuan_to_fen(1e13, &fen));
+  /* A third decimal is refused at any size (fuzz/fuzz_query.c found
+   * 12345.678 taken as 12345.68), and the largest amounts stay exact. */
+  assert_false(rd_http_yuan_to_fen(12345.678, &fen));
+  assert_false(rd_http_yuan_to_fen(10000.005, &fen));
+  assert_false(rd_http_yuan_to_fen(99999999.999, &fen));
+  assert_false(rd_http_yuan_to_fen(123456789012.001, &fen));
+  assert_true(rd_http_yuan_to_fen(999999999999.99, &fen));
+  assert_int_equal(fen, 99999999999999);
+  assert_true(rd_http_yuan_to_fen(1e12, &fen));
+  assert_int_equal(fen, 100000000000000);
+  assert_true(rd_http_yuan_to_fen(87654.32, &fen));
+  assert_int_equal(fen, 8765432);
 }
 
 static void
@@ -136,6 +148,33 @@ test_instants(void **state)
   assert_int_equal(rd_http_parse_instant("yesterday", "Asia/Shanghai", false,
                                          "from", &t, &err), RD_E_INVALID);
   assert_string_equal(err.field, "from");
+  /* A date that does not exist is refused as an end as it is as a start
+   * (fuzz/fuzz_query.c found "to=2026-02-30" taken as the end of March 2). */
+  static const char *const bad[] = {"2026-02-30", "2026-04-31", "2025-02-29",
+                                    "2026-00-10", "2026-13-01", "2026- 2-28"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    for (int end = 0; end <= 1; end++) {
+      memset(&err, 0, sizeof err);
+      assert_int_equal(rd_http_parse_instant(bad[i], "Asia/Shanghai", end,
+                                             end ? "to" : "from", &t, &err),
+                       RD_E_INVALID);
+      assert_string_equal(err.field, end ? "to" : "from");
+    }
+  /* The last date there is ends too, and across a clock change the day
+   * is 23 or 25 hours long. */
+  int64_t start = 0;
+  assert_int_equal(rd_http_parse_instant("9999-12-31", "Asia/Shanghai", true,
+                                         "to", &t, &err), RD_OK);
+  assert_int_equal(rd_http_parse_instant("2026-03-08", "America/Los_Angeles", false,
+                                         "from", &start, &err), RD_OK);
+  assert_int_equal(rd_http_parse_instant("2026-03-08", "America/Los_Angeles", true,
+                                         "to", &t, &err), RD_OK);
+  assert_int_equal(t - start, 23 * 3600);
+  assert_int_equal(rd_http_parse_instant("2026-11-01", "America/Los_Angeles", false,
+                                         "from", &start, &err), RD_OK);
+  assert_int_equal(rd_http_parse_instant("2026-11-01", "America/Los_Angeles", true,
+                                         "to", &t, &err), RD_OK);
+  assert_int_equal(t - start, 25 * 3600);
 }
 
 static void
