@@ -15,8 +15,8 @@
 #include "util/mem.h"
 
 enum {
-  READLOG_CAP = 8192,          /* rows queued at most: then reads wait */
-  READLOG_BATCH = 500,         /* rows per transaction at most */
+  READLOG_CAP = 16384,         /* rows queued at most: then reads wait */
+  READLOG_BATCH = 1000,        /* rows per transaction at most */
   READLOG_LINGER_MS = 50,      /* how long a batch waits to fill */
   READLOG_WAIT_MS = 3000,      /* how long a read waits for room, then 503 */
   READLOG_RETRY_MS = 200,      /* pause after a failed batch */
@@ -134,13 +134,10 @@ readlog_main(void *arg)
     struct rd_error err = {0};
     struct batch b = {.rows = rows, .work = work, .n = n};
     enum rd_status rc = rd_store_write(q->st, batch_tx, &b, &err);
-    if (rc == RD_OK) {
-      /* Rows waiting for the chain (PostgreSQL) are linked at once, so a
-       * read's row is chained about as soon as it is written. */
-      struct rd_error cerr = {0};
-      if (rd_store_audit_chain(q->st, false, NULL, &cerr) != RD_OK)
-        rd_log_warn("audit: chaining failed (the scheduler retries): %s", cerr.detail);
-    }
+    /* On PostgreSQL the rows wait for the chainer, which the scheduler
+     * runs every tick (and an auditor's listing before it reads): linking
+     * them here too made this thread fall behind under load, and reads
+     * then waited for room. */
 
     pthread_mutex_lock(&q->lock);
     if (rc == RD_OK) {

@@ -188,8 +188,9 @@ struct rd_store_backend {
   enum rd_status (*tx_audit_insert)(struct rd_tx *tx,
                                     const struct rd_audit_entry *e,
                                     struct rd_error *err);
-  /* audit_chain_later only (NULL otherwise): inserts e[0..n) unchained in
-   * one statement, in that order. */
+  /* Inserts e[0..n) in one statement, in that order (NULL: row by row):
+   * unchained (audit_chain_later), or chained as they are (seq, prev_hash
+   * and hash set by store/audit.c from the head). */
   enum rd_status (*tx_audit_insert_batch)(struct rd_tx *tx,
                                           const struct rd_audit_entry *e,
                                           size_t n, struct rd_error *err);
@@ -351,6 +352,15 @@ struct rd_store_backend {
                                     int64_t counts[RD_STATE_COUNT],
                                     struct rd_error *err);
 };
+
+struct rd_buf;
+
+/* Appends rows e[0..n) as a JSON array of objects (at, actor, user_id,
+ * client_addr, action, object_kind, object_id, detail; with chained also
+ * seq, prev_hash and hash; NULL texts and 0 ids as null): how a batch is
+ * handed to a backend's one INSERT (store/audit.c). */
+void rd_audit_rows_json(struct rd_buf *b, const struct rd_audit_entry *e,
+                        size_t n, bool chained);
 
 /* The backends built into this binary. */
 extern const struct rd_store_backend rd_store_sqlite_backend;

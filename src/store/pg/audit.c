@@ -73,26 +73,6 @@ rd_pg_tx_audit_insert(struct rd_tx *tx, const struct rd_audit_entry *e,
                     err);
 }
 
-/* "name":value, for one field of a batch's JSON rows (NULL and 0 ids as null). */
-static void
-json_text(struct rd_buf *b, const char *name, const char *v)
-{
-  rd_buf_printf(b, ",\"%s\":", name);
-  if (v)
-    rd_buf_json_string(b, v);
-  else
-    rd_buf_puts(b, "null");
-}
-
-static void
-json_id(struct rd_buf *b, const char *name, int64_t v)
-{
-  if (v)
-    rd_buf_printf(b, ",\"%s\":%lld", name, (long long)v);
-  else
-    rd_buf_printf(b, ",\"%s\":null", name);
-}
-
 enum rd_status
 rd_pg_tx_audit_insert_batch(struct rd_tx *tx, const struct rd_audit_entry *e,
                             size_t n, struct rd_error *err)
@@ -102,19 +82,7 @@ rd_pg_tx_audit_insert_batch(struct rd_tx *tx, const struct rd_audit_entry *e,
   int64_t inserted = 0;
   enum rd_status rc;
 
-  rd_buf_putc(&b, '[');
-  for (size_t i = 0; i < n; i++) {
-    rd_buf_printf(&b, "%s{\"at\":%lld", i ? "," : "", (long long)e[i].at);
-    json_text(&b, "actor", e[i].actor);
-    json_id(&b, "user_id", e[i].user_id);
-    json_text(&b, "client_addr", e[i].client_addr);
-    json_text(&b, "action", e[i].action);
-    json_text(&b, "object_kind", e[i].object_kind);
-    json_id(&b, "object_id", e[i].object_id);
-    json_text(&b, "detail", e[i].detail_json);
-    rd_buf_putc(&b, '}');
-  }
-  rd_buf_putc(&b, ']');
+  rd_audit_rows_json(&b, e, n, false);
   rd_pg_arg_text(&p, b.data);
   rc = rd_pg_done(rd_pg_tx_conn(tx), PQ_AUDIT_INSERT_BATCH, &p, &inserted,
                   "audit log", err);

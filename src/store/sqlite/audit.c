@@ -7,6 +7,7 @@
 
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 static void
 copy_hash(char out[RD_AUDIT_HASH_HEX], const unsigned char *text)
@@ -58,6 +59,26 @@ rd_sqlite_tx_audit_insert(struct rd_tx *tx, const struct rd_audit_entry *e,
   rd_sqlite_bind_text(s, 10, e->prev_hash);
   rd_sqlite_bind_text(s, 11, e->hash);
   return rd_sqlite_step_done(c, s, "audit log", err);
+}
+
+enum rd_status
+rd_sqlite_tx_audit_insert_batch(struct rd_tx *tx, const struct rd_audit_entry *e,
+                                size_t n, struct rd_error *err)
+{
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
+  struct rd_buf b = {0};
+  sqlite3_stmt *s;
+  enum rd_status rc;
+
+  STMT_OR_FAIL(s, c, SQ_AUDIT_INSERT_BATCH, err);
+  rd_audit_rows_json(&b, e, n, true);
+  sqlite3_bind_text(s, 1, b.data, (int)b.len, SQLITE_TRANSIENT);
+  rd_buf_free(&b);
+  rc = rd_sqlite_step_done(c, s, "audit log", err);
+  if (rc == RD_OK && sqlite3_changes(c->db) != (int)n)
+    rc = rd_error_set(err, RD_E_INTERNAL, "", "the audit log took %d of %zu rows",
+                      sqlite3_changes(c->db), n);
+  return rc;
 }
 
 static void

@@ -482,6 +482,7 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .tx_limit_sweep = rd_sqlite_tx_limit_sweep,
   .tx_audit_head = rd_sqlite_tx_audit_head,
   .tx_audit_insert = rd_sqlite_tx_audit_insert,
+  .tx_audit_insert_batch = rd_sqlite_tx_audit_insert_batch,
 
   .complaint_get = rd_sqlite_complaint_get,
   .complaint_get_by_number = rd_sqlite_complaint_get_by_number,

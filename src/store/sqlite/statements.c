@@ -404,6 +404,15 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     "INSERT INTO audit_log (seq, at, actor, user_id, client_addr, action,"
     " object_kind, object_id, detail, prev_hash, hash)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+  /* ?1 the rows as a JSON array (store/audit.c, rd_audit_rows_json), already
+   * chained; inserted in array order, the triggers checking each. */
+  [SQ_AUDIT_INSERT_BATCH] =
+    "INSERT INTO audit_log (seq, at, actor, user_id, client_addr, action,"
+    " object_kind, object_id, detail, prev_hash, hash)"
+    " SELECT value->>'seq', value->>'at', value->>'actor', value->>'user_id',"
+    " value->>'client_addr', value->>'action', value->>'object_kind',"
+    " value->>'object_id', value->>'detail', value->>'prev_hash', value->>'hash'"
+    " FROM json_each(?1) ORDER BY key",
   /* ?1 before seq, ?2 user, ?3 object kind, ?4 object id, ?5 action (exact,
    * or a prefix when it ends in '.'), ?6 from, ?7 to, ?8 limit; NULL = any.
    * Newest first along the primary key. */
