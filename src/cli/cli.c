@@ -17,6 +17,7 @@ static const struct {
   {"migrate", &rd_cli_cmd_migrate,  rd_cli_migrate},
   {"backup",  &rd_cli_cmd_backup,   rd_cli_backup},
   {"restore", &rd_cli_cmd_restore,  rd_cli_restore},
+  {"audit",   &rd_cli_cmd_audit_verify, rd_cli_audit},
 };
 
 static void

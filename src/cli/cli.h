@@ -28,6 +28,7 @@ int rd_cli_user(int argc, char **argv);
 int rd_cli_migrate(int argc, char **argv);
 int rd_cli_backup(int argc, char **argv);
 int rd_cli_restore(int argc, char **argv);
+int rd_cli_audit(int argc, char **argv);
 
 /* ---- option parsing ------------------------------------------------------ */
 
@@ -68,7 +69,7 @@ enum rd_cli_parse_result rd_cli_parse(const struct rd_cli_command *cmd,
 /* The commands, for the top-level help. */
 extern const struct rd_cli_command rd_cli_cmd_init, rd_cli_cmd_serve,
     rd_cli_cmd_user_add, rd_cli_cmd_migrate, rd_cli_cmd_backup,
-    rd_cli_cmd_restore;
+    rd_cli_cmd_restore, rd_cli_cmd_audit_verify;
 
 /* Prints cmd's usage and every option to out. */
 void rd_cli_print_help(const struct rd_cli_command *cmd, FILE *out);

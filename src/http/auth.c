@@ -86,6 +86,7 @@ rd_auth_request(struct rd_request *req, struct rd_error *err)
                           "Authorization must be 'Bearer <token>'");
     if (rd_service_token_principal(req->svc, token, req->arena, &req->who, err) != RD_OK)
       return err->code;
+    req->who.client_addr = rd_request_client_ip(req);   /* for the audit log */
     req->authenticated = true;
     return RD_OK;
   }
@@ -108,6 +109,7 @@ rd_auth_request(struct rd_request *req, struct rd_error *err)
   }
   req->session_token = cookie;
   req->csrf_token = csrf;
+  req->who.client_addr = rd_request_client_ip(req);     /* for the audit log */
   req->authenticated = true;
   return RD_OK;
 }

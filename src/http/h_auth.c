@@ -31,7 +31,7 @@ rd_h_login(struct rd_request *req)
                    "too many failed sign-ins; try again in %d seconds", retry_after);
     return;
   }
-  if (rd_service_login(req->svc, username, password, req->arena, &login, &err) != RD_OK) {
+  if (rd_service_login(req->svc, username, password, ip, req->arena, &login, &err) != RD_OK) {
     if (err.code == RD_E_UNAUTHORIZED)
       rd_throttle_fail(req->http->throttle, username, ip, now);
     rd_reply_problem(req, &err);

@@ -113,8 +113,9 @@ rd_h_portal_submit(struct rd_request *req)
   }
   struct rd_portal_submission s = {.name = v[0], .phone = v[1], .email = v[2],
                                    .subject = v[3], .content = v[4], .demands = v[5]};
-  if (rd_service_portal_submit(req->svc, &s, key, key ? sha_hex : NULL, req->arena,
-                               &r, &replayed, &err) != RD_OK) {
+  if (rd_service_portal_submit(req->svc, &s, key, key ? sha_hex : NULL,
+                               rd_request_client_ip(req), req->arena, &r,
+                               &replayed, &err) != RD_OK) {
     rd_reply_problem(req, &err);
     return;
   }
@@ -169,7 +170,8 @@ rd_h_portal_photo_add(struct rd_request *req)
   if (rd_service_portal_photo_add(req->svc, rd_request_param(req, "number"),
                                   rd_request_header(req, "X-Upload-Token"), filename,
                                   req->body ? req->body : "", req->body_len,
-                                  req->arena, &at, &left, &err) != RD_OK) {
+                                  rd_request_client_ip(req), req->arena, &at,
+                                  &left, &err) != RD_OK) {
     rd_reply_problem(req, &err);
     return;
   }
@@ -288,7 +290,8 @@ rd_h_portal_survey_answer(struct rd_request *req)
   if (rd_json_read_survey_answer(req->body, req->body_len, req->arena, &ans,
                                  &err) != RD_OK ||
       rd_service_portal_survey_answer(req->svc, rd_request_param(req, "token"), &ans,
-                                      req->arena, &s, &err) != RD_OK) {
+                                      rd_request_client_ip(req), req->arena, &s,
+                                      &err) != RD_OK) {
     rd_reply_problem(req, &err);
     return;
   }

@@ -85,6 +85,7 @@ static const struct rd_route routes[] = {
   {"DELETE", "/api/v1/tokens/{id}",                      rd_h_token_revoke,       RD_AUTH_USER, RD_BODY_NONE, 204, "auth", "Revoke an API token (its owner or an admin)", "It answers 401 from then on; it stays in the list with revoked: true. Another user's token is 404 to non-admins; revoking twice is 204.", NULL, NULL, NULL},
 
   {"GET",   "/api/v1/reports/summary",                   rd_h_report_summary,     RD_AUTH_USER, RD_BODY_NONE, 200, "reports", "Counts, times and satisfaction by group", "group_by is category, department, site, channel, severity, month or status (the current state); from/to bound received_at (RFC 3339 or a date).", "from,to,group_by", NULL, "Report"},
+  {"GET",   "/api/v1/audit",                             rd_h_audit_list,         RD_AUTH_USER, RD_BODY_NONE, 200, "audit", "The audit log, newest first (admin, auditor)", "Every change and every staff read of personal data, with user, time, client address and action; hash-chained (seq, prev_hash, hash; see docs/audit.md). object is a kind or kind:id (complaint:12); action is exact or a prefix ending in a dot (complaint.); from/to bound the time (RFC 3339 or a date). Reading it is recorded too (audit.read).", "user_id,object,action,from,to," LIST_Q, NULL, "[]AuditEntry"},
 };
 
 const struct rd_route *

@@ -121,6 +121,8 @@ void rd_h_token_revoke(struct rd_request *req);
 
 void rd_h_report_summary(struct rd_request *req);
 
+void rd_h_audit_list(struct rd_request *req);
+
 void rd_h_web_portal(struct rd_request *req);
 void rd_h_portal_submit(struct rd_request *req);
 void rd_h_portal_photo_add(struct rd_request *req);

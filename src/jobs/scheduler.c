@@ -1,4 +1,6 @@
-/* jobs/scheduler.c - one thread that sweeps for due escalation steps. */
+/* jobs/scheduler.c - one thread that sweeps for due escalation steps and
+ * links committed audit rows into the chain (PostgreSQL; one node's
+ * scheduler at a time does it, the others find the head taken and go on). */
 #include "jobs/scheduler.h"
 
 #include <pthread.h>
@@ -38,6 +40,9 @@ scheduler_main(void *arg)
     else if (rc == RD_OK && failing)
       rd_log_info("scheduler: sweeps work again");
     failing = rc != RD_OK;
+    struct rd_error cerr = {0};
+    if (rd_service_audit_chain(s->svc, &cerr) != RD_OK)
+      rd_log_warn("scheduler: audit chaining failed (retrying): %s", cerr.detail);
     if (fired > 0)
       rd_log_info("scheduler: %zu escalation step%s fired", fired,
                   fired == 1 ? "" : "s");

@@ -1,5 +1,6 @@
 /* jobs/scheduler.h - the background work of a serving process: firing the
- * escalation steps that fall due (rd_service_sweep), once a second. */
+ * escalation steps that fall due (rd_service_sweep) and linking committed
+ * audit rows into the chain (rd_service_audit_chain), once a second. */
 #ifndef RD_JOBS_SCHEDULER_H
 #define RD_JOBS_SCHEDULER_H
 

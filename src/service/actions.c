@@ -163,10 +163,17 @@ act_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     .from = from, .to = c->status, .action = (int)act.kind, .at = x->now,
     .department_id = c->department_id, .waiting = c->waiting_since != 0,
   };
-  if ((rc = rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err)))
+  if ((rc = rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err)) ||
+      (rc = rd_svc_after_hours_alert(tx, x->sla, c, severity_before, x->now,
+                                     x->users, x->n_users, x->a, err)))
     return rc;
-  return rd_svc_after_hours_alert(tx, x->sla, c, severity_before, x->now, x->users,
-                                  x->n_users, x->a, err);
+  const char *detail = rd_arena_sprintf(x->a, "{\"from\":\"%s\",\"to\":\"%s\"}",
+                                        rd_state_name((enum rd_state)from),
+                                        rd_state_name(c->status));
+  return rd_svc_audit(tx, x->who, x->now,
+                      rd_arena_sprintf(x->a, "complaint.action.%s",
+                                       rd_action_name(act.kind)),
+                      "complaint", c->id, detail, err);
 }
 
 /* Checks, before the write, the department and assignee a triage or assign

@@ -49,7 +49,12 @@ rd_svc_attach_tx(struct rd_tx *tx, const struct rd_principal *who,
       .type = RD_EVENT_ATTACHMENT, .from_status = (int)c.status,
       .to_status = (int)c.status, .note = att->filename, .data_json = details,
   };
-  return rd_tx_event_append(tx, &ev, err);
+  if ((rc = rd_tx_event_append(tx, &ev, err)))
+    return rc;
+  return rd_svc_audit(tx, who, att->uploaded_at, "attachment.add", "attachment",
+                      att->id,
+                      rd_arena_sprintf(a, "{\"complaint_id\":%lld}", (long long)c.id),
+                      err);
 }
 
 static enum rd_status
@@ -156,5 +161,9 @@ rd_service_attachment_get(struct rd_service *svc, const struct rd_principal *who
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such attachment");
   if (!data)
     return RD_OK;
-  return rd_store_blob_get(svc->store, out->sha256, a, data, len, err);
+  if ((rc = rd_store_blob_get(svc->store, out->sha256, a, data, len, err)))
+    return rc;
+  return rd_svc_audit_read(svc, who, "attachment.read", "attachment", out->id,
+                           rd_arena_sprintf(a, "{\"complaint_id\":%lld}",
+                                            (long long)out->complaint_id), err);
 }

@@ -9,10 +9,13 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/validate.h"
 #include "util/arena.h"
+#include "util/buf.h"
+#include "util/log.h"
 
 enum { SECRET_BYTES = 32 };
 
@@ -98,10 +101,13 @@ principal_of(const struct rd_user *u, struct rd_principal *out)
   out->role = u->role;
   out->department_id = u->department_id;
   out->locale = u->locale ? u->locale : "zh-CN";
+  out->client_addr = NULL;   /* per request: the HTTP layer sets it */
+  out->customer = false;
 }
 
 struct session_ctx {
   const struct rd_session *session;
+  const struct rd_principal *who;
 };
 
 static enum rd_status
@@ -111,13 +117,54 @@ put_session(struct rd_tx *tx, void *ctx, struct rd_error *err)
   /* Sweeping expired sessions at each login keeps the table small without
    * a job; the index on expires_at makes it cheap. */
   enum rd_status rc = rd_tx_session_purge(tx, s->session->created_at, err);
-  return rc ? rc : rd_tx_session_put(tx, s->session, err);
+  if (rc || (rc = rd_tx_session_put(tx, s->session, err)))
+    return rc;
+  return rd_svc_audit(tx, s->who, s->session->created_at, "login.ok", "user",
+                      s->who->user_id, NULL, err);
+}
+
+struct login_failure {
+  struct rd_audit_entry e;
+};
+
+static enum rd_status
+put_login_failure(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct login_failure *f = ctx;
+  return rd_tx_audit_append(tx, &f->e, err);
+}
+
+/* Records a refused sign-in: the user whose name was tried (0 when none has
+ * it) and, for an unknown name, the name itself, so attacks on accounts
+ * show. The answer stays the refusal whatever this returns. */
+static void
+audit_login_failure(struct rd_service *svc, const char *username,
+                    int64_t user_id, const char *client_addr, struct rd_arena *a)
+{
+  struct rd_buf b = {0};
+  struct rd_error ignored = {0};
+  rd_buf_puts(&b, "{\"username\":");
+  rd_buf_json_string(&b, username);
+  rd_buf_putc(&b, '}');
+  struct login_failure f = {.e = {
+    .at = rd_service_now(svc),
+    .actor = "user",
+    .user_id = user_id,
+    .client_addr = client_addr && *client_addr ? client_addr : NULL,
+    .action = "login.failed",
+    .object_kind = user_id ? "user" : NULL,
+    .object_id = user_id,
+    .detail_json = user_id ? NULL : rd_arena_strdup(a, b.data),
+  }};
+  rd_buf_free(&b);
+  if (rd_store_write(svc->store, put_login_failure, &f, &ignored) != RD_OK)
+    rd_log_warn("audit: a failed sign-in could not be recorded: %s", ignored.detail);
 }
 
 enum rd_status
 rd_service_login(struct rd_service *svc, const char *username,
-                 const char *password, struct rd_arena *a, struct rd_login *out,
-                 struct rd_error *err)
+                 const char *password, const char *client_addr,
+                 struct rd_arena *a, struct rd_login *out, struct rd_error *err)
 {
   struct rd_user u;
   struct rd_error ignored = {0};
@@ -131,6 +178,7 @@ rd_service_login(struct rd_service *svc, const char *username,
     pthread_once(&dummy_once, make_dummy_hash);
     int same_cost = verify_password(dummy_hash, password);
     (void)same_cost; /* the outcome is irrelevant: only the time spent counts */
+    audit_login_failure(svc, username, rc == RD_OK ? u.id : 0, client_addr, a);
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
   }
   if (rc != RD_OK) {
@@ -140,8 +188,10 @@ rd_service_login(struct rd_service *svc, const char *username,
     }
     return rc;
   }
-  if (verify_password(u.password_hash, password) != 0)
+  if (verify_password(u.password_hash, password) != 0) {
+    audit_login_failure(svc, username, u.id, client_addr, a);
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "wrong username or password");
+  }
 
   int64_t now = rd_service_now(svc);
   struct rd_session s = {0};
@@ -151,7 +201,10 @@ rd_service_login(struct rd_service *svc, const char *username,
   s.csrf_token = new_secret(a);
   s.created_at = now;
   s.expires_at = now + svc->session_ttl_s;
-  struct session_ctx ctx = {&s};
+  struct rd_principal who = {0};
+  principal_of(&u, &who);
+  who.client_addr = client_addr;
+  struct session_ctx ctx = {&s, &who};
   if ((rc = rd_store_write(svc->store, put_session, &ctx, err)) != RD_OK)
     return rc;
   out->session_token = token;
@@ -186,22 +239,25 @@ rd_service_logout(struct rd_service *svc, const char *session_token,
 }
 
 struct language_ctx {
-  int64_t user_id;
+  const struct rd_principal *who;
   const char *language;
+  int64_t now;
 };
 
 static enum rd_status
 set_language(struct rd_tx *tx, void *ctx, struct rd_error *err)
 {
   struct language_ctx *l = ctx;
-  return rd_tx_user_set_locale(tx, l->user_id, l->language, err);
+  enum rd_status rc = rd_tx_user_set_locale(tx, l->who->user_id, l->language, err);
+  return rc ? rc : rd_svc_audit(tx, l->who, l->now, "user.language", "user",
+                                l->who->user_id, "{\"fields\":[\"locale\"]}", err);
 }
 
 enum rd_status
 rd_service_me_set_language(struct rd_service *svc, const struct rd_principal *who,
                            const char *language, struct rd_error *err)
 {
-  struct language_ctx l = {who->user_id, language};
+  struct language_ctx l = {who, language, rd_service_now(svc)};
   enum rd_status rc;
   if (!language)
     return rd_error_set(err, RD_E_INVALID, "language", "language is required");
@@ -280,13 +336,22 @@ rd_service_token_principal(struct rd_service *svc, const char *token,
 
 struct token_ctx {
   struct rd_api_token *token;
+  const struct rd_principal *who;
+  const char *action;          /* token.create or token.revoke */
+  int64_t now;
 };
 
 static enum rd_status
 save_token(struct rd_tx *tx, void *ctx, struct rd_error *err)
 {
   struct token_ctx *t = ctx;
-  return rd_tx_token_save(tx, t->token, err);
+  enum rd_status rc = rd_tx_token_save(tx, t->token, err);
+  if (rc)
+    return rc;
+  char detail[48];
+  snprintf(detail, sizeof detail, "{\"user_id\":%lld}", (long long)t->token->user_id);
+  return rd_svc_audit(tx, t->who, t->now, t->action, "token", t->token->id,
+                      detail, err);
 }
 
 enum rd_status
@@ -314,23 +379,19 @@ rd_service_token_create(struct rd_service *svc, const struct rd_principal *who,
   out->name = name;
   out->created_at = rd_service_now(svc);
   rd_svc_sha256_hex(plain, strlen(plain), out->token_sha256);
-  struct token_ctx ctx = {out};
+  struct token_ctx ctx = {out, who, "token.create", out->created_at};
   if ((rc = rd_store_write(svc->store, save_token, &ctx, err)) != RD_OK)
     return rc;
   *secret = plain;
   return RD_OK;
 }
 
-struct revoke_ctx {
-  struct rd_api_token *token;
-};
-
 static enum rd_status
 revoke_token(struct rd_tx *tx, void *ctx, struct rd_error *err)
 {
-  struct revoke_ctx *r = ctx;
+  struct token_ctx *r = ctx;
   r->token->revoked = true;
-  return rd_tx_token_save(tx, r->token, err);
+  return save_token(tx, r, err);
 }
 
 /* Another user's token is "not found" to anyone but an admin, so that token
@@ -353,7 +414,7 @@ rd_service_token_revoke(struct rd_service *svc, const struct rd_principal *who,
     goto out;
   }
   if (!t.revoked) {
-    struct revoke_ctx r = {&t};
+    struct token_ctx r = {&t, who, "token.revoke", rd_service_now(svc)};
     if ((rc = rd_store_write(svc->store, revoke_token, &r, err)) != RD_OK)
       goto out;
   }

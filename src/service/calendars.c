@@ -10,20 +10,25 @@
 struct calendar_save {
   struct rd_calendar *cal;
   int64_t now;
+  const struct rd_principal *who;
 };
 
 static enum rd_status
 save_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
 {
   struct calendar_save *x = arg;
-  return rd_tx_calendar_save(tx, x->cal, x->now, err);
+  bool create = x->cal->id == 0;
+  enum rd_status rc = rd_tx_calendar_save(tx, x->cal, x->now, err);
+  return rc ? rc : rd_svc_audit(tx, x->who, x->now,
+                                create ? "calendar.create" : "calendar.update",
+                                "calendar", x->cal->id, NULL, err);
 }
 
 enum rd_status
 rd_service_calendar_save(struct rd_service *svc, const struct rd_principal *who,
                          struct rd_calendar *cal, struct rd_error *err)
 {
-  struct calendar_save x = {cal, rd_service_now(svc)};
+  struct calendar_save x = {cal, rd_service_now(svc), who};
   enum rd_status rc;
 
   if ((rc = rd_svc_require_admin(who, err)) ||

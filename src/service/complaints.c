@@ -28,6 +28,7 @@ enum {
 
 struct register_ctx {
   struct rd_complaint c;       /* the new record; the stored one on return */
+  const struct rd_principal *who;
   int64_t user_id;
   const char *idem_key;        /* NULL = none */
   const char *body_sha256;
@@ -64,7 +65,11 @@ register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
       x->replayed = true;
       if ((rc = rd_tx_complaint_get(tx, rec.complaint_id, x->a, &x->c, err)))
         return rc;
-      return x->after ? x->after(tx, x->after_ctx, &x->c, err) : RD_OK;
+      /* Nothing new is stored, but the record goes back to the caller. */
+      if (x->after && (rc = x->after(tx, x->after_ctx, &x->c, err)))
+        return rc;
+      return rd_svc_audit(tx, x->who, x->now, "complaint.create.replay",
+                          "complaint", x->c.id, NULL, err);
     }
   }
   if ((rc = rd_tx_customer_upsert(tx, &x->c.customer, x->now, err)) ||
@@ -104,7 +109,10 @@ register_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     if ((rc = rd_tx_idempotency_put(tx, x->user_id, x->idem_key, &rec, err)))
       return rc;
   }
-  return x->after ? x->after(tx, x->after_ctx, &x->c, err) : RD_OK;
+  if (x->after && (rc = x->after(tx, x->after_ctx, &x->c, err)))
+    return rc;
+  return rd_svc_audit(tx, x->who, x->now, "complaint.create", "complaint",
+                      x->c.id, NULL, err);
 }
 
 /* The fields a new complaint takes from the request; everything the
@@ -165,7 +173,7 @@ rd_svc_complaint_register_with(struct rd_service *svc,
 {
   enum rd_status rc;
   int64_t now = rd_service_now(svc);
-  struct register_ctx x = {.user_id = who->user_id, .now = now, .a = a,
+  struct register_ctx x = {.who = who, .user_id = who->user_id, .now = now, .a = a,
                            .after = after, .after_ctx = after_ctx};
 
   if (replayed)
@@ -237,17 +245,34 @@ rd_service_complaint_get(struct rd_service *svc, const struct rd_principal *who,
 {
   struct rd_complaint c;
   enum rd_status rc = rd_svc_load_visible(svc, who, id_or_number, a, &c, err);
-  if (rc)
+  if (rc || (rc = rd_svc_audit_read(svc, who, "complaint.read", "complaint",
+                                    c.id, NULL, err)))
     return rc;
   rd_svc_view(who, &c, a, out);
   return rd_svc_views_clocks(svc, out, 1, a, err);
 }
 
-enum rd_status
-rd_service_complaint_list(struct rd_service *svc, const struct rd_principal *who,
-                          const struct rd_complaint_filter *f, struct rd_arena *a,
-                          struct rd_complaint_view **items, size_t *n,
-                          const char **next_cursor, struct rd_error *err)
+/* {"returned":n,"ids":[...]}: which complaints a list showed (ids only). */
+static const char *
+list_detail(struct rd_arena *a, const struct rd_complaint_view *v, size_t n)
+{
+  struct rd_buf b = {0};
+  rd_buf_printf(&b, "{\"returned\":%zu,\"ids\":[", n);
+  for (size_t i = 0; i < n; i++)
+    rd_buf_printf(&b, "%s%lld", i ? "," : "", (long long)v[i].c.id);
+  rd_buf_puts(&b, "]}");
+  const char *out = rd_arena_strdup(a, b.data);
+  rd_buf_free(&b);
+  return out;
+}
+
+/* rd_service_complaint_list without its audit row, for callers that
+ * record the read as their own. */
+static enum rd_status
+list_visible(struct rd_service *svc, const struct rd_principal *who,
+             const struct rd_complaint_filter *f, struct rd_arena *a,
+             struct rd_complaint_view **items, size_t *n,
+             const char **next_cursor, struct rd_error *err)
 {
   struct rd_complaint_filter scoped = *f;
   struct rd_complaint_page page = {0};
@@ -307,16 +332,42 @@ rd_service_customer_lookup(struct rd_service *svc, const struct rd_principal *wh
     .sort = RD_SORT_RECEIVED_DESC,
     .limit = LOOKUP_MAX,
   };
-  if ((rc = rd_service_complaint_list(svc, who, &f, a, complaints, n, &next, err)))
-    return rc;
+  if ((rc = list_visible(svc, who, &f, a, complaints, n, &next, err)))
+    goto fail;
   /* A customer is known to department staff through their department's
    * complaints only: without one, another department's customer (name,
    * phone) does not exist for them, with the store's own answer. */
-  if (rd_role_is_departmental(who->role) && *n == 0)
-    return rd_error_set(err, RD_E_NOT_FOUND, "", "no such customer");
+  if (rd_role_is_departmental(who->role) && *n == 0) {
+    rc = rd_error_set(err, RD_E_NOT_FOUND, "", "no such customer");
+    goto fail;
+  }
+  if ((rc = rd_svc_audit_read(svc, who, "customer.lookup", "customer", out->id,
+                              list_detail(a, *complaints, *n), err)))
+    goto fail;
   if (!rd_role_sees_pii(who->role))
     rd_svc_mask_customer(out, a);
   return RD_OK;
+fail:
+  *complaints = NULL;
+  *n = 0;
+  return rc;
+}
+
+enum rd_status
+rd_service_complaint_list(struct rd_service *svc, const struct rd_principal *who,
+                          const struct rd_complaint_filter *f, struct rd_arena *a,
+                          struct rd_complaint_view **items, size_t *n,
+                          const char **next_cursor, struct rd_error *err)
+{
+  enum rd_status rc = list_visible(svc, who, f, a, items, n, next_cursor, err);
+  if (rc == RD_OK &&
+      (rc = rd_svc_audit_read(svc, who, "complaint.list", NULL, 0,
+                              list_detail(a, *items, *n), err))) {
+    *items = NULL;
+    *n = 0;
+    *next_cursor = NULL;
+  }
+  return rc;
 }
 
 /* ---- the timeline --------------------------------------------------------------- */
@@ -360,7 +411,9 @@ rd_service_event_list(struct rd_service *svc, const struct rd_principal *who,
   struct rd_complaint c;
   enum rd_status rc;
   if ((rc = rd_svc_load_visible_id(svc, who, id, a, &c, err)) ||
-      (rc = rd_store_event_list(svc->store, id, a, out, n, err)))
+      (rc = rd_store_event_list(svc->store, id, a, out, n, err)) ||
+      (rc = rd_svc_audit_read(svc, who, "complaint.events.read", "complaint", id,
+                              NULL, err)))
     return rc;
   if (!rd_role_sees_pii(who->role))
     for (size_t i = 0; i < *n; i++)
@@ -372,6 +425,7 @@ rd_service_event_list(struct rd_service *svc, const struct rd_principal *who,
 
 struct note_ctx {
   int64_t id;
+  int64_t now;
   const struct rd_principal *who;
   struct rd_event *ev;
   struct rd_arena *a;
@@ -389,7 +443,10 @@ note_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     return rc;
   if (!rd_svc_can_see(x->who, &c))
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
-  return rd_tx_event_append(tx, x->ev, err);
+  if ((rc = rd_tx_event_append(tx, x->ev, err)))
+    return rc;
+  return rd_svc_audit(tx, x->who, x->now, "complaint.note", "complaint", x->id,
+                      NULL, err);
 }
 
 enum rd_status
@@ -413,6 +470,6 @@ rd_service_note_add(struct rd_service *svc, const struct rd_principal *who,
   out->from_status = -1;
   out->to_status = -1;
   out->note = note;
-  struct note_ctx x = {.id = id, .who = who, .ev = out, .a = a};
+  struct note_ctx x = {.id = id, .now = out->at, .who = who, .ev = out, .a = a};
   return rd_store_write(svc->store, note_tx, &x, err);
 }

@@ -55,6 +55,19 @@ event_data(const struct rd_clock_extension *x, const char *tz, struct rd_arena *
   return text;
 }
 
+/* The audit row's detail: which request, on which clock. */
+static const char *
+audit_detail(const struct rd_clock_extension *x, struct rd_arena *a)
+{
+  struct rd_buf b = {0};
+  rd_buf_printf(&b, "{\"extension_id\":%lld,\"clock\":", (long long)x->id);
+  rd_buf_json_string(&b, x->clock_name);
+  rd_buf_putc(&b, '}');
+  const char *text = rd_arena_strdup(a, b.data);
+  rd_buf_free(&b);
+  return text;
+}
+
 struct ext_ctx {
   struct rd_service *svc;
   const struct rd_principal *who;
@@ -138,7 +151,10 @@ request_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     .to_status = (int)c.status, .note = e->text,
     .data_json = event_data(&e->x, e->svc->timezone, e->a),
   };
-  return rd_tx_event_append(tx, &ev, err);
+  if ((rc = rd_tx_event_append(tx, &ev, err)))
+    return rc;
+  return rd_svc_audit(tx, e->who, e->now, "extension.request", "complaint", c.id,
+                      audit_detail(&e->x, e->a), err);
 }
 
 static enum rd_status
@@ -184,7 +200,11 @@ decide_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     .from_status = (int)c.status, .to_status = (int)c.status, .note = e->text,
     .data_json = event_data(&e->x, e->svc->timezone, e->a),
   };
-  return rd_tx_event_append(tx, &ev, err);
+  if ((rc = rd_tx_event_append(tx, &ev, err)))
+    return rc;
+  return rd_svc_audit(tx, e->who, e->now,
+                      e->grant ? "extension.grant" : "extension.refuse",
+                      "complaint", c.id, audit_detail(&e->x, e->a), err);
 }
 
 static enum rd_status

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/validate.h"
@@ -14,20 +15,33 @@ typedef enum rd_status (*save_fn)(struct rd_tx *tx, void *rec, struct rd_error *
 struct save_ctx {
   save_fn fn;
   void *rec;
+  const struct rd_principal *who;
+  const char *kind;            /* the audit log's object kind: "department" */
+  const int64_t *id;           /* the record's id field: 0 before a create */
+  const char *detail;          /* for the audit row; may be NULL */
+  int64_t now;
 };
 
 static enum rd_status
 do_save(struct rd_tx *tx, void *vctx, struct rd_error *err)
 {
   struct save_ctx *s = vctx;
-  return s->fn(tx, s->rec, err);
+  bool create = *s->id == 0;
+  enum rd_status rc = s->fn(tx, s->rec, err);
+  if (rc)
+    return rc;
+  char action[48];
+  snprintf(action, sizeof action, "%s.%s", s->kind, create ? "create" : "update");
+  return rd_svc_audit(tx, s->who, s->now, action, s->kind, *s->id, s->detail, err);
 }
 
-/* Runs one record's save in a write transaction. */
+/* Runs one record's save, with its audit row, in a write transaction. */
 static enum rd_status
-save(struct rd_service *svc, save_fn fn, void *rec, struct rd_error *err)
+save(struct rd_service *svc, const struct rd_principal *who, save_fn fn,
+     void *rec, const char *kind, const int64_t *id, const char *detail,
+     struct rd_error *err)
 {
-  struct save_ctx s = {fn, rec};
+  struct save_ctx s = {fn, rec, who, kind, id, detail, rd_service_now(svc)};
   return rd_store_write(svc->store, do_save, &s, err);
 }
 
@@ -72,7 +86,7 @@ rd_service_department_save(struct rd_service *svc, const struct rd_principal *wh
   if ((rc = rd_svc_require_admin(who, err)) ||
       (rc = check_code_and_name(d->code, d->name, err)))
     return rc;
-  return save(svc, save_department, d, err);
+  return save(svc, who, save_department, d, "department", &d->id, NULL, err);
 }
 
 enum rd_status
@@ -84,7 +98,7 @@ rd_service_site_save(struct rd_service *svc, const struct rd_principal *who,
       (rc = check_code_and_name(s->code, s->name, err)))
     return rc;
   if ((rc = rd_svc_check_calendar(svc, s->calendar_id, err)) ||
-      (rc = save(svc, save_site, s, err)))
+      (rc = save(svc, who, save_site, s, "site", &s->id, NULL, err)))
     return rc;
   rd_sla_cache_changed(&svc->sla); /* a site's calendar counts its clocks */
   return RD_OK;
@@ -98,6 +112,8 @@ struct category_ctx {
   struct rd_category *below;
   int *below_depth;
   size_t n_below;
+  const struct rd_principal *who;
+  int64_t now;
 };
 
 /* Inside the transaction: the level comes from the parent chain, which must
@@ -133,6 +149,7 @@ save_category(struct rd_tx *tx, void *vctx, struct rd_error *err)
                         "moving it here would give its subcategories more than %d levels",
                         RD_CATEGORY_MAX_LEVEL);
   bool moved = c->id && c->level != depth;
+  bool create = c->id == 0;
   c->level = depth;
   if ((rc = rd_tx_category_save(tx, c, err)))
     return rc;
@@ -144,7 +161,9 @@ save_category(struct rd_tx *tx, void *vctx, struct rd_error *err)
     if ((rc = rd_tx_category_save(tx, &sub, err)))
       return rc;
   }
-  return RD_OK;
+  return rd_svc_audit(tx, x->who, x->now,
+                      create ? "category.create" : "category.update", "category",
+                      c->id, NULL, err);
 }
 
 /* The categories below id in all[0..n), parents first, into x: breadth
@@ -180,7 +199,7 @@ rd_service_category_save(struct rd_service *svc, const struct rd_principal *who,
   if (c->parent_id < 0)
     return rd_error_set(err, RD_E_INVALID, "parent_id", "parent_id must be a category's id");
   struct rd_arena *a = rd_arena_new();
-  struct category_ctx x = {.cat = c, .a = a};
+  struct category_ctx x = {.cat = c, .a = a, .who = who, .now = rd_service_now(svc)};
   if (c->id) {
     struct rd_category *all = NULL, old;
     size_t n = 0;
@@ -240,7 +259,8 @@ rd_service_user_save(struct rd_service *svc, const struct rd_principal *who,
   }
   if (!u->created_at)
     u->created_at = rd_service_now(svc);
-  rc = save(svc, save_user, u, err);
+  rc = save(svc, who, save_user, u, "user", &u->id,
+            password ? "{\"password_set\":true}" : NULL, err);
   /* Role, department or active flag may have changed: resolve afresh. */
   rd_credcache_clear(&svc->creds);
   u->password_hash = NULL;
@@ -282,7 +302,7 @@ rd_service_policy_save(struct rd_service *svc, const struct rd_principal *who,
   for (size_t i = 0; rc == RD_OK && i < p->n_sites; i++)
     rc = rd_svc_check_site(svc, "match.site_id", p->site_ids[i], a, err);
   rd_arena_free(a);
-  if (rc || (rc = save(svc, save_policy, p, err)))
+  if (rc || (rc = save(svc, who, save_policy, p, "sla_policy", &p->id, NULL, err)))
     return rc;
   rd_sla_cache_changed(&svc->sla);
   return RD_OK;

@@ -180,7 +180,10 @@ do_patch(struct rd_tx *tx, void *vctx, struct rd_error *err)
   if ((rc = rd_svc_clocks_step(tx, x->sla, c, &cev, 0, false, x->a, err)))
     goto out;
   /* Read back: a customer refresh keeps stored values the patch left empty. */
-  rc = rd_tx_complaint_get(tx, c->id, x->a, c, err);
+  if ((rc = rd_tx_complaint_get(tx, c->id, x->a, c, err)))
+    goto out;
+  rc = rd_svc_audit(tx, x->who, x->now, "complaint.edit", "complaint", c->id,
+                    rd_svc_audit_keys(x->a, d.data), err);
 out:
   rd_buf_free(&d);
   return rc;

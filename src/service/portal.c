@@ -30,7 +30,17 @@ static const struct rd_principal portal_who = {
     .role = RD_ROLE_AGENT,
     .department_id = 0,
     .locale = "zh-CN",
+    .customer = true,
 };
+
+/* The portal's principal for one request: the customer at client_addr. */
+static struct rd_principal
+customer_at(const char *client_addr)
+{
+  struct rd_principal who = portal_who;
+  who.client_addr = client_addr;
+  return who;
+}
 
 /* A fresh secret (64 hex digits, in a) and its SHA-256 (hex). */
 static const char *
@@ -78,9 +88,11 @@ enum rd_status
 rd_service_portal_submit(struct rd_service *svc,
                          const struct rd_portal_submission *s,
                          const char *idem_key, const char *body_sha256,
-                         struct rd_arena *a, struct rd_portal_receipt *out,
-                         bool *replayed, struct rd_error *err)
+                         const char *client_addr, struct rd_arena *a,
+                         struct rd_portal_receipt *out, bool *replayed,
+                         struct rd_error *err)
 {
+  const struct rd_principal who = customer_at(client_addr);
   enum rd_status rc;
   struct rd_complaint in;
   struct rd_complaint_view v;
@@ -109,7 +121,7 @@ rd_service_portal_submit(struct rd_service *svc,
   /* Customers' keys live apart from staff ones (user 0 is also the CLI's). */
   const char *key = idem_key && *idem_key ? rd_arena_sprintf(a, "portal:%s", idem_key)
                                           : NULL;
-  if ((rc = rd_svc_complaint_register_with(svc, &portal_who, &in, key, body_sha256,
+  if ((rc = rd_svc_complaint_register_with(svc, &who, &in, key, body_sha256,
                                            issue_upload_tx, &u, a, &v, replayed,
                                            err)))
     return rc;
@@ -144,6 +156,7 @@ upload_refusal(const struct rd_portal_token *t, int64_t complaint_id,
 }
 
 struct photo_ctx {
+  const struct rd_principal *who;
   const char *number;
   const char *sha;
   int64_t now;
@@ -177,17 +190,19 @@ photo_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     return rc;
   x->photos_left = t.uses_left - 1;
   x->att->complaint_id = c.id;
-  return rd_svc_attach_tx(tx, &portal_who, x->att, x->data, x->len, "portal", x->a,
+  return rd_svc_attach_tx(tx, x->who, x->att, x->data, x->len, "portal", x->a,
                           err);
 }
 
 enum rd_status
 rd_service_portal_photo_add(struct rd_service *svc, const char *number,
                             const char *upload_token, const char *filename,
-                            const void *data, size_t len, struct rd_arena *a,
+                            const void *data, size_t len,
+                            const char *client_addr, struct rd_arena *a,
                             struct rd_attachment *out, int *photos_left,
                             struct rd_error *err)
 {
+  const struct rd_principal who = customer_at(client_addr);
   enum rd_status rc;
   char sha[65];
   struct rd_portal_token t;
@@ -239,7 +254,7 @@ rd_service_portal_photo_add(struct rd_service *svc, const char *number,
   out->uploaded_by = 0;
   out->uploaded_at = now;
   rd_svc_sha256_hex(data, len, out->sha256);
-  struct photo_ctx x = {.number = number, .sha = sha, .now = now, .att = out,
+  struct photo_ctx x = {.who = &who, .number = number, .sha = sha, .now = now, .att = out,
                         .data = data, .len = len, .a = a};
   if ((rc = rd_store_write(svc->store, photo_tx, &x, err)))
     return rc;
@@ -374,7 +389,10 @@ link_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
       .data_json = rd_arena_sprintf(x->a, "{\"expires_at\":%lld}",
                                     (long long)x->t.expires_at),
   };
-  return rd_tx_event_append(tx, &ev, err);
+  if ((rc = rd_tx_event_append(tx, &ev, err)))
+    return rc;
+  return rd_svc_audit(tx, x->who, x->t.created_at, "survey.link", "complaint",
+                      c.id, NULL, err);
 }
 
 enum rd_status
@@ -514,9 +532,11 @@ answer_guard_tx(struct rd_tx *tx, void *ctx, const struct rd_complaint *c,
 enum rd_status
 rd_service_portal_survey_answer(struct rd_service *svc, const char *token,
                                 const struct rd_survey_answer *ans,
-                                struct rd_arena *a, struct rd_portal_survey *out,
+                                const char *client_addr, struct rd_arena *a,
+                                struct rd_portal_survey *out,
                                 struct rd_error *err)
 {
+  const struct rd_principal who = customer_at(client_addr);
   char sha[65];
   struct rd_portal_token t;
   struct rd_complaint c;
@@ -556,7 +576,7 @@ rd_service_portal_survey_answer(struct rd_service *svc, const char *token,
   rd_buf_free(&b);
 
   struct answer_guard g = {.sha = sha, .now = now, .a = a};
-  if ((rc = rd_svc_complaint_act_with(svc, &portal_who, t.complaint_id, &act, 0, body,
+  if ((rc = rd_svc_complaint_act_with(svc, &who, t.complaint_id, &act, 0, body,
                                       answer_guard_tx, &g, a, &v, err)))
     return rc;
   survey_view(svc, &v.c, &t, a, out);

@@ -43,6 +43,9 @@ struct rd_principal {
   enum rd_role role;
   int64_t department_id;
   const char *locale;
+  const char *client_addr;    /* where the request came from (HTTP), for the
+                                 audit log; NULL when not over HTTP */
+  bool customer;              /* a customer on the public portal (user 0) */
 };
 
 /* The system principal: admin rights, user id 0. */
@@ -94,10 +97,13 @@ struct rd_login {
   struct rd_user user;
 };
 
-/* Checks username and password (argon2id) and opens a session.
+/* Checks username and password (argon2id) and opens a session. Either way
+ * the attempt goes into the audit log with client_addr (may be NULL):
+ * login.ok with the session, login.failed naming the user tried.
  * RD_E_UNAUTHORIZED for a wrong name or password (same answer for both). */
 enum rd_status rd_service_login(struct rd_service *svc, const char *username,
-                                const char *password, struct rd_arena *a,
+                                const char *password, const char *client_addr,
+                                struct rd_arena *a,
                                 struct rd_login *out, struct rd_error *err);
 
 /* Ends the session; RD_OK even when it did not exist. */
@@ -396,7 +402,8 @@ enum rd_status rd_service_policy_save(struct rd_service *svc,
 /* ---- the public portal (customers, no sign-in) ------------------------------- *
  * The customer is nobody's principal: these calls act as the portal itself
  * (an agent-like principal, user 0) and answer only what the customer may
- * know. Secrets handed out (upload and survey tokens) are 64 hex digits;
+ * know. Their changes go into the audit log as the customer's, with the
+ * client_addr (may be NULL) the caller gives. Secrets handed out (upload and survey tokens) are 64 hex digits;
  * only their SHA-256 is stored. */
 
 enum {
@@ -423,6 +430,7 @@ enum rd_status rd_service_portal_submit(struct rd_service *svc,
                                         const struct rd_portal_submission *s,
                                         const char *idem_key,
                                         const char *body_sha256,
+                                        const char *client_addr,
                                         struct rd_arena *a,
                                         struct rd_portal_receipt *out,
                                         bool *replayed, struct rd_error *err);
@@ -438,6 +446,7 @@ enum rd_status rd_service_portal_photo_add(struct rd_service *svc,
                                            const char *upload_token,
                                            const char *filename,
                                            const void *data, size_t len,
+                                           const char *client_addr,
                                            struct rd_arena *a,
                                            struct rd_attachment *out,
                                            int *photos_left,
@@ -512,9 +521,34 @@ enum rd_status rd_service_portal_survey_get(struct rd_service *svc,
 enum rd_status rd_service_portal_survey_answer(struct rd_service *svc,
                                                const char *token,
                                                const struct rd_survey_answer *ans,
+                                               const char *client_addr,
                                                struct rd_arena *a,
                                                struct rd_portal_survey *out,
                                                struct rd_error *err);
+
+/* ---- the audit log (docs/audit.md) -------------------------------------------
+ * Every change goes into the audit log in its own transaction, and every
+ * staff read of personal data (a complaint, its timeline, attachments'
+ * contents, a customer lookup, a list or search: one row per request) is
+ * queued before the data is returned and committed in a batch within about
+ * 50 ms; rd_service_free drains the queue. */
+
+/* Links committed audit rows that wait for the chain (PostgreSQL; nothing
+ * on SQLite) unless another node's chainer is at it. For the scheduler. */
+enum rd_status rd_service_audit_chain(struct rd_service *svc,
+                                      struct rd_error *err);
+
+/* A page of the log, newest first; admins and auditors only
+ * (RD_E_FORBIDDEN otherwise). f->limit 0 means 50; above 500 is
+ * RD_E_INVALID naming "limit". Queued reads are written and committed rows
+ * chained first, so the page is current. The query itself is recorded
+ * (audit.read). */
+enum rd_status rd_service_audit_list(struct rd_service *svc,
+                                     const struct rd_principal *who,
+                                     const struct rd_audit_filter *f,
+                                     struct rd_arena *a,
+                                     struct rd_audit_page *out,
+                                     struct rd_error *err);
 
 /* ---- reports and health --------------------------------------------------- */
 

@@ -22,6 +22,7 @@ struct rd_service {
   struct rd_credcache creds;  /* resolved sessions and tokens, seconds old at most */
   struct rd_sla_cache sla;    /* policies, calendars and sites, shared */
   _Atomic int64_t limits_swept_at; /* last sweep of ended rate-limit windows */
+  struct rd_readlog *reads;   /* staff reads' audit rows, written in batches */
 };
 
 /* Whether who may see complaint c at all (department scope, SPEC §4). A
@@ -133,6 +134,32 @@ enum rd_status rd_svc_attach_tx(struct rd_tx *tx, const struct rd_principal *who
 /* RD_E_INVALID naming "filename" unless name is 1-200 characters without
  * slashes or control characters. */
 enum rd_status rd_svc_filename_check(const char *name, struct rd_error *err);
+
+/* ---- the audit log (audit.c) ----------------------------------------------- */
+
+/* Appends who's audit row for action on (object_kind, object_id) at now, in
+ * tx: actor, user and client address come from who. detail_json (may be
+ * NULL) names what changed, never personal values. */
+enum rd_status rd_svc_audit(struct rd_tx *tx, const struct rd_principal *who,
+                            int64_t now, const char *action,
+                            const char *object_kind, int64_t object_id,
+                            const char *detail_json, struct rd_error *err);
+
+/* Records a read of personal data by staff (users; the system's own reads
+ * are not recorded): queues its row for the batching appender (readlog.h),
+ * which commits it within about READLOG_LINGER_MS. RD_E_UNAVAILABLE when
+ * the queue stays full; the caller then returns nothing: no read goes
+ * unrecorded. */
+enum rd_status rd_svc_audit_read(struct rd_service *svc,
+                                 const struct rd_principal *who,
+                                 const char *action, const char *object_kind,
+                                 int64_t object_id, const char *detail_json,
+                                 struct rd_error *err);
+
+/* {"fields":[...]}: the keys of the JSON object changes_json (a change's
+ * old and new values by field), without the values, for an audit detail.
+ * NULL when changes_json is not an object. */
+const char *rd_svc_audit_keys(struct rd_arena *a, const char *changes_json);
 
 /* Whether ct is a media type "type/subtype" of token characters, at most
  * 100 bytes; parameters after ';' (charset=...) are kept as given. */

@@ -28,6 +28,7 @@ struct firing {
   size_t n_users;
   const char *kind;
   const char *data_json;
+  bool fired;                  /* claimed and fired by this batch */
 };
 
 struct fire_ctx {
@@ -46,6 +47,8 @@ fire_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
   enum rd_status rc;
 
   x->fired = 0;
+  for (size_t k = 0; k < x->n; k++)
+    x->f[k].fired = false;   /* a retried transaction starts afresh */
   for (size_t k = 0; k < x->n; k++) {
     struct firing *f = &x->f[k];
     bool claimed = false;
@@ -72,8 +75,17 @@ fire_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     };
     if ((rc = rd_tx_event_append(tx, &ev, err)))
       return rc;
+    f->fired = true;
     x->fired++;
   }
+  /* The audit rows after every claim, in the same transaction: a fired
+   * step without its row cannot commit. (Appending takes no lock others
+   * wait for: on PostgreSQL the rows are linked into the chain later.) */
+  for (size_t k = 0; k < x->n; k++)
+    if (x->f[k].fired &&
+        (rc = rd_svc_audit(tx, &RD_PRINCIPAL_SYSTEM, x->now, "escalation.fire",
+                           "complaint", x->f[k].c.id, x->f[k].data_json, err)))
+      return rc;
   return RD_OK;
 }
 

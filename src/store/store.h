@@ -338,6 +338,52 @@ enum rd_status rd_tx_portal_token_use(struct rd_tx *tx, int64_t id, int64_t now,
 enum rd_status rd_tx_setting_put(struct rd_tx *tx, const char *key,
                                  const char *value, struct rd_error *err);
 
+/* ---- the audit log (0013_audit / pg 0004_audit, 0005_audit_chainer) -------
+ * Append-only and hash-chained (docs/audit.md): seq 1, 2, 3 ... with no gaps,
+ * each row's hash = SHA-256(prev_hash || its canonical bytes), the genesis
+ * prev_hash 64 zeros. The database refuses UPDATE and DELETE and keeps the
+ * chain's end (seq and hash) in a head row. On SQLite a row joins the chain
+ * as it is inserted (the single writer orders appends anyway); on PostgreSQL
+ * it is inserted unchained, without any shared lock, and
+ * rd_store_audit_chain links committed rows into the chain later, one
+ * chainer at a time across every node. */
+
+enum { RD_AUDIT_HASH_HEX = 65 };    /* 64 hex digits and NUL */
+
+struct rd_audit_entry {
+  int64_t seq;                /* set by the chain; 0 while unchained */
+  int64_t row_id;             /* PostgreSQL: the row's insertion id (unchained rows) */
+  int64_t at;                 /* Unix seconds */
+  const char *actor;          /* "user", "customer" (public portal), "system" */
+  int64_t user_id;            /* 0 unless actor is "user" */
+  const char *client_addr;    /* NULL when not over HTTP */
+  const char *action;         /* "complaint.create", "complaint.read", ... */
+  const char *object_kind;    /* "complaint", "user", ...; NULL: none */
+  int64_t object_id;          /* 0: none */
+  const char *detail_json;    /* a small JSON object; NULL is "{}" */
+  char prev_hash[RD_AUDIT_HASH_HEX];
+  char hash[RD_AUDIT_HASH_HEX];
+};
+
+/* The hash of e: SHA-256 over e->prev_hash and e's canonical bytes, in hex.
+ * What rd_tx_audit_append stores and rd_store_audit_verify recomputes. */
+void rd_audit_entry_hash(const struct rd_audit_entry *e,
+                         char out[RD_AUDIT_HASH_HEX]);
+
+/* Appends e in tx (detail_json NULL becomes "{}"). On SQLite it joins the
+ * chain at once: e->seq, e->prev_hash and e->hash are set. On PostgreSQL it
+ * is inserted unchained (e->seq stays 0) and takes no lock that other
+ * writers wait for; rd_store_audit_chain links it once committed.
+ * RD_E_INVALID when actor or action is missing. */
+enum rd_status rd_tx_audit_append(struct rd_tx *tx, struct rd_audit_entry *e,
+                                  struct rd_error *err);
+
+/* rd_tx_audit_append for each of e[0..n), in that order; on PostgreSQL in
+ * one statement (the read appender's batches: one round trip, not n). */
+enum rd_status rd_tx_audit_append_batch(struct rd_tx *tx,
+                                        struct rd_audit_entry *e, size_t n,
+                                        struct rd_error *err);
+
 /* ---- reading (any thread) ----------------------------------------------- */
 
 enum rd_status rd_store_complaint_get(struct rd_store *st, int64_t id,
@@ -563,6 +609,60 @@ enum rd_status rd_store_portal_token_get(struct rd_store *st,
 enum rd_status rd_store_setting_get(struct rd_store *st, const char *key,
                                     struct rd_arena *a, const char **value,
                                     struct rd_error *err);
+
+/* ---- reading the audit log ------------------------------------------------- */
+
+struct rd_audit_filter {
+  int64_t user_id;            /* 0 = any */
+  const char *object_kind;    /* NULL = any */
+  int64_t object_id;          /* 0 = any (with object_kind) */
+  const char *action;         /* exact, or a prefix ending in '.' ("complaint."); NULL = any */
+  int64_t from, to;           /* at in [from, to); 0 = open */
+  int limit;                  /* 1-500 */
+  const char *cursor;         /* from a previous page's next_cursor, or NULL */
+};
+
+struct rd_audit_page {
+  struct rd_audit_entry *items;   /* newest first */
+  size_t n;
+  const char *next_cursor;        /* NULL on the last page */
+};
+
+/* One page of the chained rows matching f, newest first (rows still
+ * waiting for the chain are not listed). RD_E_INVALID naming
+ * "cursor" for a cursor this store did not issue. */
+enum rd_status rd_store_audit_list(struct rd_store *st,
+                                   const struct rd_audit_filter *f,
+                                   struct rd_arena *a, struct rd_audit_page *out,
+                                   struct rd_error *err);
+
+/* Links the committed rows that wait for the chain (PostgreSQL; nothing to
+ * do on SQLite), in their insertion order, in short transactions of up to
+ * 500 rows, until none wait. One chainer runs at a time across every node:
+ * with wait false, when another holds the chain's head this returns at once
+ * (it links them); with wait true it waits for it and goes on. *linked (may
+ * be NULL) how many rows this call linked. */
+enum rd_status rd_store_audit_chain(struct rd_store *st, bool wait,
+                                    int64_t *linked, struct rd_error *err);
+
+/* What rd_store_audit_verify found. */
+struct rd_audit_report {
+  int64_t verified;           /* rows checked and found sound */
+  int64_t pending;            /* rows not yet chained (PostgreSQL), not verified */
+  int64_t head_seq;           /* the head row's seq */
+  char head_hash[RD_AUDIT_HASH_HEX];
+  int64_t bad_seq;            /* 0 when the chain holds; else the first bad seq */
+  const char *problem;        /* why bad_seq is bad (static text), NULL when sound */
+};
+
+/* Walks the whole chain in seq order, recomputing every hash, and compares
+ * its end with the head row. RD_OK whether or not the chain holds (see
+ * out->bad_seq): an edited row shows as a hash mismatch at its seq, a
+ * deleted one as a gap or a prev_hash mismatch, a cut tail as a head that
+ * the last row does not match. Store failures are returned as such. */
+enum rd_status rd_store_audit_verify(struct rd_store *st,
+                                     struct rd_audit_report *out,
+                                     struct rd_error *err);
 
 /* ---- reports ------------------------------------------------------------ */
 

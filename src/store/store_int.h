@@ -174,6 +174,36 @@ struct rd_store_backend {
   /* Deletes the windows ended by now; *removed (may be NULL) how many. */
   enum rd_status (*tx_limit_sweep)(struct rd_tx *tx, int64_t now,
                                    int64_t *removed, struct rd_error *err);
+  /* Whether rows are inserted unchained and linked later by the chainer
+   * (PostgreSQL) rather than chained as they are inserted (SQLite). */
+  bool audit_chain_later;
+  /* The chain's end (head row): its seq and hash. For the chainer
+   * (audit_chain_later) the row is locked until the transaction ends; with
+   * wait false *got is false when another transaction holds it. */
+  enum rd_status (*tx_audit_head)(struct rd_tx *tx, bool wait, bool *got,
+                                  int64_t *seq, char hash[RD_AUDIT_HASH_HEX],
+                                  struct rd_error *err);
+  /* Inserts e: chained as it is (seq, prev_hash and hash set by store.c,
+   * the trigger moves the head), or unchained (audit_chain_later). */
+  enum rd_status (*tx_audit_insert)(struct rd_tx *tx,
+                                    const struct rd_audit_entry *e,
+                                    struct rd_error *err);
+  /* Inserts e[0..n) in one statement, in that order (NULL: row by row):
+   * unchained (audit_chain_later), or chained as they are (seq, prev_hash
+   * and hash set by store/audit.c from the head). */
+  enum rd_status (*tx_audit_insert_batch)(struct rd_tx *tx,
+                                          const struct rd_audit_entry *e,
+                                          size_t n, struct rd_error *err);
+  /* audit_chain_later only (NULL otherwise): the committed unchained rows
+   * in row_id order, at most limit; and links rows[0..n) into the chain
+   * (seq, prev_hash, hash as set), the trigger moving the head. */
+  enum rd_status (*tx_audit_unchained)(struct rd_tx *tx, int limit,
+                                       struct rd_arena *a,
+                                       struct rd_audit_entry **out, size_t *n,
+                                       struct rd_error *err);
+  enum rd_status (*tx_audit_link)(struct rd_tx *tx,
+                                  const struct rd_audit_entry *rows, size_t n,
+                                  struct rd_error *err);
 
   /* reads, from any thread */
   enum rd_status (*complaint_get)(struct rd_store *st, int64_t id,
@@ -294,6 +324,25 @@ struct rd_store_backend {
   enum rd_status (*limit_get)(struct rd_store *st, const char *key,
                               bool *found, int64_t *hits, int64_t *expires_at,
                               struct rd_error *err);
+  /* Rows matching f with seq < before_seq, newest first, at most limit
+   * (f->cursor and f->limit are store.c's business, not read here). */
+  enum rd_status (*audit_page)(struct rd_store *st,
+                               const struct rd_audit_filter *f,
+                               int64_t before_seq, int limit,
+                               struct rd_arena *a, struct rd_audit_entry **out,
+                               size_t *n, struct rd_error *err);
+  /* Rows with seq > after_seq, in seq order, at most limit. */
+  enum rd_status (*audit_range)(struct rd_store *st, int64_t after_seq,
+                                int limit, struct rd_arena *a,
+                                struct rd_audit_entry **out, size_t *n,
+                                struct rd_error *err);
+  /* The head row, read outside any transaction. */
+  enum rd_status (*audit_head)(struct rd_store *st, int64_t *seq,
+                               char hash[RD_AUDIT_HASH_HEX],
+                               struct rd_error *err);
+  /* How many rows wait for the chain (NULL: none ever do). */
+  enum rd_status (*audit_pending)(struct rd_store *st, int64_t *n,
+                                  struct rd_error *err);
   enum rd_status (*report_summary)(struct rd_store *st,
                                    const struct rd_report_query *q,
                                    struct rd_arena *a,
@@ -303,6 +352,15 @@ struct rd_store_backend {
                                     int64_t counts[RD_STATE_COUNT],
                                     struct rd_error *err);
 };
+
+struct rd_buf;
+
+/* Appends rows e[0..n) as a JSON array of objects (at, actor, user_id,
+ * client_addr, action, object_kind, object_id, detail; with chained also
+ * seq, prev_hash and hash; NULL texts and 0 ids as null): how a batch is
+ * handed to a backend's one INSERT (store/audit.c). */
+void rd_audit_rows_json(struct rd_buf *b, const struct rd_audit_entry *e,
+                        size_t n, bool chained);
 
 /* The backends built into this binary. */
 extern const struct rd_store_backend rd_store_sqlite_backend;

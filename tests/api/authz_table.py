@@ -101,6 +101,9 @@ ROUTES = {
 
     # Notifications are their recipient's: the target is department A's
     # manager's; anyone else is told it does not exist.
+    # The audit log: administrators and auditors (docs/audit.md).
+    "GET /api/v1/audit": Rule(_roles("admin", "auditor")),
+
     "GET /api/v1/notifications": Rule(STAFF),
     "POST /api/v1/notifications/{id}/read": Rule(_roles("manager"), deny={r: 404 for r in ROLES}, scoped=True),
 

@@ -316,6 +316,7 @@ def build(fx, key, fresh):
         "GET /api/v1/customers": f"/api/v1/customers?phone={fx.phone_a}",
         "GET /api/v1/reports/summary": "/api/v1/reports/summary?group_by=department",
         "GET /api/v1/notifications": "/api/v1/notifications",
+        "GET /api/v1/audit": "/api/v1/audit?limit=5",
         "POST /api/v1/notifications/{id}/read": f"/api/v1/notifications/{fx.notification}/read",
         "POST /api/v1/complaints/{id}/survey-link": f"/api/v1/complaints/{fx.resolved}/survey-link",
         "GET /api/v1/portal/surveys/{token}": f"/api/v1/portal/surveys/{fx.survey_token}",

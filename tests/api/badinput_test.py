@@ -83,6 +83,33 @@ def snapshot(server):
     return snapshot_pg(server.db) if server.pg_db else snapshot_sqlite(server.db)
 
 
+def unchained(server):
+    """Audit rows waiting for the chainer (PostgreSQL; SQLite chains at once)."""
+    if not server.pg_db:
+        return 0
+    out = subprocess.run(["psql", "-X", "-q", "-At", "-d", server.db, "-c",
+                          "SELECT count(*) FROM audit_log WHERE seq IS NULL"],
+                         check=True, capture_output=True, timeout=60).stdout
+    return int(out.decode().strip())
+
+
+def settled_snapshot(server):
+    """snapshot() once the fixtures' audit rows have landed: staff reads'
+    rows are written in batches shortly after the answer, and on PostgreSQL
+    rows are linked into the chain (seq, hashes set) by the scheduler within
+    about a second. Taken too early, the settling would pass for a change
+    made by the catalogue. Polled until two snapshots agree with nothing
+    left to chain (bounded; not a timing assertion)."""
+    snap = snapshot(server)
+    for _ in range(120):
+        time.sleep(0.25)
+        again = snapshot(server)
+        if again == snap and unchained(server) == 0:
+            return again
+        snap = again
+    return snap
+
+
 def compare(before, after):
     """Human-readable differences between two snapshots (empty when equal)."""
     diffs = []
@@ -351,7 +378,7 @@ def main():
         names = [e.name for e in entries]
         dupes = sorted({n for n in names if names.count(n) > 1})
         result(not dupes, f"catalogue names are unique (repeated: {dupes[:5]})")
-        before = snapshot(server)
+        before = settled_snapshot(server)
         for e in entries:
             tried += 1
             try:
@@ -365,7 +392,7 @@ def main():
             if why and not healthy(server.port):
                 print("server is down; stopping", flush=True)
                 break
-        after = snapshot(server)
+        after = settled_snapshot(server)
         diffs = compare(before, after)
         result(not diffs, "the catalogue wrote to the database:\n      " + "\n      ".join(diffs))
         print(f"bad inputs tried: {tried}", flush=True)

@@ -402,6 +402,12 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_limit_take = rd_pg_tx_limit_take,
   .tx_limit_clear = rd_pg_tx_limit_clear,
   .tx_limit_sweep = rd_pg_tx_limit_sweep,
+  .audit_chain_later = true,
+  .tx_audit_head = rd_pg_tx_audit_head,
+  .tx_audit_insert = rd_pg_tx_audit_insert,
+  .tx_audit_insert_batch = rd_pg_tx_audit_insert_batch,
+  .tx_audit_unchained = rd_pg_tx_audit_unchained,
+  .tx_audit_link = rd_pg_tx_audit_link,
 
   .complaint_get = rd_pg_complaint_get,
   .complaint_get_by_number = rd_pg_complaint_get_by_number,
@@ -437,6 +443,10 @@ const struct rd_store_backend rd_store_pg_backend = {
   .setting_get = rd_pg_setting_get,
   .portal_token_get = rd_pg_portal_token_get,
   .limit_get = rd_pg_limit_get,
+  .audit_page = rd_pg_audit_page,
+  .audit_range = rd_pg_audit_range,
+  .audit_head = rd_pg_audit_head,
+  .audit_pending = rd_pg_audit_pending,
   .report_summary = rd_pg_report_summary,
   .count_by_status = rd_pg_count_by_status,
 };

@@ -79,7 +79,10 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_CLOCKS_CATEGORY) X(PQ_CLOCKS_DEPARTMENT) X(PQ_CLOCKS_SITE)       \
   X(PQ_CLOCKS_CHANNEL) X(PQ_CLOCKS_SEVERITY) X(PQ_CLOCKS_MONTH)         \
   X(PQ_CLOCKS_STATUS)                                                   \
-  X(PQ_LIMIT_TAKE) X(PQ_LIMIT_GET) X(PQ_LIMIT_CLEAR) X(PQ_LIMIT_SWEEP)
+  X(PQ_LIMIT_TAKE) X(PQ_LIMIT_GET) X(PQ_LIMIT_CLEAR) X(PQ_LIMIT_SWEEP)   \
+  X(PQ_AUDIT_HEAD) X(PQ_AUDIT_INSERT) X(PQ_AUDIT_PAGE) X(PQ_AUDIT_RANGE)  \
+  X(PQ_AUDIT_HEAD_READ) X(PQ_AUDIT_HEAD_TRY) X(PQ_AUDIT_UNCHAINED)         \
+  X(PQ_AUDIT_LINK) X(PQ_AUDIT_PENDING) X(PQ_AUDIT_INSERT_BATCH)
 
 enum rd_pg_stmt {
 #define RD_X(name) name,
@@ -253,6 +256,38 @@ enum rd_status rd_pg_read_all(struct rd_store *st, enum rd_pg_stmt id,
                               size_t *n, struct rd_error *err);
 
 /* ---- the port's functions, by file ---------------------------------------- */
+
+/* audit.c */
+enum rd_status rd_pg_tx_audit_head(struct rd_tx *tx, bool wait, bool *got,
+                                   int64_t *seq, char hash[RD_AUDIT_HASH_HEX],
+                                   struct rd_error *err);
+enum rd_status rd_pg_tx_audit_insert_batch(struct rd_tx *tx,
+                                           const struct rd_audit_entry *e,
+                                           size_t n, struct rd_error *err);
+enum rd_status rd_pg_tx_audit_unchained(struct rd_tx *tx, int limit,
+                                        struct rd_arena *a,
+                                        struct rd_audit_entry **out, size_t *n,
+                                        struct rd_error *err);
+enum rd_status rd_pg_tx_audit_link(struct rd_tx *tx,
+                                   const struct rd_audit_entry *rows, size_t n,
+                                   struct rd_error *err);
+enum rd_status rd_pg_audit_pending(struct rd_store *st, int64_t *n,
+                                   struct rd_error *err);
+enum rd_status rd_pg_tx_audit_insert(struct rd_tx *tx,
+                                     const struct rd_audit_entry *e,
+                                     struct rd_error *err);
+enum rd_status rd_pg_audit_page(struct rd_store *st,
+                                const struct rd_audit_filter *f,
+                                int64_t before_seq, int limit,
+                                struct rd_arena *a, struct rd_audit_entry **out,
+                                size_t *n, struct rd_error *err);
+enum rd_status rd_pg_audit_range(struct rd_store *st, int64_t after_seq,
+                                 int limit, struct rd_arena *a,
+                                 struct rd_audit_entry **out, size_t *n,
+                                 struct rd_error *err);
+enum rd_status rd_pg_audit_head(struct rd_store *st, int64_t *seq,
+                                char hash[RD_AUDIT_HASH_HEX],
+                                struct rd_error *err);
 
 /* backend.c */
 enum rd_status rd_pg_open(struct rd_store *st, const char *uri,

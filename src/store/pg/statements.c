@@ -27,6 +27,11 @@ const char rd_pg_complaint_cols[] = COMPLAINT_COLS;
   " password_hash, created_at"
 #define TOKEN_COLS "id, user_id, name, token_sha256, created_at, expires_at, revoked"
 
+/* The columns of an audit row, in the order audit.c reads them. */
+#define AUDIT_COLS                                                            \
+  "SELECT seq, at, actor, user_id, client_addr, action, object_kind,"         \
+  " object_id, detail, prev_hash, hash FROM audit_log"
+
 static const char *sql[PQ_STMT_COUNT] = {
   [PQ_PING] = "SELECT 1",
   [PQ_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
@@ -316,6 +321,52 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_LIMIT_GET] = "SELECT hits, expires_at FROM rate_limits WHERE limit_key = $1",
   [PQ_LIMIT_CLEAR] = "DELETE FROM rate_limits WHERE limit_key = $1",
   [PQ_LIMIT_SWEEP] = "DELETE FROM rate_limits WHERE expires_at <= $1",
+  /* The chainer's lock (0005_audit_chainer): held by one chainer at a time
+   * across every node; writers never take it. The _TRY form skips it when
+   * another chainer has it (that one links the rows). */
+  [PQ_AUDIT_HEAD] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+  [PQ_AUDIT_HEAD_TRY] =
+    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED",
+  [PQ_AUDIT_HEAD_READ] = "SELECT seq, hash FROM audit_head WHERE id = 1",
+  /* Unchained: the id comes from the identity, the chain columns stay NULL. */
+  [PQ_AUDIT_INSERT] =
+    "INSERT INTO audit_log (at, actor, user_id, client_addr, action,"
+    " object_kind, object_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+  /* A batch as one JSON array of rows (the read appender's): one round trip
+   * for up to 500 rows, ids given in the array's order. */
+  [PQ_AUDIT_INSERT_BATCH] =
+    "INSERT INTO audit_log (at, actor, user_id, client_addr, action,"
+    " object_kind, object_id, detail)"
+    " SELECT r.at, r.actor, r.user_id, r.client_addr, r.action, r.object_kind,"
+    "        r.object_id, r.detail"
+    " FROM json_array_elements($1::json) WITH ORDINALITY AS e(j, n),"
+    "      json_to_record(e.j) AS r(at bigint, actor text, user_id bigint,"
+    "        client_addr text, action text, object_kind text, object_id bigint,"
+    "        detail text)"
+    " ORDER BY e.n",
+  [PQ_AUDIT_UNCHAINED] =
+    "SELECT id, at, actor, user_id, client_addr, action, object_kind,"
+    " object_id, detail FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1",
+  /* One statement per batch ($1 ids, $2 seqs, $3 prev_hashes, $4 hashes as
+   * arrays); the statement trigger audit_log_link_batch checks that they
+   * continue the chain and moves the head. */
+  [PQ_AUDIT_LINK] =
+    "UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
+    "   AS v(id, seq, prev_hash, hash)"
+    " WHERE a.id = v.id AND a.seq IS NULL",
+  [PQ_AUDIT_PENDING] = "SELECT count(*) FROM audit_log WHERE seq IS NULL",
+  /* $1 before seq, $2 user, $3 object kind, $4 object id, $5 action (exact,
+   * or a prefix when it ends in '.'), $6 from, $7 to, $8 limit; NULL = any. */
+  [PQ_AUDIT_PAGE] = AUDIT_COLS
+    " WHERE seq < $1 AND ($2::bigint IS NULL OR user_id = $2)"
+    " AND ($3::text IS NULL OR object_kind = $3)"
+    " AND ($4::bigint IS NULL OR object_id = $4)"
+    " AND ($5::text IS NULL OR action = $5"
+    "      OR (right($5, 1) = '.' AND left(action, length($5)) = $5))"
+    " AND ($6::bigint IS NULL OR at >= $6) AND ($7::bigint IS NULL OR at < $7)"
+    " ORDER BY seq DESC LIMIT $8",
+  [PQ_AUDIT_RANGE] = AUDIT_COLS " WHERE seq > $1 ORDER BY seq LIMIT $2",
 };
 
 /* ---- the report texts --------------------------------------------------------- */

@@ -480,6 +480,9 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .tx_limit_take = rd_sqlite_tx_limit_take,
   .tx_limit_clear = rd_sqlite_tx_limit_clear,
   .tx_limit_sweep = rd_sqlite_tx_limit_sweep,
+  .tx_audit_head = rd_sqlite_tx_audit_head,
+  .tx_audit_insert = rd_sqlite_tx_audit_insert,
+  .tx_audit_insert_batch = rd_sqlite_tx_audit_insert_batch,
 
   .complaint_get = rd_sqlite_complaint_get,
   .complaint_get_by_number = rd_sqlite_complaint_get_by_number,
@@ -515,6 +518,9 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .setting_get = rd_sqlite_setting_get,
   .portal_token_get = rd_sqlite_portal_token_get,
   .limit_get = rd_sqlite_limit_get,
+  .audit_page = rd_sqlite_audit_page,
+  .audit_range = rd_sqlite_audit_range,
+  .audit_head = rd_sqlite_audit_head,
   .report_summary = rd_sqlite_report_summary,
   .count_by_status = rd_sqlite_count_by_status,
 };

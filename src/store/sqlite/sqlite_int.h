@@ -78,7 +78,8 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_REPORT_STATUS) X(SQ_DURATIONS_STATUS) X(SQ_CLOCKS_STATUS)        \
   X(SQ_PORTAL_TOKEN_REVOKE) X(SQ_PORTAL_TOKEN_INSERT)                   \
   X(SQ_PORTAL_TOKEN_GET) X(SQ_PORTAL_TOKEN_USE)                         \
-  X(SQ_LIMIT_TAKE) X(SQ_LIMIT_GET) X(SQ_LIMIT_CLEAR) X(SQ_LIMIT_SWEEP)
+  X(SQ_LIMIT_TAKE) X(SQ_LIMIT_GET) X(SQ_LIMIT_CLEAR) X(SQ_LIMIT_SWEEP)   \
+  X(SQ_AUDIT_HEAD) X(SQ_AUDIT_INSERT) X(SQ_AUDIT_INSERT_BATCH) X(SQ_AUDIT_PAGE) X(SQ_AUDIT_RANGE)
 
 enum rd_sqlite_stmt {
 #define RD_X(name) name,
@@ -273,6 +274,30 @@ enum rd_status rd_sqlite_search_wait(struct rd_sqlite *s,
                                      struct rd_error *err);
 
 /* ---- backend entries (one file per area) ---------------------------------- */
+
+/* audit.c */
+enum rd_status rd_sqlite_tx_audit_head(struct rd_tx *tx, bool wait, bool *got, int64_t *seq,
+                                       char hash[RD_AUDIT_HASH_HEX],
+                                       struct rd_error *err);
+enum rd_status rd_sqlite_tx_audit_insert(struct rd_tx *tx,
+                                         const struct rd_audit_entry *e,
+                                         struct rd_error *err);
+enum rd_status rd_sqlite_tx_audit_insert_batch(struct rd_tx *tx,
+                                               const struct rd_audit_entry *e,
+                                               size_t n, struct rd_error *err);
+enum rd_status rd_sqlite_audit_page(struct rd_store *st,
+                                    const struct rd_audit_filter *f,
+                                    int64_t before_seq, int limit,
+                                    struct rd_arena *a,
+                                    struct rd_audit_entry **out, size_t *n,
+                                    struct rd_error *err);
+enum rd_status rd_sqlite_audit_range(struct rd_store *st, int64_t after_seq,
+                                     int limit, struct rd_arena *a,
+                                     struct rd_audit_entry **out, size_t *n,
+                                     struct rd_error *err);
+enum rd_status rd_sqlite_audit_head(struct rd_store *st, int64_t *seq,
+                                    char hash[RD_AUDIT_HASH_HEX],
+                                    struct rd_error *err);
 
 /* clocks.c */
 enum rd_status rd_sqlite_tx_complaint_set_due(struct rd_tx *tx, int64_t id,

@@ -57,6 +57,16 @@ const char rd_sqlite_complaint_cols[] = COMPLAINT_COLS;
 #define K_STATUS "CAST(c.status AS TEXT)"
 #define K_MONTH "strftime('%Y-%m', c.received_at + ?4, 'unixepoch')"
 
+/* The columns of an audit row, in the order audit.c reads them. */
+#define AUDIT_COLS                                                            \
+  "SELECT seq, at, actor, user_id, client_addr, action, object_kind,"         \
+  " object_id, detail, prev_hash, hash FROM audit_log"
+
+/* The columns of an audit row, in the order audit.c reads them. */
+#define AUDIT_COLS                                                            \
+  "SELECT seq, at, actor, user_id, client_addr, action, object_kind,"         \
+  " object_id, detail, prev_hash, hash FROM audit_log"
+
 const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
   [SQ_COMMIT] = "COMMIT",
@@ -387,4 +397,31 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
   [SQ_LIMIT_GET] = "SELECT hits, expires_at FROM rate_limits WHERE limit_key = ?1",
   [SQ_LIMIT_CLEAR] = "DELETE FROM rate_limits WHERE limit_key = ?1",
   [SQ_LIMIT_SWEEP] = "DELETE FROM rate_limits WHERE expires_at <= ?1",
+  [SQ_AUDIT_HEAD] = "SELECT seq, hash FROM audit_head WHERE id = 1",
+  /* The trigger audit_log_join checks seq and prev_hash against the head
+   * and audit_log_advance moves it. */
+  [SQ_AUDIT_INSERT] =
+    "INSERT INTO audit_log (seq, at, actor, user_id, client_addr, action,"
+    " object_kind, object_id, detail, prev_hash, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+  /* ?1 the rows as a JSON array (store/audit.c, rd_audit_rows_json), already
+   * chained; inserted in array order, the triggers checking each. */
+  [SQ_AUDIT_INSERT_BATCH] =
+    "INSERT INTO audit_log (seq, at, actor, user_id, client_addr, action,"
+    " object_kind, object_id, detail, prev_hash, hash)"
+    " SELECT value->>'seq', value->>'at', value->>'actor', value->>'user_id',"
+    " value->>'client_addr', value->>'action', value->>'object_kind',"
+    " value->>'object_id', value->>'detail', value->>'prev_hash', value->>'hash'"
+    " FROM json_each(?1) ORDER BY key",
+  /* ?1 before seq, ?2 user, ?3 object kind, ?4 object id, ?5 action (exact,
+   * or a prefix when it ends in '.'), ?6 from, ?7 to, ?8 limit; NULL = any.
+   * Newest first along the primary key. */
+  [SQ_AUDIT_PAGE] = AUDIT_COLS
+    " WHERE seq < ?1 AND (?2 IS NULL OR user_id = ?2)"
+    " AND (?3 IS NULL OR object_kind = ?3) AND (?4 IS NULL OR object_id = ?4)"
+    " AND (?5 IS NULL OR action = ?5"
+    "      OR (substr(?5, -1) = '.' AND substr(action, 1, length(?5)) = ?5))"
+    " AND (?6 IS NULL OR at >= ?6) AND (?7 IS NULL OR at < ?7)"
+    " ORDER BY seq DESC LIMIT ?8",
+  [SQ_AUDIT_RANGE] = AUDIT_COLS " WHERE seq > ?1 ORDER BY seq LIMIT ?2",
 };

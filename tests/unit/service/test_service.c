@@ -559,11 +559,11 @@ test_login_sessions(void **state)
   struct rd_error err = {0};
   const char *csrf = NULL;
 
-  assert_int_equal(rd_service_login(f->svc, "kefu", "wrong password", f->a, &login, &err),
+  assert_int_equal(rd_service_login(f->svc, "kefu", "wrong password", NULL, f->a, &login, &err),
                    RD_E_UNAUTHORIZED);
-  assert_int_equal(rd_service_login(f->svc, "nobody", PASSWORD, f->a, &login, &err),
+  assert_int_equal(rd_service_login(f->svc, "nobody", PASSWORD, NULL, f->a, &login, &err),
                    RD_E_UNAUTHORIZED);
-  assert_int_equal(rd_service_login(f->svc, "kefu", PASSWORD, f->a, &login, &err), RD_OK);
+  assert_int_equal(rd_service_login(f->svc, "kefu", PASSWORD, NULL, f->a, &login, &err), RD_OK);
   assert_int_equal(strlen(login.session_token), 64);
   assert_int_equal(strlen(login.csrf_token), 64);
   assert_string_not_equal(login.session_token, login.csrf_token);
@@ -603,14 +603,14 @@ test_inactive_user_refused(void **state)
   struct rd_login login;
   struct rd_principal p;
   struct rd_error err = {0};
-  assert_int_equal(rd_service_login(f->svc, "fenxi", PASSWORD, f->a, &login, &err), RD_OK);
+  assert_int_equal(rd_service_login(f->svc, "fenxi", PASSWORD, NULL, f->a, &login, &err), RD_OK);
 
   struct rd_user u = login.user;
   u.active = false;
   assert_int_equal(rd_service_user_save(f->svc, &RD_PRINCIPAL_SYSTEM, &u, NULL, &err), RD_OK);
   assert_int_equal(rd_service_session_principal(f->svc, login.session_token, f->a, &p, NULL,
                                                 &err), RD_E_UNAUTHORIZED);
-  assert_int_equal(rd_service_login(f->svc, "fenxi", PASSWORD, f->a, &login, &err),
+  assert_int_equal(rd_service_login(f->svc, "fenxi", PASSWORD, NULL, f->a, &login, &err),
                    RD_E_UNAUTHORIZED);
 }
 
