@@ -28,7 +28,7 @@ complaint(const char *body, size_t len, struct rd_arena *a, struct rd_error *err
   enum rd_status rc = rd_json_read_complaint(body, len, a, &c, err);
   if (rc)
     return rc;
-  /* Unknown keys are ignored and present ones set: what was decoded must
+  /* Unknown keys were refused and present ones set: what was decoded must
    * survive the intake checks without tripping over itself. */
   rc = rd_validate_new_complaint(&c, NOW, err);
   fuzz_check_outcome(rc, err);

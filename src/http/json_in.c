@@ -203,6 +203,76 @@ read_fields(json_t *o, const char *prefix, const struct field *fields, size_t n,
 }
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
+
+/* ---- the keys a body may hold ------------------------------------------------ */
+
+/* The keys one JSON object of a body may hold: those of its field table, the
+ * ones its reader takes by hand (more), and ignored ones: read-only keys that
+ * GET shows (id, a category's level, a calendar's version...), which a client
+ * may send back when it PUTs the record it read; they are accepted and change
+ * nothing. The lists end with NULL; any may be absent. */
+struct keys {
+  const struct field *fields;
+  size_t n_fields;
+  const char *const *more;
+  const char *const *ignored;
+};
+
+static bool
+listed(const char *const *list, const char *key)
+{
+  for (; list && *list; list++)
+    if (strcmp(*list, key) == 0)
+      return true;
+  return false;
+}
+
+/* "prefix.key" in name, cut at a character boundary to fit rd_error.field:
+ * the key is the client's text and may be long. */
+static const char *
+key_name(char *name, size_t size, const char *prefix, const char *key)
+{
+  size_t n, start;
+  unsigned char lead;
+  field_name(name, size, prefix, key);
+  if ((n = strlen(name)) < size - 1)
+    return name;
+  /* Maybe cut: drop a last character that lost its continuation bytes. */
+  start = n - 1;
+  while (start > 0 && ((unsigned char)name[start] & 0xC0) == 0x80)
+    start--;
+  lead = (unsigned char)name[start];
+  if (start + (lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4) > n)
+    name[start] = '\0';
+  return name;
+}
+
+/* Refuses (422 naming it) the first key of object o that k does not know.
+ * Without this a misspelt field ("severty") would be dropped without a word
+ * and what the user meant lost. Each reader calls it on every object it
+ * reads before reading any field, so a misspelt required key is named as
+ * what it is rather than reported as the key missing. */
+static enum rd_status
+check_keys(json_t *o, const char *prefix, const struct keys *k,
+           struct rd_error *err)
+{
+  char name[sizeof err->field - 4];
+  const char *key;
+  json_t *v;
+
+  json_object_foreach(o, key, v) {
+    bool known = listed(k->more, key) || listed(k->ignored, key);
+    for (size_t i = 0; !known && i < k->n_fields; i++)
+      known = strcmp(k->fields[i].key, key) == 0;
+    if (!known)
+      return rd_error_set(err, RD_E_INVALID, key_name(name, sizeof name, prefix, key),
+                          "unknown field \"%s\"", name);
+  }
+  return RD_OK;
+}
+
+/* A body whose keys are all in a NULL-terminated list. */
+#define ONLY(...) (&(const struct keys){ .more = (const char *const[]){ __VA_ARGS__, NULL } })
 #define C(m) offsetof(struct rd_complaint, m)
 
 static enum rd_status
@@ -240,6 +310,16 @@ static const struct field customer_fields[] = {
   {"email", K_STRING, offsetof(struct rd_customer, email), RD_P_CUSTOMER_EMAIL},
 };
 
+/* refs is the caller's own object (a plate, an order number): its keys are
+ * free, so it is not checked. */
+static const struct keys complaint_keys = {
+  complaint_fields, N(complaint_fields),
+  (const char *const[]){"channel", "customer", "tags", NULL}, NULL,
+};
+static const struct keys customer_keys = {
+  customer_fields, N(customer_fields), (const char *const[]){"refs", NULL}, NULL,
+};
+
 enum rd_status
 rd_json_read_complaint(const char *body, size_t len, struct rd_arena *a,
                        struct rd_complaint *out, struct rd_error *err)
@@ -248,7 +328,10 @@ rd_json_read_complaint(const char *body, size_t len, struct rd_arena *a,
   enum rd_status st = load_object(body, len, false, &root, err);
   memset(out, 0, sizeof *out);
   out->satisfied = -1;
-  if (st != RD_OK)
+  if (st != RD_OK || (st = check_keys(root, NULL, &complaint_keys, err)) != RD_OK)
+    goto out;
+  if ((v = get(root, "customer")) && json_is_object(v) &&
+      (st = check_keys(v, "customer", &customer_keys, err)) != RD_OK)
     goto out;
 
   if (!(v = get(root, "channel"))) {
@@ -297,6 +380,12 @@ static const struct field patch_fields[] = {
   {"received_at", K_TIME, C(received_at), RD_P_RECEIVED_AT},
 };
 
+/* version is the record's, for the conflict check (or If-Match). */
+static const struct keys patch_keys = {
+  patch_fields, N(patch_fields),
+  (const char *const[]){"version", "tags", "customer", NULL}, NULL,
+};
+
 /* Keys a PATCH may not touch, with what to do instead. */
 static const struct { const char *key, *why; } patch_refused[] = {
   {"status", RD_MSG("status changes only through actions")},
@@ -322,7 +411,12 @@ rd_json_read_patch(const char *body, size_t len, struct rd_arena *a,
       st = rd_error_text(err, RD_E_INVALID, patch_refused[i].key, patch_refused[i].why);
       goto out;
     }
-  if ((st = read_version(root, version, err)) != RD_OK)
+  if ((st = check_keys(root, NULL, &patch_keys, err)) != RD_OK ||
+      (st = read_version(root, version, err)) != RD_OK)
+    goto out;
+  if ((v = get(root, "customer")) && json_is_object(v) &&
+      !json_object_get(v, "phone") &&
+      (st = check_keys(v, "customer", &customer_keys, err)) != RD_OK)
     goto out;
   if ((st = read_fields(root, NULL, patch_fields, N(patch_fields), &out->values,
                         true, a, &out->fields, err)) != RD_OK)
@@ -392,6 +486,14 @@ static const struct field transfer_fields[] = {
   {"contact_address", K_STRING, T(contact_address), 0},
 };
 
+/* Every action's fields: which ones an action needs is the workflow's to
+ * say (core/workflow.c), so a key of another action is no typo here. */
+static const struct keys action_keys = {
+  action_fields, N(action_fields),
+  (const char *const[]){"version", "transfer", "kind", "amount", "into", NULL}, NULL,
+};
+static const struct keys transfer_keys = { transfer_fields, N(transfer_fields), NULL, NULL };
+
 enum rd_status
 rd_json_read_action(const char *body, size_t len, struct rd_arena *a,
                     enum rd_action_kind kind, struct rd_action *out,
@@ -404,7 +506,8 @@ rd_json_read_action(const char *body, size_t len, struct rd_arena *a,
   *version = 0;
   if (st != RD_OK)
     goto out;
-  if ((st = read_version(root, version, err)) != RD_OK ||
+  if ((st = check_keys(root, NULL, &action_keys, err)) != RD_OK ||
+      (st = read_version(root, version, err)) != RD_OK ||
       (st = read_fields(root, NULL, action_fields, N(action_fields), out, false,
                         a, &out->fields, err)) != RD_OK)
     goto out;
@@ -413,7 +516,8 @@ rd_json_read_action(const char *body, size_t len, struct rd_arena *a,
       st = rd_error_set(err, RD_E_INVALID, "transfer", "transfer must be an object");
       goto out;
     }
-    if ((st = read_fields(v, "transfer", transfer_fields, N(transfer_fields),
+    if ((st = check_keys(v, "transfer", &transfer_keys, err)) != RD_OK ||
+        (st = read_fields(v, "transfer", transfer_fields, N(transfer_fields),
                           &out->transfer, false, a, NULL, err)) != RD_OK)
       goto out;
     out->fields |= RD_F_TRANSFER;
@@ -471,7 +575,8 @@ rd_json_read_login(const char *body, size_t len, struct rd_arena *a,
 {
   json_t *root = NULL;
   enum rd_status st = load_object(body, len, false, &root, err);
-  if (st == RD_OK && (st = required_string(root, "username", a, username, err)) == RD_OK)
+  if (st == RD_OK && (st = check_keys(root, NULL, ONLY("username", "password"), err)) == RD_OK &&
+      (st = required_string(root, "username", a, username, err)) == RD_OK)
     st = required_string(root, "password", a, password, err);
   json_decref(root);
   return st;
@@ -483,7 +588,7 @@ rd_json_read_note(const char *body, size_t len, struct rd_arena *a,
 {
   json_t *root = NULL;
   enum rd_status st = load_object(body, len, false, &root, err);
-  if (st == RD_OK)
+  if (st == RD_OK && (st = check_keys(root, NULL, ONLY("note"), err)) == RD_OK)
     st = required_string(root, "note", a, note, err);
   json_decref(root);
   return st;
@@ -496,6 +601,11 @@ rd_json_read_strings(const char *body, size_t len, bool empty_ok,
 {
   json_t *root = NULL, *v;
   enum rd_status st = load_object(body, len, empty_ok, &root, err);
+  const char **known = rd_arena_alloc(a, (n + 1) * sizeof *known);
+  memcpy(known, keys, n * sizeof *known);
+  known[n] = NULL;
+  if (st == RD_OK)
+    st = check_keys(root, NULL, &(const struct keys){ .more = known }, err);
   for (size_t i = 0; i < n; i++) {
     out[i] = NULL;
     if (st == RD_OK && (v = get(root, keys[i])))
@@ -512,7 +622,8 @@ rd_json_read_token(const char *body, size_t len, struct rd_arena *a,
   json_t *root = NULL, *v;
   enum rd_status st = load_object(body, len, false, &root, err);
   *user_id = 0;
-  if (st == RD_OK && (st = required_string(root, "name", a, name, err)) == RD_OK &&
+  if (st == RD_OK && (st = check_keys(root, NULL, ONLY("name", "user_id"), err)) == RD_OK &&
+      (st = required_string(root, "name", a, name, err)) == RD_OK &&
       (v = get(root, "user_id")))
     st = as_id(v, "user_id", user_id, err);
   json_decref(root);
@@ -521,16 +632,20 @@ rd_json_read_token(const char *body, size_t len, struct rd_arena *a,
 
 /* ---- organisation ---------------------------------------------------------------- */
 
-/* Loads body and reads the table into base (absent keys keep their value). */
+/* Loads body, checks its keys against k and reads k's field table into base
+ * (absent keys keep their value). */
 static enum rd_status
-read_record(const char *body, size_t len, const struct field *fields, size_t n,
-            void *base, struct rd_arena *a, json_t **root, struct rd_error *err)
+read_record(const char *body, size_t len, const struct keys *k, void *base,
+            struct rd_arena *a, json_t **root, struct rd_error *err)
 {
   enum rd_status st = load_object(body, len, false, root, err);
-  if (st == RD_OK)
-    st = read_fields(*root, NULL, fields, n, base, true, a, NULL, err);
+  if (st == RD_OK && (st = check_keys(*root, NULL, k, err)) == RD_OK)
+    st = read_fields(*root, NULL, k->fields, k->n_fields, base, true, a, NULL, err);
   return st;
 }
+
+/* What GET shows of an organisation record but a body cannot change. */
+static const char *const only_id[] = {"id", NULL};
 
 #define D(m) offsetof(struct rd_department, m)
 static const struct field department_fields[] = {
@@ -538,14 +653,16 @@ static const struct field department_fields[] = {
   {"name", K_STRING, D(name), 0},
   {"active", K_BOOL, D(active), 0},
 };
+static const struct keys department_keys = {
+  department_fields, N(department_fields), NULL, only_id,
+};
 
 enum rd_status
 rd_json_read_department(const char *body, size_t len, struct rd_arena *a,
                         struct rd_department *inout, struct rd_error *err)
 {
   json_t *root = NULL;
-  enum rd_status st = read_record(body, len, department_fields,
-                                  N(department_fields), inout, a, &root, err);
+  enum rd_status st = read_record(body, len, &department_keys, inout, a, &root, err);
   json_decref(root);
   return st;
 }
@@ -557,14 +674,14 @@ static const struct field site_fields[] = {
   {"calendar_id", K_ID, S(calendar_id), 0},
   {"active", K_BOOL, S(active), 0},
 };
+static const struct keys site_keys = { site_fields, N(site_fields), NULL, only_id };
 
 enum rd_status
 rd_json_read_site(const char *body, size_t len, struct rd_arena *a,
                   struct rd_site *inout, struct rd_error *err)
 {
   json_t *root = NULL;
-  enum rd_status st = read_record(body, len, site_fields, N(site_fields), inout,
-                                  a, &root, err);
+  enum rd_status st = read_record(body, len, &site_keys, inout, a, &root, err);
   json_decref(root);
   return st;
 }
@@ -575,14 +692,17 @@ static const struct field category_fields[] = {
   {"parent_id", K_ID, G(parent_id), 0},
   {"active", K_BOOL, G(active), 0},
 };
+/* level follows from the parent chain. */
+static const struct keys category_keys = {
+  category_fields, N(category_fields), NULL, (const char *const[]){"id", "level", NULL},
+};
 
 enum rd_status
 rd_json_read_category(const char *body, size_t len, struct rd_arena *a,
                       struct rd_category *inout, struct rd_error *err)
 {
   json_t *root = NULL;
-  enum rd_status st = read_record(body, len, category_fields,
-                                  N(category_fields), inout, a, &root, err);
+  enum rd_status st = read_record(body, len, &category_keys, inout, a, &root, err);
   json_decref(root);
   return st;
 }
@@ -595,6 +715,9 @@ static const struct field user_fields[] = {
   {"locale", K_STRING, U(locale), 0},
   {"active", K_BOOL, U(active), 0},
 };
+static const struct keys user_keys = {
+  user_fields, N(user_fields), (const char *const[]){"role", "password", NULL}, only_id,
+};
 
 enum rd_status
 rd_json_read_user(const char *body, size_t len, struct rd_arena *a,
@@ -603,8 +726,7 @@ rd_json_read_user(const char *body, size_t len, struct rd_arena *a,
 {
   json_t *root = NULL, *v;
   *password = NULL;
-  enum rd_status st = read_record(body, len, user_fields, N(user_fields), inout,
-                                  a, &root, err);
+  enum rd_status st = read_record(body, len, &user_keys, inout, a, &root, err);
   if (st != RD_OK)
     goto out;
   if ((v = get(root, "role")) &&
@@ -690,6 +812,9 @@ read_match(json_t *m, struct rd_sla_policy *p, struct rd_error *err)
   char name[64];
   if (!json_is_object(m))
     return rd_error_set(err, RD_E_INVALID, "match", "match must be an object");
+  if (check_keys(m, "match",
+                 ONLY("severity", "channel", "category_id", "site_id"), err) != RD_OK)
+    return err->code;
   p->severity_mask = p->channel_mask = 0;
   p->n_categories = p->n_sites = 0;
   for (size_t k = 0; k < N(match_keys); k++) {
@@ -716,6 +841,9 @@ read_approval(json_t *o, struct rd_sla_policy *p, struct rd_error *err)
   json_t *v;
   if (!json_is_object(o))
     return rd_error_set(err, RD_E_INVALID, "approval", "approval must be an object");
+  if (check_keys(o, "approval", ONLY("always", "severity_at_least", "amount_over"),
+                 err) != RD_OK)
+    return err->code;
   if ((v = get(o, "always")) && as_bool(v, "approval.always", &p->approval.always, err) != RD_OK)
     return err->code;
   if ((v = json_object_get(o, "severity_at_least"))) {
@@ -742,14 +870,46 @@ static const struct field policy_fields[] = {
   {"priority", K_INT, P(priority), 0},
   {"calendar_id", K_ID, P(calendar_id), 0},
 };
+static const struct keys policy_keys = {
+  policy_fields, N(policy_fields),
+  (const char *const[]){"match", "approval", "clocks", NULL}, only_id,
+};
+
+/* The keys of each clock of "clocks" and of each of its escalation steps.
+ * The service parses clocks (service/sla.c) and says which keys they have;
+ * a value that is not an object is left for it to refuse. */
+static enum rd_status
+check_clock_keys(json_t *clocks, struct rd_error *err)
+{
+  static const struct keys clock_keys = { .more = rd_policy_clock_keys };
+  static const struct keys step_keys = { .more = rd_policy_step_keys };
+  char prefix[64];   /* "clocks[N].escalate[M]" with two 20-digit numbers */
+  size_t i, j;
+  json_t *clock, *steps, *step;
+
+  json_array_foreach(clocks, i, clock) {
+    if (!json_is_object(clock))
+      continue;
+    snprintf(prefix, sizeof prefix, "clocks[%zu]", i);
+    if (check_keys(clock, prefix, &clock_keys, err) != RD_OK)
+      return err->code;
+    if (!json_is_array(steps = json_object_get(clock, "escalate")))
+      continue;
+    json_array_foreach(steps, j, step) {
+      snprintf(prefix, sizeof prefix, "clocks[%zu].escalate[%zu]", i, j);
+      if (json_is_object(step) && check_keys(step, prefix, &step_keys, err) != RD_OK)
+        return err->code;
+    }
+  }
+  return RD_OK;
+}
 
 enum rd_status
 rd_json_read_policy(const char *body, size_t len, struct rd_arena *a,
                     struct rd_sla_policy *inout, struct rd_error *err)
 {
   json_t *root = NULL, *v;
-  enum rd_status st = read_record(body, len, policy_fields, N(policy_fields),
-                                  inout, a, &root, err);
+  enum rd_status st = read_record(body, len, &policy_keys, inout, a, &root, err);
   if (st != RD_OK)
     goto out;
   if ((v = json_object_get(root, "match"))) {
@@ -769,6 +929,8 @@ rd_json_read_policy(const char *body, size_t len, struct rd_arena *a,
       st = rd_error_set(err, RD_E_INVALID, "clocks", "clocks must be an array");
       goto out;
     } else {
+      if ((st = check_clock_keys(v, err)) != RD_OK)
+        goto out;
       inout->clocks_json = dump(v, a);
     }
   }
@@ -779,8 +941,16 @@ out:
 
 /* ---- calendars ---------------------------------------------------------------------- */
 
-static const char *const week_keys[7] = { "mon", "tue", "wed", "thu", "fri",
-                                          "sat", "sun" };
+static const char *const week_keys[8] = { "mon", "tue", "wed", "thu", "fri",
+                                          "sat", "sun", NULL };
+
+/* GET shows working_day_minutes (derived) and version, which PUT does not
+ * check: a calendar is replaced whole by whoever saves last. */
+static const struct keys calendar_keys = {
+  .more = (const char *const[]){"name", "timezone", "week", "workday_hours",
+                                "holidays", "workdays", NULL},
+  .ignored = (const char *const[]){"id", "working_day_minutes", "version", NULL},
+};
 
 /* "HH:MM" to minutes after midnight; "24:00" only as an end. */
 static bool
@@ -878,7 +1048,7 @@ rd_json_read_calendar(const char *body, size_t len, struct rd_arena *a,
   char name[64];
   enum rd_status st = load_object(body, len, false, &root, err);
 
-  if (st != RD_OK)
+  if (st != RD_OK || (st = check_keys(root, NULL, &calendar_keys, err)) != RD_OK)
     goto out;
   if ((v = get(root, "name")) && (st = as_string(v, "name", a, &inout->name, err)))
     goto out;
@@ -886,24 +1056,13 @@ rd_json_read_calendar(const char *body, size_t len, struct rd_arena *a,
       (st = as_string(v, "timezone", a, &inout->timezone, err)))
     goto out;
   if ((v = get(root, "week"))) {
-    const char *key;
-    json_t *day;
     if (!json_is_object(v)) {
       st = rd_error_set(err, RD_E_INVALID, "week",
                         "week must be an object with mon ... sun");
       goto out;
     }
-    json_object_foreach(v, key, day) {
-      size_t d = 0;
-      while (d < 7 && strcmp(key, week_keys[d]) != 0)
-        d++;
-      if (d == 7) {
-        st = rd_error_set(err, RD_E_INVALID, "week",
-                          "week has \"%.16s\": the days are mon, tue, wed, thu, "
-                          "fri, sat and sun", key);
-        goto out;
-      }
-    }
+    if ((st = check_keys(v, "week", &(const struct keys){ .more = week_keys }, err)))
+      goto out;
     /* A day left out of the week has no working hours. */
     for (size_t d = 0; d < 7; d++) {
       json_t *hours = get(v, week_keys[d]);
@@ -946,7 +1105,7 @@ rd_json_read_due(const char *body, size_t len, struct rd_arena *a,
   json_t *root = NULL, *v;
   enum rd_status st = load_object(body, len, false, &root, err);
 
-  if (st != RD_OK)
+  if (st != RD_OK || (st = check_keys(root, NULL, ONLY("from", "target"), err)))
     goto out;
   if (!(v = get(root, "from"))) {
     st = rd_error_set(err, RD_E_INVALID, "from", "from is required");
@@ -973,6 +1132,8 @@ rd_json_read_elapsed(const char *body, size_t len, int64_t *from, int64_t *to,
   json_t *root = NULL, *v;
   enum rd_status st = load_object(body, len, false, &root, err);
 
+  if (st == RD_OK)
+    st = check_keys(root, NULL, ONLY("from", "to"), err);
   for (int i = 0; i < 2 && st == RD_OK; i++) {
     if (!(v = get(root, keys[i])))
       st = rd_error_set(err, RD_E_INVALID, keys[i], "%s is required", keys[i]);
@@ -992,6 +1153,8 @@ rd_json_read_survey_answer(const char *body, size_t len, struct rd_arena *a,
   json_t *root = NULL, *v;
   enum rd_status st = load_object(body, len, false, &root, err);
   memset(out, 0, sizeof *out);
+  if (st == RD_OK)
+    st = check_keys(root, NULL, ONLY("satisfied", "score", "comment"), err);
   if (st == RD_OK && (v = get(root, "satisfied"))) {
     out->has_satisfied = true;
     st = as_bool(v, "satisfied", &out->satisfied, err);

@@ -2,9 +2,13 @@
  *
  * jansson with JSON_REJECT_DUPLICATES: malformed JSON (or not an object) is
  * RD_E_MALFORMED; a present key of the wrong type is RD_E_INVALID naming it
- * ("severity must be an integer"); unknown keys are ignored; null counts as
- * absent unless said otherwise. Strings are copied into the arena a, so the
- * records live as long as the request.
+ * ("severity must be an integer"); a key the body does not have, at any
+ * depth, is RD_E_INVALID naming it ("unknown field \"customer.nmae\""),
+ * except customer.refs, whose keys are the client's; null counts as absent
+ * unless said otherwise. Read-only keys that GET shows of a record (id, a
+ * category's level, a calendar's version...) are accepted and ignored, so a
+ * client may PUT back what it read. Strings are copied into the arena a, so
+ * the records live as long as the request.
  */
 #ifndef RD_HTTP_JSON_IN_H
 #define RD_HTTP_JSON_IN_H

@@ -387,7 +387,11 @@ rd_openapi_render(size_t *len)
       "info", "title", "Redress API", "version", "0.1.0", "description",
       "Customer complaint management. Sign in with POST /api/v1/auth/login "
       "(session cookie; unsafe requests then carry X-CSRF-Token) or send "
-      "Authorization: Bearer <api token>. Errors are application/problem+json.",
+      "Authorization: Bearer <api token>. Errors are application/problem+json. "
+      "A request body key the operation does not take, at any depth, is refused "
+      "(422 naming it, e.g. customer.nmae); keys a GET shows but a PUT cannot "
+      "change (id, a category's level, a calendar's version and "
+      "working_day_minutes) are accepted there and ignored.",
       "paths", paths,
       "components", "schemas", schemas, "securitySchemes",
       "cookie", "type", "apiKey", "in", "cookie", "name", "redress_session",

@@ -398,6 +398,11 @@ enum rd_status rd_service_policy_save(struct rd_service *svc,
                                       const struct rd_principal *who,
                                       struct rd_sla_policy *p,
                                       struct rd_error *err);
+/* The keys a clock of a policy's "clocks" may hold, and those of one of its
+ * "escalate" steps (NULL-terminated; service/sla.c reads these and no
+ * others), so that the HTTP layer can refuse a misspelt one in a body. */
+extern const char *const rd_policy_clock_keys[];
+extern const char *const rd_policy_step_keys[];
 
 /* ---- the public portal (customers, no sign-in) ------------------------------- *
  * The customer is nobody's principal: these calls act as the portal itself

@@ -24,6 +24,14 @@ enum { SNAPSHOT_TTL_MS = 2000 };
 
 /* ---- parsing a policy's clocks -------------------------------------------------- */
 
+/* What parse_clock and parse_steps read, for the HTTP layer's key check
+ * (service.h): a key added to one of them belongs here too. */
+const char *const rd_policy_clock_keys[] = {
+  "name", "start", "stop", "restart_on", "pause_in", "target", "opens_after",
+  "warn_at", "escalate", NULL,
+};
+const char *const rd_policy_step_keys[] = { "on", "notify", "after", "anytime", NULL };
+
 /* A string or a list of strings, each a state or an action. */
 static enum rd_status
 parse_events(json_t *v, const char *field, bool required, rd_event_mask *out,

@@ -544,6 +544,84 @@ def policies_tokens_extensions(fx):
     return out
 
 
+def unknown_fields(fx):
+    """A key the route does not take, top-level and nested, on every route
+    family with a JSON body: refused (422) naming the key as sent, nothing
+    written. Read-only keys GET shows are accepted only where a record is
+    PUT back (organisation, calendars, policies); a complaint has none."""
+    c = f"/api/v1/complaints/{fx.cid}"
+    v = {"If-Match": f'"{fx.cversion}"'}
+    cal = f"/api/v1/calendars/{fx.cal}"
+    ext = f"/api/v1/complaints/{fx.ext_cid}"
+    pol = {"name": "策略", "priority": 5}
+    clock = {"name": "c", "start": "registered", "stop": "resolved", "target": "1d"}
+    out = []
+    for label, method, path, body, field, who, headers in [
+        ("complaint create", "POST", "/api/v1/complaints",
+         with_field(COMPLAINT_BASE, "severty", 3), "severty", "agent", None),
+        ("complaint create, nested", "POST", "/api/v1/complaints",
+         with_field(COMPLAINT_BASE, "customer.nmae", "张"), "customer.nmae", "agent", None),
+        ("complaint create, a read-only key", "POST", "/api/v1/complaints",
+         with_field(COMPLAINT_BASE, "number", "TS1"), "number", "agent", None),
+        ("complaint create, API token", "POST", "/api/v1/complaints",
+         with_field(COMPLAINT_BASE, "priority", "high"), "priority", "token", None),
+        ("complaint patch", "PATCH", c, {"subjet": "x"}, "subjet", "admin", v),
+        ("complaint patch, nested", "PATCH", c, {"customer": {"emial": "a@b.cn"}},
+         "customer.emial", "admin", v),
+        ("complaint patch, id", "PATCH", c, {"id": fx.cid, "subject": "x"}, "id", "admin", v),
+        ("action", "POST", f"{c}/actions/triage",
+         {"valid": True, "category_id": fx.cat, "severty": 1, "department_id": fx.dept},
+         "severty", "agent", None),
+        ("action, nested", "POST", f"{c}/actions/triage",
+         {"valid": False, "reason": "x", "transfer": {"to_party": "物业", "phone": "1"}},
+         "transfer.phone", "agent", None),
+        ("note", "POST", f"{c}/notes", {"note": "x", "private": True}, "private", "admin", None),
+        ("department create", "POST", "/api/v1/departments",
+         {"code": "t_u", "name": "部门", "manager": 1}, "manager", "admin", None),
+        ("department put", "PUT", f"/api/v1/departments/{fx.dept}", {"nmae": "x"}, "nmae",
+         "admin", None),
+        ("site create", "POST", "/api/v1/sites",
+         {"code": "t_u", "name": "门店", "calender_id": 1}, "calender_id", "admin", None),
+        ("category put", "PUT", f"/api/v1/categories/{fx.cat}", {"parent": 1}, "parent",
+         "admin", None),
+        ("user create", "POST", "/api/v1/users",
+         {"username": "t_u", "password": "Redress-test-pw-1", "rol": "admin"}, "rol", "admin", None),
+        ("user put", "PUT", f"/api/v1/users/{fx.agent_id}", {"roles": ["admin"]}, "roles",
+         "admin", None),
+        ("me patch", "PATCH", "/api/v1/me", {"languag": "en"}, "languag", "agent", None),
+        ("calendar create", "POST", "/api/v1/calendars",
+         {"name": "日历", "timezon": "Asia/Shanghai"}, "timezon", "admin", None),
+        ("calendar put, nested", "PUT", cal, {"week": {"monday": [["09:00", "18:00"]]}},
+         "week.monday", "admin", None),
+        ("calendar due", "POST", f"{cal}/due",
+         {"from": "2026-01-05T09:00:00+08:00", "target": "1d", "tz": "UTC"}, "tz", "admin", None),
+        ("calendar elapsed", "POST", f"{cal}/elapsed",
+         {"from": "2026-01-05T09:00:00+08:00", "until": "2026-01-06T09:00:00+08:00"}, "until",
+         "admin", None),
+        ("policy create", "POST", "/api/v1/sla-policies", dict(pol, priorty=1), "priorty",
+         "admin", None),
+        ("policy put, match", "PUT", f"/api/v1/sla-policies/{fx.pol}",
+         {"match": {"sevrity": [1]}}, "match.sevrity", "admin", None),
+        ("policy create, approval", "POST", "/api/v1/sla-policies",
+         dict(pol, approval={"allways": True}), "approval.allways", "admin", None),
+        ("policy create, clock", "POST", "/api/v1/sla-policies",
+         dict(pol, clocks=[dict(clock, targte="2d")]), "clocks[0].targte", "admin", None),
+        ("policy create, escalation step", "POST", "/api/v1/sla-policies",
+         dict(pol, clocks=[dict(clock, warn_at=0.5,
+                                escalate=[{"on": "warn", "notify": "assignee", "who": 1}])]),
+         "clocks[0].escalate[0].who", "admin", None),
+        ("token create", "POST", "/api/v1/tokens", {"name": "x", "expires": "2027-01-01"},
+         "expires", "admin", None),
+        ("extension request", "POST", f"{ext}/clocks/{fx.ext_clock}/extensions",
+         {"target": "60cd", "reason": "x", "days": 30}, "days", "agent", None),
+        ("extension refuse", "POST", f"{ext}/extensions/{fx.ext_id}/refuse",
+         {"reason": "x", "comment": "y"}, "comment", "admin", None),
+    ]:
+        out.append(Entry(f"unknown field: {label}", method, path, body, who=who,
+                         headers=headers, status=422, names=field))
+    return out
+
+
 def queries(fx):
     lst = "/api/v1/complaints"
     out = [Entry(f"complaint list: {label}", "GET", f"{lst}?{q}", status=422, names=n)
@@ -660,6 +738,16 @@ def portal(fx):
         ("satisfied missing", {}, 422, "satisfied"),
     ]]
     out += [
+        Entry("unknown field: portal submit", "POST", sub, dict(base, adress="x"), who=None,
+              status=422, names="adress", source=src()),
+        Entry("unknown field: portal progress", "POST", prog,
+              {"number": fx.pnum, "phone_last4": "9000", "phone": "13900139000"}, who=None,
+              status=422, names="phone", source=src()),
+        Entry("unknown field: portal survey", "POST", sv,
+              {"satisfied": True, "score": 5, "commment": "好"}, who=None, status=422,
+              names="commment", source=src()),
+    ]
+    out += [
         Entry("portal survey: unknown token", "POST", "/api/v1/portal/surveys/" + "A" * 43,
               {"satisfied": True}, who=None, status=404, source=src()),
         Entry("portal survey: token traversal", "GET", "/api/v1/portal/surveys/..%2f..%2fadmin",
@@ -678,6 +766,8 @@ def login(fx):
         ("password null", {"username": "nobody_x", "password": None}, 422, "password"),
         ("username NUL", b'{"username":"admin\\u0000","password":"x"}', 400, JSON_NUL),
         ("username invalid UTF-8", b'{"username":"\xff","password":"x"}', 400, JSON_UTF8),
+        ("unknown field", {"username": "nobody_x", "password": "x", "remember": True}, 422,
+         "remember"),
     ]]
     out += json_object_abuse("login", "POST", path, who=None)[:5]
     return out
@@ -773,5 +863,5 @@ def http_level(fx, cookie, csrf):
 def catalogue(fx, cookie, csrf):
     return (complaint_create(fx) + complaint_patch(fx) + complaint_actions(fx)
             + notes_and_attachments(fx) + org(fx) + calendars(fx)
-            + policies_tokens_extensions(fx) + queries(fx) + portal(fx) + login(fx)
+            + policies_tokens_extensions(fx) + unknown_fields(fx) + queries(fx) + portal(fx) + login(fx)
             + http_level(fx, cookie, csrf))

@@ -76,7 +76,7 @@ def calendar_bad_input_names_the_field(w):
         (dict(office(), week={"mon": [["09:00", "25:00"]]}), "week.mon"),
         (dict(office(), week={"mon": [["9:00", "12:00"]]}), "week.mon"),
         (dict(office(), week={"mon": [["24:00", "24:00"]]}), "week.mon"),
-        (dict(office(), week={"monday": OFFICE_DAY}), "week"),
+        (dict(office(), week={"monday": OFFICE_DAY}), "week.monday"),  # an unknown key, named
         (dict(office(), week={"sat": [], "sun": []}), "week"),
         (dict(office(), week=[OFFICE_DAY]), "week"),
         (dict(office(), holidays=["2026-02-30"]), "holidays"),
