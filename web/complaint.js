@@ -99,7 +99,10 @@ async function renderFacts(box, x, lk) {
   const dl = box.querySelector(".c-facts dl");
   dl.replaceChildren();
   const cu = x.customer ?? {};
-  row(dl, t("complaint.customer"), [cu.name, cu.phone, cu.email].filter(Boolean).join(" "));
+  // Anonymised by the retention policy: the customer is gone, the figures stay.
+  row(dl, t("complaint.customer"), x.anonymised_at
+    ? `${t("complaint.anonymised")} ${when(x.anonymised_at)}`
+    : [cu.name, cu.phone, cu.email].filter(Boolean).join(" "));
   for (const [k, v] of Object.entries(cu.refs ?? {})) row(dl, label(`ref.${k}`, k), v);
   // Earlier complaints of this customer: filled in once known, in a row
   // that is there from the start.

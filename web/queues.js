@@ -124,7 +124,8 @@ function card(c, nowMs) {
   head.append(link, el("span", t(`status.${c.status}`), "card-status"), due);
   li.appendChild(head);
   li.appendChild(el("p", c.subject || "", "card-subject"));
-  const who = [c.customer?.name, c.customer?.phone].filter(Boolean).join(" ");
+  const who = c.anonymised_at ? t("complaint.anonymised")
+    : [c.customer?.name, c.customer?.phone].filter(Boolean).join(" ");
   const meta = el("p", undefined, "muted card-meta");
   meta.textContent = [who, t(`channel.${c.channel}`), when(c.received_at)].filter(Boolean).join(" · ");
   li.appendChild(meta);

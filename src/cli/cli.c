@@ -18,6 +18,7 @@ static const struct {
   {"backup",  &rd_cli_cmd_backup,   rd_cli_backup},
   {"restore", &rd_cli_cmd_restore,  rd_cli_restore},
   {"audit",   &rd_cli_cmd_audit_verify, rd_cli_audit},
+  {"retention", &rd_cli_cmd_retention_run, rd_cli_retention},
 };
 
 static void

@@ -29,6 +29,7 @@ int rd_cli_migrate(int argc, char **argv);
 int rd_cli_backup(int argc, char **argv);
 int rd_cli_restore(int argc, char **argv);
 int rd_cli_audit(int argc, char **argv);
+int rd_cli_retention(int argc, char **argv);
 
 /* ---- option parsing ------------------------------------------------------ */
 
@@ -69,7 +70,11 @@ enum rd_cli_parse_result rd_cli_parse(const struct rd_cli_command *cmd,
 /* The commands, for the top-level help. */
 extern const struct rd_cli_command rd_cli_cmd_init, rd_cli_cmd_serve,
     rd_cli_cmd_user_add, rd_cli_cmd_migrate, rd_cli_cmd_backup,
-    rd_cli_cmd_restore, rd_cli_cmd_audit_verify;
+    rd_cli_cmd_restore, rd_cli_cmd_audit_verify, rd_cli_cmd_retention_run;
+
+/* Parses a whole number of days from min to RD_RETENTION_DAYS_MAX (digits
+ * only) into *out; false for anything else. */
+bool rd_cli_parse_days(const char *text, int min, int *out);
 
 /* Prints cmd's usage and every option to out. */
 void rd_cli_print_help(const struct rd_cli_command *cmd, FILE *out);

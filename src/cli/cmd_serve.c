@@ -22,7 +22,7 @@
 /* Seconds a stop waits for requests in flight (rd_http_drain). */
 enum { DRAIN_S = 30 };
 
-enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_COUNT };
+enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_RETENTION_DAYS, O_COUNT };
 enum { CLIENT_TIMEOUT_MAX_S = 3600 };
 
 static const struct rd_cli_option options[O_COUNT] = {
@@ -35,6 +35,9 @@ static const struct rd_cli_option options[O_COUNT] = {
   [O_CLIENT_TIMEOUT] = {"client-timeout", "SECONDS", false,
                         "close a connection silent this long, and cut a request body "
                         "still arriving 4 times this long after its headers (default 30)"},
+  [O_RETENTION_DAYS] = {"retention-days", "DAYS", false,
+                        "anonymise complaints closed more than DAYS days ago, once a day "
+                        "(one node of several does it; 0 = off, the default; docs/retention.md)"},
 };
 
 const struct rd_cli_command rd_cli_cmd_serve = {
@@ -80,6 +83,13 @@ rd_cli_serve(int argc, char **argv)
                                 "not '%s'", CLIENT_TIMEOUT_MAX_S, v[O_CLIENT_TIMEOUT]);
   }
 
+  int retention_days = 0;
+  if (v[O_RETENTION_DAYS] &&
+      !rd_cli_parse_days(v[O_RETENTION_DAYS], 0, &retention_days))
+    return rd_cli_usage_error(stderr, "serve",
+                              "option --retention-days wants whole days from 0 (off) to %d, "
+                              "not '%s'", RD_RETENTION_DAYS_MAX, v[O_RETENTION_DAYS]);
+
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -110,7 +120,7 @@ rd_cli_serve(int argc, char **argv)
                      err.detail[0] ? err.detail : "cannot listen");
     goto out;
   }
-  if (rd_scheduler_start(svc, 1000, &sched, &err) != RD_OK) {
+  if (rd_scheduler_start(svc, 1000, retention_days, &sched, &err) != RD_OK) {
     rc = rd_cli_fail("serve", "%s", err.detail);
     goto out;
   }

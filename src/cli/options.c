@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/service.h"
 #include "util/mem.h"
 
 /* getopt_long values: options are numbered from OPT_BASE so they never clash
@@ -163,3 +164,16 @@ out:
   return res;
 }
 
+
+bool
+rd_cli_parse_days(const char *text, int min, int *out)
+{
+  char *end;
+  if (!text || text[0] < '0' || text[0] > '9')
+    return false;
+  unsigned long v = strtoul(text, &end, 10);
+  if (*end || v < (unsigned long)min || v > RD_RETENTION_DAYS_MAX)
+    return false;
+  *out = (int)v;
+  return true;
+}

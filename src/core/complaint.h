@@ -182,6 +182,9 @@ struct rd_complaint {
 
   int64_t first_contact_at, resolved_at, closed_at, updated_at;
   int64_t due_at;              /* soonest open clock deadline, 0 = none */
+  /* When the retention policy removed its personal data (0 = not): its
+   * customer and free texts are gone, its figures stay (docs/retention.md). */
+  int64_t anonymised_at;
 };
 
 /* Limits on text fields, in Unicode code points. */

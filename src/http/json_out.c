@@ -332,6 +332,7 @@ rd_json_complaint(struct rd_buf *b, const struct rd_complaint_view *v,
   rd_jw_key(b, "closed_at"); rd_jw_time(b, c->closed_at, tz);
   rd_jw_key(b, "updated_at"); rd_jw_time(b, c->updated_at, tz);
   rd_jw_key(b, "due_at"); rd_jw_time(b, c->due_at, tz);
+  rd_jw_key(b, "anonymised_at"); rd_jw_time(b, c->anonymised_at, tz);
   rd_jw_key(b, "clocks");
   rd_jw_begin_array(b);
   for (size_t i = 0; i < v->n_clocks; i++)

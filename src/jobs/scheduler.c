@@ -1,6 +1,8 @@
-/* jobs/scheduler.c - one thread that sweeps for due escalation steps and
+/* jobs/scheduler.c - one thread that sweeps for due escalation steps,
  * links committed audit rows into the chain (PostgreSQL; one node's
- * scheduler at a time does it, the others find the head taken and go on). */
+ * scheduler at a time does it, the others find the head taken and go on)
+ * and, when a retention age is set, runs the retention policy once a day
+ * (one node of several: rd_service_retention_daily claims the day). */
 #include "jobs/scheduler.h"
 
 #include <pthread.h>
@@ -14,14 +16,45 @@
 
 enum { BATCH = 500 };
 
+/* Seconds of the service's clock between retention claims: a day after a
+ * run this node did; after one another node did (the claim found the day
+ * taken), a little while, so a node that took over sees the next day soon
+ * without writing every second. On the service's clock, not the wall's:
+ * tests move it (REDRESS_FAKE_NOW). */
+enum { RETENTION_AFTER_RUN_S = 86400, RETENTION_RETRY_S = 600 };
+
 struct rd_scheduler {
   struct rd_service *svc;
   int interval_ms;
+  int retention_days;          /* 0 = the retention policy is off */
+  int64_t retention_next;      /* service time of the next claim attempt */
   pthread_t thread;
   pthread_mutex_t lock;
   pthread_cond_t wake;
   bool stopping;
 };
+
+/* Claims and runs today's retention when its time has come. */
+static void
+retention_tick(struct rd_scheduler *s)
+{
+  int64_t now = rd_service_now(s->svc);
+  if (s->retention_days <= 0 || now < s->retention_next)
+    return;
+  struct rd_retention_report r;
+  struct rd_error err = {0};
+  bool ran = false;
+  if (rd_service_retention_daily(s->svc, s->retention_days, &ran, &r, &err) != RD_OK) {
+    rd_log_error("scheduler: retention failed (retrying later): %s", err.detail);
+    s->retention_next = now + RETENTION_RETRY_S;
+    return;
+  }
+  s->retention_next = now + (ran ? RETENTION_AFTER_RUN_S : RETENTION_RETRY_S);
+  if (ran)
+    rd_log_info("scheduler: retention anonymised %lld complaint%s closed over %d days ago",
+                (long long)r.anonymised, r.anonymised == 1 ? "" : "s",
+                s->retention_days);
+}
 
 static void *
 scheduler_main(void *arg)
@@ -43,6 +76,7 @@ scheduler_main(void *arg)
     struct rd_error cerr = {0};
     if (rd_service_audit_chain(s->svc, &cerr) != RD_OK)
       rd_log_warn("scheduler: audit chaining failed (retrying): %s", cerr.detail);
+    retention_tick(s);
     if (fired > 0)
       rd_log_info("scheduler: %zu escalation step%s fired", fired,
                   fired == 1 ? "" : "s");
@@ -65,11 +99,12 @@ scheduler_main(void *arg)
 }
 
 enum rd_status
-rd_scheduler_start(struct rd_service *svc, int interval_ms,
+rd_scheduler_start(struct rd_service *svc, int interval_ms, int retention_days,
                    struct rd_scheduler **out, struct rd_error *err)
 {
   struct rd_scheduler *s = rd_xcalloc(1, sizeof *s);
   s->svc = svc;
+  s->retention_days = retention_days > 0 ? retention_days : 0;
   s->interval_ms = interval_ms > 0 ? interval_ms : 1000;
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->wake, NULL);

@@ -28,7 +28,8 @@ rd_svc_attach_tx(struct rd_tx *tx, const struct rd_principal *who,
     return rc;
   if (!rd_svc_can_see(who, &c))
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
-  if ((rc = rd_tx_attachment_add(tx, att, data, len, err)))
+  if ((rc = rd_svc_check_not_anonymised(&c, err)) ||
+      (rc = rd_tx_attachment_add(tx, att, data, len, err)))
     return rc;
   struct rd_buf b = {0};
   rd_buf_printf(&b, "{\"attachment_id\":%lld,\"filename\":", (long long)att->id);
@@ -161,6 +162,10 @@ rd_service_attachment_get(struct rd_service *svc, const struct rd_principal *who
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such attachment");
   if (!data)
     return RD_OK;
+  /* Its bytes were emptied (or are kept only for another complaint). */
+  if (c.anonymised_at)
+    return rd_error_set(err, RD_E_NOT_FOUND, "",
+                        "the attachment's content was removed by the retention policy");
   if ((rc = rd_store_blob_get(svc->store, out->sha256, a, data, len, err)))
     return rc;
   return rd_svc_audit_read(svc, who, "attachment.read", "attachment", out->id,

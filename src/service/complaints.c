@@ -245,10 +245,16 @@ rd_service_complaint_get(struct rd_service *svc, const struct rd_principal *who,
 {
   struct rd_complaint c;
   enum rd_status rc = rd_svc_load_visible(svc, who, id_or_number, a, &c, err);
-  if (rc || (rc = rd_svc_audit_read(svc, who, "complaint.read", "complaint",
-                                    c.id, NULL, err)))
+  if (rc)
     return rc;
   rd_svc_view(who, &c, a, out);
+  /* "pii": whether this read showed the customer's phone, email and
+   * identifiers in full (a role with the PII permission, a complaint not
+   * anonymised): the audit log's record of reads of personal data. */
+  bool pii = !out->pii_masked && !c.anonymised_at;
+  if ((rc = rd_svc_audit_read(svc, who, "complaint.read", "complaint", c.id,
+                              pii ? "{\"pii\":true}" : "{\"pii\":false}", err)))
+    return rc;
   return rd_svc_views_clocks(svc, out, 1, a, err);
 }
 
@@ -299,8 +305,17 @@ list_visible(struct rd_service *svc, const struct rd_principal *who,
   if ((rc = rd_store_complaint_list(svc->store, &scoped, a, &page, err)))
     return rc;
   struct rd_complaint_view *v = page.n ? rd_arena_alloc(a, page.n * sizeof *v) : NULL;
-  for (size_t i = 0; i < page.n; i++)
+  /* A list shows many customers at once, to whoever scrolls past: phone,
+   * email and identifiers are masked in every row for every role; the
+   * full values are on one complaint's own page, whose read is audited as
+   * a read of personal data (rd_service_complaint_get). */
+  for (size_t i = 0; i < page.n; i++) {
     rd_svc_view(who, &page.items[i], a, &v[i]);
+    if (!v[i].pii_masked) {
+      rd_svc_mask_customer(&v[i].c.customer, a);
+      v[i].pii_masked = true;
+    }
+  }
   if ((rc = rd_svc_views_clocks(svc, v, page.n, a, err)))
     return rc;
   *items = v;
@@ -443,7 +458,8 @@ note_tx(struct rd_tx *tx, void *arg, struct rd_error *err)
     return rc;
   if (!rd_svc_can_see(x->who, &c))
     return rd_error_set(err, RD_E_NOT_FOUND, "", "no such complaint");
-  if ((rc = rd_tx_event_append(tx, x->ev, err)))
+  if ((rc = rd_svc_check_not_anonymised(&c, err)) ||
+      (rc = rd_tx_event_append(tx, x->ev, err)))
     return rc;
   return rd_svc_audit(tx, x->who, x->now, "complaint.note", "complaint", x->id,
                       NULL, err);

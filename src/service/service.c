@@ -235,6 +235,16 @@ rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,
       rd_svc_can_see(who, c) ? rd_workflow_allowed_now(c, who->role) : 0;
 }
 
+enum rd_status
+rd_svc_check_not_anonymised(const struct rd_complaint *c, struct rd_error *err)
+{
+  if (c->anonymised_at)
+    return rd_error_set(err, RD_E_ILLEGAL_STATE, "",
+                        "the complaint was anonymised by the retention policy; "
+                        "nothing can be added to it");
+  return RD_OK;
+}
+
 /* ---- loading ---------------------------------------------------------------- */
 
 bool

@@ -352,6 +352,41 @@ enum rd_status rd_service_extensions(struct rd_service *svc,
                                      struct rd_clock_extension **out, size_t *n,
                                      struct rd_error *err);
 
+/* ---- retention (docs/retention.md) ------------------------------------------- */
+
+/* What a retention run did or, dry, would do. */
+struct rd_retention_report {
+  int64_t closed_before;      /* the cut-off: closed before this instant */
+  int64_t anonymised;         /* complaints anonymised (dry: that would be) */
+  int batches;                /* transactions committed (0 when dry) */
+};
+
+enum { RD_RETENTION_BATCH = 500, RD_RETENTION_DAYS_MAX = 36500 };
+
+/* Anonymises every complaint closed (closed, withdrawn, merged) more than
+ * older_than_days days before the service's now and not anonymised yet
+ * (rd_tx_complaint_anonymise), in transactions of at most batch (1-500;
+ * 0 = 500) complaints, each with one audit row "complaint.anonymise" per
+ * complaint (actor system; detail: the policy's age, no personal values).
+ * dry_run only counts them. Idempotent: a second run finds nothing. Runs
+ * as the system; the CLI and the scheduler call it. RD_E_INVALID naming
+ * "older_than_days" outside 1-36500. A failed batch is rolled back whole;
+ * the batches before it stay committed and out->anonymised counts them. */
+enum rd_status rd_service_retention_run(struct rd_service *svc,
+                                        int older_than_days, bool dry_run,
+                                        int batch,
+                                        struct rd_retention_report *out,
+                                        struct rd_error *err);
+
+/* The scheduler's daily run: claims today's run of the job "retention"
+ * (rd_tx_job_claim: one node of several gets it) and, if this call got it,
+ * runs rd_service_retention_run. *ran says whether it ran. older_than_days
+ * 0 = the policy is off: nothing is claimed. */
+enum rd_status rd_service_retention_daily(struct rd_service *svc,
+                                          int older_than_days, bool *ran,
+                                          struct rd_retention_report *out,
+                                          struct rd_error *err);
+
 /* ---- escalations and notifications ------------------------------------------- */
 
 /* Fires the escalation steps due at the service's now (at most limit):

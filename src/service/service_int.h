@@ -29,6 +29,11 @@ struct rd_service {
  * departmental role without a department sees nothing. */
 bool rd_svc_can_see(const struct rd_principal *who, const struct rd_complaint *c);
 
+/* RD_E_ILLEGAL_STATE when the retention policy anonymised c: notes and
+ * attachments would bring personal data back to a record cleared of it. */
+enum rd_status rd_svc_check_not_anonymised(const struct rd_complaint *c,
+                                           struct rd_error *err);
+
 /* Fills view from c for who: PII masking and allowed actions. Masked strings
  * are written into a; the rest stays borrowed from c. */
 void rd_svc_view(const struct rd_principal *who, const struct rd_complaint *c,

@@ -250,6 +250,22 @@ rd_tx_token_save(struct rd_tx *tx, struct rd_api_token *t, struct rd_error *err)
 { return tx->st->be->tx_token_save(tx, t, err); }
 
 enum rd_status
+rd_tx_complaint_anonymise(struct rd_tx *tx, int64_t id, int64_t now, bool *done,
+                          struct rd_error *err)
+{ return tx->st->be->tx_complaint_anonymise(tx, id, now, done, err); }
+
+enum rd_status
+rd_tx_job_claim(struct rd_tx *tx, const char *name, int64_t now, int64_t next_at,
+                bool *claimed, struct rd_error *err)
+{ return tx->st->be->tx_job_claim(tx, name, now, next_at, claimed, err); }
+
+enum rd_status
+rd_store_retention_due(struct rd_store *st, int64_t closed_before,
+                       int64_t after_id, int limit, struct rd_arena *a,
+                       int64_t **ids, size_t *n, struct rd_error *err)
+{ return st->be->retention_due(st, closed_before, after_id, limit, a, ids, n, err); }
+
+enum rd_status
 rd_tx_setting_put(struct rd_tx *tx, const char *key, const char *value,
                   struct rd_error *err)
 { return tx->st->be->tx_setting_put(tx, key, value, err); }
@@ -626,4 +642,15 @@ rd_store_restore(const char *from, const char *uri,
                         "a %s database has no built-in restore: use pg_restore",
                         kind);
   return rd_store_sqlite_backend.restore(from, uri, out, err);
+}
+
+void
+rd_store_hide_anonymised(struct rd_complaint *c)
+{
+  if (c->anonymised_at == 0)
+    return;
+  c->customer.name = NULL;
+  c->customer.phone = NULL;
+  c->customer.email = NULL;
+  c->customer.refs_json = NULL;
 }

@@ -338,6 +338,45 @@ enum rd_status rd_tx_portal_token_use(struct rd_tx *tx, int64_t id, int64_t now,
 enum rd_status rd_tx_setting_put(struct rd_tx *tx, const char *key,
                                  const char *value, struct rd_error *err);
 
+/* ---- retention (0014_retention / pg 0006_retention) -----------------------
+ * docs/retention.md: closed complaints past the configured age lose their
+ * personal data; what statistics read stays. */
+
+/* Up to limit ids (ascending, all > after_id) of complaints that are closed
+ * (closed, withdrawn or merged), were closed before closed_before and are
+ * not anonymised yet. *ids NULL when none. */
+enum rd_status rd_store_retention_due(struct rd_store *st, int64_t closed_before,
+                                      int64_t after_id, int limit,
+                                      struct rd_arena *a, int64_t **ids,
+                                      size_t *n, struct rd_error *err);
+
+/* Anonymises complaint id at now, if it is closed and not anonymised yet
+ * (*done false and nothing changes otherwise, also for an unknown id):
+ * clears its free texts (subject, content, demands, restatement, external
+ * reference, invalid reason, transfer contact, plan description, waiting
+ * and close reasons) and the customer name and phone copied for search,
+ * takes it out of the search index (its number stays findable), sets
+ * anonymised_at and a new version; takes note and data out of its timeline
+ * events (except clock.* events, which hold no personal data) and marks
+ * them redacted; empties its extension reasons and notes and its
+ * attachments' file names; empties the bytes of each attachment blob no
+ * complaint that is not anonymised still uses; and clears the customer's
+ * name, phone, email and refs when no complaint that is not anonymised
+ * refers to that customer any more. Category, department, site, channel,
+ * severity, states, instants, clocks, satisfaction, plan kind and amount,
+ * counts and ids stay. */
+enum rd_status rd_tx_complaint_anonymise(struct rd_tx *tx, int64_t id,
+                                         int64_t now, bool *done,
+                                         struct rd_error *err);
+
+/* Claims the run of the periodic job name due at now: true in *claimed
+ * (and the next run is not due before next_at) when the job was never run
+ * or its next_at <= now; else false and nothing changes. One conditional
+ * statement: of concurrent claimers on any node, one gets it. */
+enum rd_status rd_tx_job_claim(struct rd_tx *tx, const char *name, int64_t now,
+                               int64_t next_at, bool *claimed,
+                               struct rd_error *err);
+
 /* ---- the audit log (0013_audit / pg 0004_audit, 0005_audit_chainer) -------
  * Append-only and hash-chained (docs/audit.md): seq 1, 2, 3 ... with no gaps,
  * each row's hash = SHA-256(prev_hash || its canonical bytes), the genesis

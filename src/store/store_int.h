@@ -151,6 +151,16 @@ struct rd_store_backend {
                                      struct rd_error *err);
   enum rd_status (*tx_token_save)(struct rd_tx *tx, struct rd_api_token *t,
                                   struct rd_error *err);
+  enum rd_status (*tx_complaint_anonymise)(struct rd_tx *tx, int64_t id,
+                                           int64_t now, bool *done,
+                                           struct rd_error *err);
+  enum rd_status (*tx_job_claim)(struct rd_tx *tx, const char *name,
+                                 int64_t now, int64_t next_at, bool *claimed,
+                                 struct rd_error *err);
+  enum rd_status (*retention_due)(struct rd_store *st, int64_t closed_before,
+                                  int64_t after_id, int limit,
+                                  struct rd_arena *a, int64_t **ids, size_t *n,
+                                  struct rd_error *err);
   enum rd_status (*tx_setting_put)(struct rd_tx *tx, const char *key,
                                    const char *value, struct rd_error *err);
   enum rd_status (*tx_portal_token_issue)(struct rd_tx *tx,
@@ -365,5 +375,11 @@ void rd_audit_rows_json(struct rd_buf *b, const struct rd_audit_entry *e,
 /* The backends built into this binary. */
 extern const struct rd_store_backend rd_store_sqlite_backend;
 extern const struct rd_store_backend rd_store_pg_backend;
+
+/* Blanks the customer's name, phone, email and refs on an anonymised
+ * complaint: its customer row may still hold them for a newer complaint
+ * (docs/retention.md), and no read of the old one may show them. Every
+ * backend's complaint reader calls it. */
+void rd_store_hide_anonymised(struct rd_complaint *c);
 
 #endif

@@ -2532,6 +2532,278 @@ static const struct CMUnitTest pg_only_tests[] = {
   cmocka_unit_test_setup_teardown(test_pg_search_windows, setup, teardown),
 };
 
+/* ---- retention (0014_retention / pg 0006_retention) ------------------------- */
+
+struct close_ctx {
+  int64_t id;
+  enum rd_state to;
+  int64_t at;
+  struct rd_arena *a;
+};
+
+static enum rd_status
+close_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct close_ctx *x = ctx;
+  struct rd_complaint c;
+  enum rd_status rc = rd_tx_complaint_get(tx, x->id, x->a, &c, err);
+  if (rc != RD_OK)
+    return rc;
+  c.status = x->to;
+  c.closed_at = x->at;
+  c.satisfied = 1;
+  c.satisfaction_score = 5;
+  c.close_reason = "客户满意，张三说谢谢";
+  return rd_tx_complaint_update(tx, &c, x->at, err);
+}
+
+struct extra_ctx {
+  int64_t id;
+};
+
+/* A note with personal text, an escalation event (clock.*), whose data holds
+ * no personal data and stays. */
+static enum rd_status
+extra_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct extra_ctx *x = ctx;
+  struct rd_event note = { .complaint_id = x->id, .at = T0 + 20, .type = "note",
+                           .from_status = -1, .to_status = -1,
+                           .note = "客户手机13912345678，住在幸福小区" };
+  struct rd_event esc = { .complaint_id = x->id, .at = T0 + 30, .type = "clock.breach",
+                          .from_status = -1, .to_status = -1,
+                          .data_json = "{\"clock\":\"resolve\"}" };
+  enum rd_status rc = rd_tx_event_append(tx, &note, err);
+  return rc != RD_OK ? rc : rd_tx_event_append(tx, &esc, err);
+}
+
+struct anon_ctx {
+  const int64_t *ids;
+  size_t n;
+  int64_t now;
+  bool done[4];
+};
+
+static enum rd_status
+anon_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct anon_ctx *x = ctx;
+  for (size_t i = 0; i < x->n; i++) {
+    enum rd_status rc = rd_tx_complaint_anonymise(tx, x->ids[i], x->now, &x->done[i], err);
+    if (rc != RD_OK)
+      return rc;
+  }
+  return RD_OK;
+}
+
+static void
+test_retention_anonymise(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_complaint got;
+  struct rd_customer cu;
+  struct mk m;
+  int64_t *ids;
+  size_t n;
+
+  /* old: closed, its customer shares a phone with open, a newer complaint */
+  mk_init(&m, f->a, "秘密投诉内容，更衣柜被撬", T0);
+  m.c.subject = "隐私主题";
+  m.c.demands = "赔偿两千元";
+  m.c.external_ref = "12315-7777";
+  m.c.customer.name = "李四";
+  m.c.customer.phone = "13912345678";
+  m.c.customer.email = "lisi@example.com";
+  m.c.customer.refs_json = "{\"plate\":\"京A12345\"}";
+  m.c.category_id = f->cat;
+  m.c.department_id = f->dept[0];
+  m.c.severity = 3;
+  int64_t old = mk(f, &m);
+  int64_t shared_customer = m.c.customer.id;
+  mk_init(&m, f->a, "第二次投诉仍在处理", T0 + 1);
+  m.c.customer.name = "李四";
+  m.c.customer.phone = "13912345678";
+  int64_t open = mk(f, &m);
+  assert_int_equal(m.c.customer.id, shared_customer);
+  /* alone: closed (withdrawn), its customer has nothing else */
+  mk_init(&m, f->a, "独自的投诉撤回了", T0 + 2);
+  m.c.customer.name = "王五";
+  m.c.customer.phone = "13700001111";
+  int64_t alone = mk(f, &m);
+  int64_t alone_customer = m.c.customer.id;
+  const char *alone_number = m.c.number;
+
+  struct extra_ctx ex = { old };
+  assert_int_equal(rd_store_write(f->st, extra_fn, &ex, &err), RD_OK);
+  struct att_ctx shared = { { .complaint_id = old, .content_type = "image/jpeg",
+                              .filename = "李四的柜子.jpg", .uploaded_at = T0 }, "shared bytes" };
+  struct att_ctx shared2 = shared;
+  shared2.att.complaint_id = open;
+  struct att_ctx own = { { .complaint_id = alone, .content_type = "image/jpeg",
+                           .filename = "王五.jpg", .uploaded_at = T0 }, "own bytes" };
+  assert_int_equal(rd_store_write(f->st, att_fn, &shared, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, att_fn, &shared2, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, att_fn, &own, &err), RD_OK);
+
+  struct close_ctx cl = { old, RD_STATE_CLOSED, T0 + 100, f->a };
+  assert_int_equal(rd_store_write(f->st, close_fn, &cl, &err), RD_OK);
+  cl = (struct close_ctx){ alone, RD_STATE_WITHDRAWN, T0 + 100, f->a };
+  assert_int_equal(rd_store_write(f->st, close_fn, &cl, &err), RD_OK);
+
+  /* Due: the closed ones only, closed before the cut-off, after after_id. */
+  assert_int_equal(rd_store_retention_due(f->st, T0 + 100, 0, 10, f->a, &ids, &n, &err), RD_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(rd_store_retention_due(f->st, T0 + 101, 0, 10, f->a, &ids, &n, &err), RD_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(ids[0], old);
+  assert_int_equal(ids[1], alone);
+  assert_int_equal(rd_store_retention_due(f->st, T0 + 101, old, 10, f->a, &ids, &n, &err), RD_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(rd_store_retention_due(f->st, T0 + 101, 0, 1, f->a, &ids, &n, &err), RD_OK);
+  assert_int_equal(n, 1);
+  expect_hits(f, "秘密", (int64_t[]){ old, 0 });
+
+  /* An open complaint is not anonymised, even when asked. */
+  int64_t three[3] = { old, alone, open };
+  struct anon_ctx an = { three, 3, T0 + 500, {0} };
+  assert_int_equal(rd_store_write(f->st, anon_fn, &an, &err), RD_OK);
+  assert_true(an.done[0] && an.done[1]);
+  assert_false(an.done[2]);
+
+  assert_int_equal(rd_store_complaint_get(f->st, old, f->a, &got, &err), RD_OK);
+  assert_int_equal(got.anonymised_at, T0 + 500);
+  assert_int_equal(got.version, 3);
+  assert_string_equal(got.content, "");
+  assert_null(got.subject);
+  assert_null(got.demands);
+  assert_null(got.external_ref);
+  assert_null(got.close_reason);
+  assert_null(got.customer.name);
+  assert_null(got.customer.phone);
+  assert_null(got.customer.email);
+  assert_null(got.customer.refs_json);
+  /* what statistics read stays */
+  assert_int_equal(got.customer.id, shared_customer);
+  assert_int_equal(got.status, RD_STATE_CLOSED);
+  assert_int_equal(got.closed_at, T0 + 100);
+  assert_int_equal(got.received_at, T0);
+  assert_int_equal(got.category_id, f->cat);
+  assert_int_equal(got.department_id, f->dept[0]);
+  assert_int_equal(got.severity, 3);
+  assert_int_equal(got.satisfied, 1);
+  assert_int_equal(got.satisfaction_score, 5);
+  assert_int_equal(got.channel, RD_CHANNEL_PHONE);
+
+  /* The newer complaint keeps its customer; the lone one's is cleared. */
+  assert_int_equal(rd_store_complaint_get(f->st, open, f->a, &got, &err), RD_OK);
+  assert_int_equal(got.anonymised_at, 0);
+  assert_string_equal(got.customer.phone, "13912345678");
+  assert_string_equal(got.customer.name, "李四");
+  assert_int_equal(rd_store_customer_get(f->st, shared_customer, f->a, &cu, &err), RD_OK);
+  assert_string_equal(cu.phone, "13912345678");
+  assert_int_equal(rd_store_customer_get(f->st, alone_customer, f->a, &cu, &err), RD_OK);
+  assert_null(cu.name);
+  assert_null(cu.phone);
+  assert_int_equal(rd_store_customer_by_phone(f->st, "13700001111", f->a, &cu, &err),
+                   RD_E_NOT_FOUND);
+
+  /* The timeline keeps its shape; texts go, escalation data stays. */
+  struct rd_event *evs;
+  assert_int_equal(rd_store_event_list(f->st, old, f->a, &evs, &n, &err), RD_OK);
+  assert_int_equal(n, 3);
+  assert_string_equal(evs[0].type, "registered");
+  assert_string_equal(evs[1].type, "note");
+  assert_null(evs[1].note);
+  assert_int_equal(evs[1].at, T0 + 20);
+  assert_string_equal(evs[2].type, "clock.breach");
+  assert_string_equal(evs[2].data_json, "{\"clock\":\"resolve\"}");
+  /* and stays append-only otherwise */
+  const char *redo = "UPDATE complaint_events SET note = 'x' WHERE type = 'note'";
+  if (on_pg) {
+    char pmsg[256] = "";
+    assert_int_equal(pg_sql(f->uri, redo, pmsg, sizeof pmsg), -1);
+    assert_non_null(strstr(pmsg, "append-only"));
+  } else {
+    sqlite3 *db;
+    char *msg = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_not_equal(sqlite3_exec(db, redo, NULL, NULL, &msg), SQLITE_OK);
+    assert_non_null(strstr(msg, "append-only"));
+    sqlite3_free(msg);
+    sqlite3_close(db);
+  }
+
+  /* Attachments: names go; bytes go unless a live complaint has them. */
+  struct rd_attachment *list;
+  const void *data;
+  size_t len;
+  assert_int_equal(rd_store_attachment_list(f->st, old, f->a, &list, &n, &err), RD_OK);
+  assert_int_equal(n, 1);
+  assert_null(list[0].filename);
+  assert_int_equal(list[0].size, 12);
+  assert_int_equal(rd_store_blob_get(f->st, shared.att.sha256, f->a, &data, &len, &err), RD_OK);
+  assert_int_equal(len, 12);
+  assert_int_equal(rd_store_blob_get(f->st, own.att.sha256, f->a, &data, &len, &err), RD_OK);
+  assert_int_equal(len, 0);
+
+  /* Search: the text and the customer are gone, the number stays. */
+  expect_hits(f, "秘密", (int64_t[]){ 0 });
+  expect_hits(f, "李四", (int64_t[]){ open, 0 });
+  expect_hits(f, "13700001111", (int64_t[]){ 0 });
+  expect_hits(f, alone_number, (int64_t[]){ alone, 0 });
+  /* By phone: only what is not anonymised. */
+  struct rd_complaint_filter flt = { .customer_phone = "13912345678", .limit = 10 };
+  struct rd_complaint_page page;
+  assert_int_equal(rd_store_complaint_list(f->st, &flt, f->a, &page, &err), RD_OK);
+  assert_int_equal(page.n, 1);
+  assert_int_equal(page.items[0].id, open);
+
+  /* Idempotent: nothing due, nothing done a second time. */
+  assert_int_equal(rd_store_retention_due(f->st, T0 + 1000, 0, 10, f->a, &ids, &n, &err), RD_OK);
+  assert_int_equal(n, 0);
+  an = (struct anon_ctx){ three, 3, T0 + 600, {0} };
+  assert_int_equal(rd_store_write(f->st, anon_fn, &an, &err), RD_OK);
+  assert_false(an.done[0] || an.done[1] || an.done[2]);
+  assert_int_equal(rd_store_complaint_get(f->st, old, f->a, &got, &err), RD_OK);
+  assert_int_equal(got.anonymised_at, T0 + 500);
+  assert_int_equal(got.version, 3);
+}
+
+struct claim_ctx {
+  int64_t now;
+  bool claimed;
+};
+
+static enum rd_status
+claim_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct claim_ctx *x = ctx;
+  return rd_tx_job_claim(tx, "retention", x->now, x->now + 86400, &x->claimed, err);
+}
+
+static void
+test_job_claim_once_a_period(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct claim_ctx c = { T0, false };
+
+  assert_int_equal(rd_store_write(f->st, claim_fn, &c, &err), RD_OK);
+  assert_true(c.claimed);             /* the first run ever */
+  c = (struct claim_ctx){ T0 + 3600, true };
+  assert_int_equal(rd_store_write(f->st, claim_fn, &c, &err), RD_OK);
+  assert_false(c.claimed);            /* taken for this day */
+  c = (struct claim_ctx){ T0 + 86400, false };
+  assert_int_equal(rd_store_write(f->st, claim_fn, &c, &err), RD_OK);
+  assert_true(c.claimed);             /* the next day's */
+  c = (struct claim_ctx){ T0 + 86401, true };
+  assert_int_equal(rd_store_write(f->st, claim_fn, &c, &err), RD_OK);
+  assert_false(c.claimed);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM scheduled_jobs"), 1);
+}
+
 static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   T(test_migrate_twice_is_noop),
@@ -2561,6 +2833,8 @@ static const struct CMUnitTest tests[] = {
   T(test_audit_append_only_and_tamper),
   T(test_audit_concurrent_appends),
   T(test_audit_append_batch),
+  T(test_retention_anonymise),
+  T(test_job_claim_once_a_period),
 #undef T
 };
 

@@ -77,6 +77,8 @@ rd_pg_complaint_read(PGresult *r, int row, struct rd_arena *a,
   out->customer.phone = rd_pg_text(r, row, i++, a);
   out->customer.email = rd_pg_text(r, row, i++, a);
   out->customer.refs_json = rd_pg_text(r, row, i++, a);
+  out->anonymised_at = rd_pg_int(r, row, i++);
+  rd_store_hide_anonymised(out);
 }
 
 static void

@@ -355,7 +355,8 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
   if (f->customer_phone) {
     rd_pg_arg_text(p, f->customer_phone);
     cond(w);
-    add(w, "c.customer_id = (SELECT id FROM customers WHERE phone = $%d)", p->n);
+    add(w, "c.customer_id = (SELECT id FROM customers WHERE phone = $%d)"
+           " AND c.anonymised_at IS NULL", p->n);
   }
   if (f->received_from) {
     rd_pg_arg_int(p, f->received_from);

@@ -58,6 +58,9 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_TOKEN_INSERT) X(PQ_TOKEN_UPDATE) X(PQ_TOKEN_GET) X(PQ_TOKEN_LIST)\
   X(PQ_TOKEN_BY_ID)                                                     \
   X(PQ_SETTING_PUT) X(PQ_SETTING_GET)                                   \
+  X(PQ_RETENTION_DUE) X(PQ_ANON_COMPLAINT) X(PQ_ANON_SEARCH)           \
+  X(PQ_ANON_EVENTS) X(PQ_ANON_EXTENSIONS) X(PQ_ANON_ATTACHMENTS)        \
+  X(PQ_ANON_BLOBS) X(PQ_ANON_CUSTOMER) X(PQ_JOB_CLAIM)                  \
   X(PQ_COUNT_BY_STATUS)                                                  \
   X(PQ_PORTAL_TOKEN_REVOKE) X(PQ_PORTAL_TOKEN_INSERT)                   \
   X(PQ_PORTAL_TOKEN_GET) X(PQ_PORTAL_TOKEN_USE)                         \
@@ -493,6 +496,17 @@ enum rd_status rd_pg_tx_session_purge(struct rd_tx *tx, int64_t now,
                                       struct rd_error *err);
 enum rd_status rd_pg_tx_token_save(struct rd_tx *tx, struct rd_api_token *t,
                                    struct rd_error *err);
+/* retention.c */
+enum rd_status rd_pg_tx_complaint_anonymise(struct rd_tx *tx, int64_t id,
+                                            int64_t now, bool *done,
+                                            struct rd_error *err);
+enum rd_status rd_pg_tx_job_claim(struct rd_tx *tx, const char *name,
+                                  int64_t now, int64_t next_at, bool *claimed,
+                                  struct rd_error *err);
+enum rd_status rd_pg_retention_due(struct rd_store *st, int64_t closed_before,
+                                   int64_t after_id, int limit,
+                                   struct rd_arena *a, int64_t **ids,
+                                   size_t *n, struct rd_error *err);
 enum rd_status rd_pg_tx_setting_put(struct rd_tx *tx, const char *key,
                                     const char *value, struct rd_error *err);
 enum rd_status rd_pg_department_get(struct rd_store *st, int64_t id,

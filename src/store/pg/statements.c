@@ -16,7 +16,8 @@
 
 #define COMPLAINT_COLS                                                   \
   RD_PG_COMPLAINT_FIXED(SEL) RD_PG_COMPLAINT_MUTABLE(SEL)                \
-  "c.id, c.version, c.updated_at, cu.name, cu.phone, cu.email, cu.refs_json"
+  "c.id, c.version, c.updated_at, cu.name, cu.phone, cu.email, cu.refs_json,"  \
+  " c.anonymised_at"
 #define COMPLAINT_FROM " FROM complaints c JOIN customers cu ON cu.id = c.customer_id "
 
 const char rd_pg_complaint_cols[] = COMPLAINT_COLS;
@@ -187,6 +188,54 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_TOKEN_LIST] = "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = $1 ORDER BY id",
   [PQ_TOKEN_BY_ID] = "SELECT " TOKEN_COLS " FROM api_tokens WHERE id = $1",
 
+  /* Retention (0006_retention, docs/retention.md): the same texts as
+   * SQLite's. $1 closed before, $2 after id, $3 limit, $4..$6 the closed
+   * states. */
+  [PQ_RETENTION_DUE] =
+    "SELECT id FROM complaints WHERE anonymised_at IS NULL"
+    " AND closed_at IS NOT NULL AND closed_at < $1 AND id > $2"
+    " AND status IN ($4, $5, $6) ORDER BY id LIMIT $3",
+  /* Only a closed complaint not anonymised yet; a concurrent anonymiser
+   * waits for the row and then finds it done. The number comes back for
+   * the search document (PQ_ANON_SEARCH), which keeps only it. */
+  [PQ_ANON_COMPLAINT] =
+    "UPDATE complaints SET anonymised_at = $2, version = version + 1,"
+    " updated_at = $2, subject = NULL, content = '', demands = NULL,"
+    " restatement = NULL, external_ref = NULL, invalid_reason = NULL,"
+    " transfer_contact_person = NULL, transfer_contact_phone = NULL,"
+    " transfer_contact_address = NULL,"
+    " plan_description = CASE WHEN plan_description IS NULL THEN NULL ELSE '' END,"
+    " waiting_reason = NULL, close_reason = NULL, cust_name = NULL,"
+    " cust_phone = NULL, search = ''::tsvector"
+    " WHERE id = $1 AND anonymised_at IS NULL AND status IN ($3, $4, $5)"
+    " RETURNING number",
+  [PQ_ANON_SEARCH] = "UPDATE complaints SET search = $2::tsvector WHERE id = $1",
+  [PQ_ANON_EVENTS] =
+    "UPDATE complaint_events SET note = NULL,"
+    " data_json = CASE WHEN type LIKE 'clock.%' THEN data_json END,"
+    " redacted_at = $2 WHERE complaint_id = $1 AND redacted_at IS NULL",
+  [PQ_ANON_EXTENSIONS] =
+    "UPDATE clock_extensions SET reason = '', note = NULL WHERE complaint_id = $1",
+  [PQ_ANON_ATTACHMENTS] =
+    "UPDATE attachments SET filename = NULL WHERE complaint_id = $1",
+  [PQ_ANON_BLOBS] =
+    "UPDATE blobs b SET data = ''::bytea WHERE b.sha256 IN"
+    " (SELECT sha256 FROM attachments WHERE complaint_id = $1)"
+    " AND NOT EXISTS (SELECT 1 FROM attachments t JOIN complaints c"
+    " ON c.id = t.complaint_id WHERE t.sha256 = b.sha256"
+    " AND c.anonymised_at IS NULL)",
+  [PQ_ANON_CUSTOMER] =
+    "UPDATE customers cu SET name = NULL, phone = NULL, email = NULL,"
+    " refs_json = NULL, updated_at = $2"
+    " WHERE cu.id = (SELECT customer_id FROM complaints WHERE id = $1)"
+    " AND NOT EXISTS (SELECT 1 FROM complaints c WHERE c.customer_id = cu.id"
+    " AND c.anonymised_at IS NULL)",
+  /* Inserted (first run) or moved when due; a concurrent claimer waits for
+   * the row lock and then sees next_at moved: no change, not claimed. */
+  [PQ_JOB_CLAIM] =
+    "INSERT INTO scheduled_jobs AS j (name, next_at, last_at) VALUES ($1, $3, $2)"
+    " ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at,"
+    " last_at = excluded.last_at WHERE j.next_at <= $2",
   [PQ_SETTING_PUT] =
     "INSERT INTO settings (key, value) VALUES ($1, $2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

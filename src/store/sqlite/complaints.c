@@ -83,6 +83,8 @@ rd_sqlite_complaint_read(sqlite3_stmt *s, int col, struct rd_arena *a,
   out->customer.phone = rd_sqlite_col_text(s, i++, a);
   out->customer.email = rd_sqlite_col_text(s, i++, a);
   out->customer.refs_json = rd_sqlite_col_text(s, i++, a);
+  out->anonymised_at = sqlite3_column_int64(s, i++);
+  rd_store_hide_anonymised(out);
   return RD_OK;
 }
 

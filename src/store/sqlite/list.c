@@ -316,7 +316,8 @@ rd_sqlite_complaint_list(struct rd_store *st,
   }
   if (f->customer_phone) {
     cond(w);
-    add(w, "c.customer_id = (SELECT id FROM customers WHERE phone = ?)");
+    add(w, "c.customer_id = (SELECT id FROM customers WHERE phone = ?)"
+           " AND c.anonymised_at IS NULL");
     bind_text(w, f->customer_phone);
   }
   if (f->received_from) {

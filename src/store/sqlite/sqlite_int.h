@@ -67,6 +67,9 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
   X(SQ_TOKEN_BY_ID)                                                     \
   X(SQ_SETTING_PUT) X(SQ_SETTING_GET)                                   \
+  X(SQ_RETENTION_DUE) X(SQ_ANON_COMPLAINT) X(SQ_ANON_EVENTS)           \
+  X(SQ_ANON_EXTENSIONS) X(SQ_ANON_ATTACHMENTS) X(SQ_ANON_BLOBS)         \
+  X(SQ_ANON_CUSTOMER) X(SQ_JOB_CLAIM)                                   \
   X(SQ_COUNT_BY_STATUS) X(SQ_FTS_COUNT) X(SQ_OVERDUE_COUNT)              \
   X(SQ_REPORT_CATEGORY) X(SQ_REPORT_DEPARTMENT) X(SQ_REPORT_SITE)       \
   X(SQ_REPORT_CHANNEL) X(SQ_REPORT_SEVERITY) X(SQ_REPORT_MONTH)         \
@@ -501,6 +504,18 @@ enum rd_status rd_sqlite_tx_session_purge(struct rd_tx *tx, int64_t now,
                                           struct rd_error *err);
 enum rd_status rd_sqlite_tx_token_save(struct rd_tx *tx,
                                        struct rd_api_token *t,
+                                       struct rd_error *err);
+/* retention.c */
+enum rd_status rd_sqlite_tx_complaint_anonymise(struct rd_tx *tx, int64_t id,
+                                                int64_t now, bool *done,
+                                                struct rd_error *err);
+enum rd_status rd_sqlite_tx_job_claim(struct rd_tx *tx, const char *name,
+                                      int64_t now, int64_t next_at,
+                                      bool *claimed, struct rd_error *err);
+enum rd_status rd_sqlite_retention_due(struct rd_store *st,
+                                       int64_t closed_before, int64_t after_id,
+                                       int limit, struct rd_arena *a,
+                                       int64_t **ids, size_t *n,
                                        struct rd_error *err);
 enum rd_status rd_sqlite_tx_setting_put(struct rd_tx *tx, const char *key,
                                         const char *value,

@@ -14,7 +14,8 @@
 /* Columns read by rd_sqlite_complaint_read(), joined with the customer. */
 #define COMPLAINT_COLS                                                   \
   RD_SQLITE_COMPLAINT_FIXED(SEL) RD_SQLITE_COMPLAINT_MUTABLE(SEL)        \
-  "c.id, c.version, c.updated_at, cu.name, cu.phone, cu.email, cu.refs_json"
+  "c.id, c.version, c.updated_at, cu.name, cu.phone, cu.email, cu.refs_json,"  \
+  " c.anonymised_at"
 
 #define COMPLAINT_FROM " FROM complaints c JOIN customers cu ON cu.id = c.customer_id "
 
@@ -335,6 +336,56 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   [SQ_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
+
+  /* Retention (0014_retention, docs/retention.md). ?1 closed before, ?2
+   * after id, ?3 limit, ?4..?6 the closed states. */
+  [SQ_RETENTION_DUE] =
+    "SELECT id FROM complaints WHERE anonymised_at IS NULL"
+    " AND closed_at IS NOT NULL AND closed_at < ?1 AND id > ?2"
+    " AND status IN (?4, ?5, ?6) ORDER BY id LIMIT ?3",
+  /* ?1 id, ?2 now, ?3..?5 the closed states. Only a closed complaint not
+   * anonymised yet: the change count says whether this call did it. The
+   * search trigger renumbers it, so the index drops its old text. */
+  [SQ_ANON_COMPLAINT] =
+    "UPDATE complaints SET anonymised_at = ?2, version = version + 1,"
+    " updated_at = ?2, subject = NULL, content = '', demands = NULL,"
+    " restatement = NULL, external_ref = NULL, invalid_reason = NULL,"
+    " transfer_contact_person = NULL, transfer_contact_phone = NULL,"
+    " transfer_contact_address = NULL,"
+    " plan_description = CASE WHEN plan_description IS NULL THEN NULL ELSE '' END,"
+    " waiting_reason = NULL, close_reason = NULL, cust_name = NULL,"
+    " cust_phone = NULL"
+    " WHERE id = ?1 AND anonymised_at IS NULL AND status IN (?3, ?4, ?5)",
+  /* clock.* events (escalations) carry the number, clock and deadline only. */
+  [SQ_ANON_EVENTS] =
+    "UPDATE complaint_events SET note = NULL,"
+    " data_json = CASE WHEN type LIKE 'clock.%' THEN data_json END,"
+    " redacted_at = ?2 WHERE complaint_id = ?1 AND redacted_at IS NULL",
+  [SQ_ANON_EXTENSIONS] =
+    "UPDATE clock_extensions SET reason = '', note = NULL WHERE complaint_id = ?1",
+  [SQ_ANON_ATTACHMENTS] =
+    "UPDATE attachments SET filename = NULL WHERE complaint_id = ?1",
+  /* A blob is shared by content: it keeps its bytes while a complaint
+   * that is not anonymised has it attached. */
+  [SQ_ANON_BLOBS] =
+    "UPDATE blobs SET data = X'' WHERE sha256 IN"
+    " (SELECT sha256 FROM attachments WHERE complaint_id = ?1)"
+    " AND NOT EXISTS (SELECT 1 FROM attachments t JOIN complaints c"
+    " ON c.id = t.complaint_id WHERE t.sha256 = blobs.sha256"
+    " AND c.anonymised_at IS NULL)",
+  /* A customer with a newer complaint keeps what that complaint shows. */
+  [SQ_ANON_CUSTOMER] =
+    "UPDATE customers SET name = NULL, phone = NULL, email = NULL,"
+    " refs_json = NULL, updated_at = ?2"
+    " WHERE id = (SELECT customer_id FROM complaints WHERE id = ?1)"
+    " AND NOT EXISTS (SELECT 1 FROM complaints c WHERE c.customer_id = customers.id"
+    " AND c.anonymised_at IS NULL)",
+  /* ?1 name, ?2 now, ?3 next_at: inserted (first run) or moved when due;
+   * no change when another node already claimed this period. */
+  [SQ_JOB_CLAIM] =
+    "INSERT INTO scheduled_jobs (name, next_at, last_at) VALUES (?1, ?3, ?2)"
+    " ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at,"
+    " last_at = excluded.last_at WHERE scheduled_jobs.next_at <= ?2",
 
   [SQ_FTS_COUNT] =
     "SELECT count(*) FROM (SELECT rowid FROM search.complaints_fts"
