@@ -33,12 +33,12 @@ enum { SEARCH_WINDOW_DEFAULT = 2000, SEARCH_WINDOW_MAX = 1000000 };
 /* Our own uri parameters, which libpq would refuse: each is taken out of
  * the query string before libpq sees the rest. */
 static const struct {
-  const char *key;              /* with its '=' */
+  const char *key;
   size_t offset;                /* of an int in struct rd_pg_uri_options */
   long min, max;
 } own_params[] = {
-  { "pool_size=",     offsetof(struct rd_pg_uri_options, pool_size),     1, POOL_MAX },
-  { "search_window=", offsetof(struct rd_pg_uri_options, search_window), 1, SEARCH_WINDOW_MAX },
+  { "pool_size",     offsetof(struct rd_pg_uri_options, pool_size),     1, POOL_MAX },
+  { "search_window", offsetof(struct rd_pg_uri_options, search_window), 1, SEARCH_WINDOW_MAX },
 };
 
 enum rd_status
@@ -56,16 +56,15 @@ rd_pg_parse_uri(const char *uri, char **conninfo,
     for (char *p = q; p != NULL; p = strchr(p + 1, '&')) {
       char *start = p + 1, *end, *num_end;
       long v;
-      if (strncmp(start, own_params[i].key, klen) != 0)
+      if (strncmp(start, own_params[i].key, klen) != 0 || start[klen] != '=')
         continue;
       end = strchr(start, '&');
-      v = strtol(start + klen, &num_end, 10);
-      if (num_end == start + klen || (*num_end && *num_end != '&') ||
+      v = strtol(start + klen + 1, &num_end, 10);
+      if (num_end == start + klen + 1 || (*num_end && *num_end != '&') ||
           v < own_params[i].min || v > own_params[i].max) {
         free(s);
-        return rd_error_set(err, RD_E_INVALID, "db", "%.*s must be a number from %ld to %ld",
-                            (int)klen - 1, own_params[i].key, own_params[i].min,
-                            own_params[i].max);
+        return rd_error_set(err, RD_E_INVALID, "db", "%s must be a number from %ld to %ld",
+                            own_params[i].key, own_params[i].min, own_params[i].max);
       }
       *(int *)((char *)opt + own_params[i].offset) = (int)v;
       if (end)

@@ -76,8 +76,8 @@ rd_sqlite_tx_audit_insert_batch(struct rd_tx *tx, const struct rd_audit_entry *e
   rd_buf_free(&b);
   rc = rd_sqlite_step_done(c, s, "audit log", err);
   if (rc == RD_OK && sqlite3_changes(c->db) != (int)n)
-    rc = rd_error_set(err, RD_E_INTERNAL, "", "the audit log took %d of %zu rows",
-                      sqlite3_changes(c->db), n);
+    rc = rd_error_set(err, RD_E_INTERNAL, "", "the audit log took %lld of %zu rows",
+                      (long long)sqlite3_changes(c->db), n);
   return rc;
 }
 
