@@ -6,6 +6,8 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +23,15 @@
 
 /* Seconds a stop waits for requests in flight (rd_http_drain). */
 enum { DRAIN_S = 30 };
+
+/* Memory. Every connection has a thread of its own (http/server.c), and
+ * glibc gives threads malloc arenas of their own, up to eight per core;
+ * what one connection frees stays in its arena until that arena is reused,
+ * so the resident size followed the number of arenas touched, not what was
+ * in use (BENCHMARKS.md, Soak). Four arenas are plenty for two cores'
+ * worth of requests, and every minute the free memory at the top and in
+ * the middle of the arenas goes back to the system. */
+enum { MALLOC_ARENAS = 4, TRIM_EVERY_S = 60 };
 
 enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_RETENTION_DAYS, O_COUNT };
 enum { CLIENT_TIMEOUT_MAX_S = 3600 };
@@ -90,6 +101,8 @@ rd_cli_serve(int argc, char **argv)
                               "option --retention-days wants whole days from 0 (off) to %d, "
                               "not '%s'", RD_RETENTION_DAYS_MAX, v[O_RETENTION_DAYS]);
 
+  mallopt(M_ARENA_MAX, MALLOC_ARENAS);
+
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -128,8 +141,18 @@ rd_cli_serve(int argc, char **argv)
               listen, rd_http_port(http), v[O_DB]);
 
   int sig = 0;
-  if (sigwait(&stop_signals, &sig) != 0)
-    sig = SIGTERM;
+  for (;;) {
+    struct timespec wait = {TRIM_EVERY_S, 0};
+    sig = sigtimedwait(&stop_signals, NULL, &wait);
+    if (sig > 0)
+      break;
+    if (errno == EAGAIN)
+      malloc_trim(0);
+    else if (errno != EINTR) {
+      sig = SIGTERM;
+      break;
+    }
+  }
   rd_log_info("received %s; shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   /* New connections are refused from here; requests already begun finish,
    * a body still arriving included, for at most DRAIN_S: systemd's
