@@ -109,7 +109,7 @@ void rd_cli_fake_clock_free(struct fake_clock *f);
 
 /* ---- passwords ----------------------------------------------------------- */
 
-enum { RD_CLI_PASSWORD_MIN = 8, RD_CLI_PASSWORD_LEN = 16, RD_CLI_PASSWORD_MAX = 1024 };
+enum { RD_CLI_PASSWORD_MIN = 10, RD_CLI_PASSWORD_LEN = 16, RD_CLI_PASSWORD_MAX = 1024 };
 
 /* The characters of generated passwords: letters and digits without the
  * look-alikes 0/O/o, 1/l/I/i, so a password read off a screen types back. */

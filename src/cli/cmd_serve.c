@@ -22,8 +22,12 @@
 /* Seconds a stop waits for requests in flight (rd_http_drain). */
 enum { DRAIN_S = 30 };
 
-enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_COUNT };
+enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_SESSION_IDLE,
+       O_SESSION_MAX, O_COUNT };
 enum { CLIENT_TIMEOUT_MAX_S = 3600 };
+/* A week of idling or a month signed in is already more than a shared
+ * office PC should allow; the bounds also keep the seconds in an int. */
+enum { SESSION_IDLE_MAX_MIN = 7 * 24 * 60, SESSION_MAX_MAX_H = 31 * 24 };
 
 static const struct rd_cli_option options[O_COUNT] = {
   [O_DB] = {"db", "FILE", true, "the database: a SQLite file path or a postgresql:// URI (pool_size=N sets the connection pool)"},
@@ -35,6 +39,11 @@ static const struct rd_cli_option options[O_COUNT] = {
   [O_CLIENT_TIMEOUT] = {"client-timeout", "SECONDS", false,
                         "close a connection silent this long, and cut a request body "
                         "still arriving 4 times this long after its headers (default 30)"},
+  [O_SESSION_IDLE] = {"session-idle", "MINUTES", false,
+                      "end a sign-in session unused this long (default 30; counted to "
+                      "about a minute)"},
+  [O_SESSION_MAX] = {"session-max", "HOURS", false,
+                     "end a sign-in session this long after sign-in, used or not (default 12)"},
 };
 
 const struct rd_cli_command rd_cli_cmd_serve = {
@@ -47,6 +56,17 @@ const struct rd_cli_command rd_cli_cmd_serve = {
   .options = options,
   .n_options = O_COUNT,
 };
+
+/* Whether text (NULL: not given, *out stays 0) is a whole number 1..max. */
+static bool
+whole_number(const char *text, unsigned long max, unsigned long *out)
+{
+  char *end;
+  if (!text)
+    return true;
+  *out = strtoul(text, &end, 10);
+  return *end == '\0' && end != text && text[0] != '-' && *out >= 1 && *out <= max;
+}
 
 int
 rd_cli_serve(int argc, char **argv)
@@ -80,6 +100,19 @@ rd_cli_serve(int argc, char **argv)
                                 "not '%s'", CLIENT_TIMEOUT_MAX_S, v[O_CLIENT_TIMEOUT]);
   }
 
+  struct rd_service_config cfg = {0};
+  unsigned long idle_min = 0, max_h = 0;
+  if (!whole_number(v[O_SESSION_IDLE], SESSION_IDLE_MAX_MIN, &idle_min))
+    return rd_cli_usage_error(stderr, "serve",
+                              "option --session-idle wants whole minutes from 1 to %d, not '%s'",
+                              SESSION_IDLE_MAX_MIN, v[O_SESSION_IDLE]);
+  if (!whole_number(v[O_SESSION_MAX], SESSION_MAX_MAX_H, &max_h))
+    return rd_cli_usage_error(stderr, "serve",
+                              "option --session-max wants whole hours from 1 to %d, not '%s'",
+                              SESSION_MAX_MAX_H, v[O_SESSION_MAX]);
+  cfg.session_idle_s = (int)idle_min * 60;
+  cfg.session_ttl_s = (int)max_h * 3600;
+
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -101,7 +134,7 @@ rd_cli_serve(int argc, char **argv)
     rd_log_info("applied %d migration%s to %s", applied, applied == 1 ? "" : "s",
                 v[O_DB]);
 
-  svc = rd_service_new(st, NULL);
+  svc = rd_service_new(st, &cfg);
   fake = rd_cli_fake_clock_install(svc);
   struct rd_http_options hopt = {.listen = listen, .trusted_proxies = v[O_TRUSTED_PROXY],
                                  .client_timeout_s = (unsigned)client_timeout};
