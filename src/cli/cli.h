@@ -72,9 +72,9 @@ extern const struct rd_cli_command rd_cli_cmd_init, rd_cli_cmd_serve,
     rd_cli_cmd_user_add, rd_cli_cmd_migrate, rd_cli_cmd_backup,
     rd_cli_cmd_restore, rd_cli_cmd_audit_verify, rd_cli_cmd_retention_run;
 
-/* Parses a whole number of days from min to RD_RETENTION_DAYS_MAX (digits
- * only) into *out; false for anything else. */
-bool rd_cli_parse_days(const char *text, int min, int *out);
+/* Parses a whole number from min to max (digits only: no sign, no spaces,
+ * no suffix) into *out; false for anything else. */
+bool rd_cli_parse_whole(const char *text, long min, long max, long *out);
 
 /* Prints cmd's usage and every option to out. */
 void rd_cli_print_help(const struct rd_cli_command *cmd, FILE *out);
@@ -114,7 +114,7 @@ void rd_cli_fake_clock_free(struct fake_clock *f);
 
 /* ---- passwords ----------------------------------------------------------- */
 
-enum { RD_CLI_PASSWORD_MIN = 8, RD_CLI_PASSWORD_LEN = 16, RD_CLI_PASSWORD_MAX = 1024 };
+enum { RD_CLI_PASSWORD_MIN = 10, RD_CLI_PASSWORD_LEN = 16, RD_CLI_PASSWORD_MAX = 1024 };
 
 /* The characters of generated passwords: letters and digits without the
  * look-alikes 0/O/o, 1/l/I/i, so a password read off a screen types back. */

@@ -45,8 +45,8 @@ run(int argc, char **argv)
   case RD_CLI_HELP: return RD_EXIT_OK;
   default: return RD_EXIT_USAGE;
   }
-  int days = 0;
-  if (!rd_cli_parse_days(v[O_OLDER_THAN], 1, &days))
+  long days = 0;
+  if (!rd_cli_parse_whole(v[O_OLDER_THAN], 1, RD_RETENTION_DAYS_MAX, &days))
     return rd_cli_usage_error(stderr, "retention run",
                               "option --older-than wants whole days from 1 to %d, not '%s'",
                               RD_RETENTION_DAYS_MAX, v[O_OLDER_THAN]);
@@ -60,7 +60,7 @@ run(int argc, char **argv)
   struct fake_clock *fake = rd_cli_fake_clock_install(svc);
   struct rd_retention_report r;
   struct rd_error err = {0};
-  if (rd_service_retention_run(svc, days, dry, RD_RETENTION_BATCH, &r, &err) != RD_OK) {
+  if (rd_service_retention_run(svc, (int)days, dry, RD_RETENTION_BATCH, &r, &err) != RD_OK) {
     /* Batches before the failure stay committed: say how many. */
     if (!dry && r.anonymised > 0)
       printf("anonymised %lld complaint%s before the failure\n",

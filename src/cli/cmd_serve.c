@@ -33,8 +33,12 @@ enum { DRAIN_S = 30 };
  * the middle of the arenas goes back to the system. */
 enum { MALLOC_ARENAS = 4, TRIM_EVERY_S = 60 };
 
-enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_RETENTION_DAYS, O_COUNT };
+enum { O_DB, O_LISTEN, O_TRUSTED_PROXY, O_CLIENT_TIMEOUT, O_RETENTION_DAYS, O_SESSION_IDLE,
+       O_SESSION_MAX, O_COUNT };
 enum { CLIENT_TIMEOUT_MAX_S = 3600 };
+/* A week of idling or a month signed in is already more than a shared
+ * office PC should allow; the bounds also keep the seconds in an int. */
+enum { SESSION_IDLE_MAX_MIN = 7 * 24 * 60, SESSION_MAX_MAX_H = 31 * 24 };
 
 static const struct rd_cli_option options[O_COUNT] = {
   [O_DB] = {"db", "FILE", true, "the database: a SQLite file path or a postgresql:// URI (pool_size=N sets the connection pool)"},
@@ -49,6 +53,11 @@ static const struct rd_cli_option options[O_COUNT] = {
   [O_RETENTION_DAYS] = {"retention-days", "DAYS", false,
                         "anonymise complaints closed more than DAYS days ago, once a day "
                         "(one node of several does it; 0 = off, the default; docs/retention.md)"},
+  [O_SESSION_IDLE] = {"session-idle", "MINUTES", false,
+                      "end a sign-in session unused this long (default 30; counted to "
+                      "about a minute)"},
+  [O_SESSION_MAX] = {"session-max", "HOURS", false,
+                     "end a sign-in session this long after sign-in, used or not (default 12)"},
 };
 
 const struct rd_cli_command rd_cli_cmd_serve = {
@@ -83,23 +92,34 @@ rd_cli_serve(int argc, char **argv)
                               "option --trusted-proxy wants IP addresses separated by commas "
                               "(at most %d), not '%s'", RD_TRUSTED_PROXIES_MAX, bad);
 
-  unsigned long client_timeout = 0;
-  if (v[O_CLIENT_TIMEOUT]) {
-    char *end;
-    client_timeout = strtoul(v[O_CLIENT_TIMEOUT], &end, 10);
-    if (*end || end == v[O_CLIENT_TIMEOUT] || v[O_CLIENT_TIMEOUT][0] == '-' ||
-        client_timeout < 1 || client_timeout > CLIENT_TIMEOUT_MAX_S)
-      return rd_cli_usage_error(stderr, "serve",
-                                "option --client-timeout wants whole seconds from 1 to %d, "
-                                "not '%s'", CLIENT_TIMEOUT_MAX_S, v[O_CLIENT_TIMEOUT]);
-  }
+  long client_timeout = 0;
+  if (v[O_CLIENT_TIMEOUT] &&
+      !rd_cli_parse_whole(v[O_CLIENT_TIMEOUT], 1, CLIENT_TIMEOUT_MAX_S, &client_timeout))
+    return rd_cli_usage_error(stderr, "serve",
+                              "option --client-timeout wants whole seconds from 1 to %d, "
+                              "not '%s'", CLIENT_TIMEOUT_MAX_S, v[O_CLIENT_TIMEOUT]);
 
-  int retention_days = 0;
+  long retention_days = 0;
   if (v[O_RETENTION_DAYS] &&
-      !rd_cli_parse_days(v[O_RETENTION_DAYS], 0, &retention_days))
+      !rd_cli_parse_whole(v[O_RETENTION_DAYS], 0, RD_RETENTION_DAYS_MAX, &retention_days))
     return rd_cli_usage_error(stderr, "serve",
                               "option --retention-days wants whole days from 0 (off) to %d, "
                               "not '%s'", RD_RETENTION_DAYS_MAX, v[O_RETENTION_DAYS]);
+
+  struct rd_service_config cfg = {0};
+  long idle_min = 0, max_h = 0;
+  if (v[O_SESSION_IDLE] &&
+      !rd_cli_parse_whole(v[O_SESSION_IDLE], 1, SESSION_IDLE_MAX_MIN, &idle_min))
+    return rd_cli_usage_error(stderr, "serve",
+                              "option --session-idle wants whole minutes from 1 to %d, not '%s'",
+                              SESSION_IDLE_MAX_MIN, v[O_SESSION_IDLE]);
+  if (v[O_SESSION_MAX] &&
+      !rd_cli_parse_whole(v[O_SESSION_MAX], 1, SESSION_MAX_MAX_H, &max_h))
+    return rd_cli_usage_error(stderr, "serve",
+                              "option --session-max wants whole hours from 1 to %d, not '%s'",
+                              SESSION_MAX_MAX_H, v[O_SESSION_MAX]);
+  cfg.session_idle_s = (int)idle_min * 60;
+  cfg.session_ttl_s = (int)max_h * 3600;
 
   mallopt(M_ARENA_MAX, MALLOC_ARENAS);
 
@@ -124,7 +144,7 @@ rd_cli_serve(int argc, char **argv)
     rd_log_info("applied %d migration%s to %s", applied, applied == 1 ? "" : "s",
                 v[O_DB]);
 
-  svc = rd_service_new(st, NULL);
+  svc = rd_service_new(st, &cfg);
   fake = rd_cli_fake_clock_install(svc);
   struct rd_http_options hopt = {.listen = listen, .trusted_proxies = v[O_TRUSTED_PROXY],
                                  .client_timeout_s = (unsigned)client_timeout};
@@ -133,7 +153,7 @@ rd_cli_serve(int argc, char **argv)
                      err.detail[0] ? err.detail : "cannot listen");
     goto out;
   }
-  if (rd_scheduler_start(svc, 1000, retention_days, &sched, &err) != RD_OK) {
+  if (rd_scheduler_start(svc, 1000, (int)retention_days, &sched, &err) != RD_OK) {
     rc = rd_cli_fail("serve", "%s", err.detail);
     goto out;
   }

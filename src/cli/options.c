@@ -4,6 +4,7 @@
  * parsing, --help and the error lines are all driven by that table, so the
  * help can never forget an option the parser accepts.
  */
+#include <errno.h>
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -164,16 +165,16 @@ out:
   return res;
 }
 
-
 bool
-rd_cli_parse_days(const char *text, int min, int *out)
+rd_cli_parse_whole(const char *text, long min, long max, long *out)
 {
   char *end;
   if (!text || text[0] < '0' || text[0] > '9')
     return false;
+  errno = 0;
   unsigned long v = strtoul(text, &end, 10);
-  if (*end || v < (unsigned long)min || v > RD_RETENTION_DAYS_MAX)
+  if (*end || errno == ERANGE || v < (unsigned long)min || v > (unsigned long)max)
     return false;
-  *out = (int)v;
+  *out = (long)v;
   return true;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/password.h"
+
 /* No 0/O/o, 1/l/I/i: a password read off a terminal must type back. */
 const char RD_CLI_PASSWORD_ALPHABET[] =
     "abcdefghjkmnpqrstuvwxyz"
@@ -20,9 +22,15 @@ rd_cli_password_generate(char *out, size_t len)
   if (sodium_init() < 0)
     return false;
   const uint32_t n = (uint32_t)(sizeof RD_CLI_PASSWORD_ALPHABET - 1);
-  for (size_t i = 0; i < len; i++)
-    out[i] = RD_CLI_PASSWORD_ALPHABET[randombytes_uniform(n)];
-  out[len] = '\0';
+  /* The policy (core/password.h) refuses one of a kind of characters, or
+   * one that holds "admin"; at 16 characters a draw rarely does, and the
+   * next draw is fine. */
+  do {
+    for (size_t i = 0; i < len; i++)
+      out[i] = RD_CLI_PASSWORD_ALPHABET[randombytes_uniform(n)];
+    out[len] = '\0';
+  } while (len >= RD_PASSWORD_MIN_CHARS && len <= RD_PASSWORD_MAX_BYTES &&
+           rd_password_check("password", "admin", out, NULL) != RD_OK);
   return true;
 }
 

@@ -64,6 +64,53 @@ rd_h_logout(struct rd_request *req)
   rd_reply_empty(req, 204);
 }
 
+void
+rd_h_logout_all(struct rd_request *req)
+{
+  struct rd_error err = {0};
+  /* NULL keeps nothing: this session ends with the others. */
+  if (rd_service_logout_all(req->svc, &req->who, NULL, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  if (req->session_token)
+    rd_reply_header(req, "Set-Cookie", rd_auth_cookie(req, NULL, 0));
+  rd_reply_empty(req, 204);
+}
+
+void
+rd_h_me_password(struct rd_request *req)
+{
+  static const char *const keys[] = {"current_password", "new_password"};
+  const char *v[2];
+  struct rd_error err = {0};
+  int retry_after;
+  /* Guessing the password through a stolen session is guessing at the
+   * sign-in: the same counters, on the wall clock as there. */
+  int64_t now = rd_time_now();
+  const char *ip = rd_request_client_ip(req);
+
+  if (rd_json_read_strings(req->body, req->body_len, false, req->arena, keys, v, 2,
+                           &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  if (!rd_throttle_allow(req->http->throttle, req->who.username, ip, now, &retry_after)) {
+    rd_reply_header(req, "Retry-After", rd_arena_sprintf(req->arena, "%d", retry_after));
+    rd_reply_error(req, RD_E_RATE_LIMITED, NULL,
+                   "too many failed sign-ins; try again in %d seconds", retry_after);
+    return;
+  }
+  if (rd_service_me_set_password(req->svc, &req->who, req->session_token, v[0], v[1],
+                                 &err) != RD_OK) {
+    if (err.code == RD_E_FORBIDDEN)
+      rd_throttle_fail(req->http->throttle, req->who.username, ip, now);
+    rd_reply_problem(req, &err);
+    return;
+  }
+  rd_reply_empty(req, 204);
+}
+
 /* The signed-in user as GET /api/v1/me gives it; language as given (the
  * principal was resolved before a PATCH changed it). */
 static void

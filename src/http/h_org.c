@@ -277,6 +277,20 @@ rd_h_user_get(struct rd_request *req)
 }
 
 void
+rd_h_user_sessions_end(struct rd_request *req)
+{
+  struct rd_error err = {0};
+  int64_t id;
+  if (!rd_h_path_id(req, "id", &id))
+    return;
+  if (rd_service_user_sessions_end(req->svc, &req->who, id, &err) != RD_OK) {
+    rd_reply_problem(req, &err);
+    return;
+  }
+  rd_reply_empty(req, 204);
+}
+
+void
 rd_h_user_put(struct rd_request *req)
 {
   struct rd_user u;

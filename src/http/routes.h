@@ -65,8 +65,10 @@ void rd_h_openapi(struct rd_request *req);
 
 void rd_h_login(struct rd_request *req);
 void rd_h_logout(struct rd_request *req);
+void rd_h_logout_all(struct rd_request *req);
 void rd_h_me(struct rd_request *req);
 void rd_h_me_patch(struct rd_request *req);
+void rd_h_me_password(struct rd_request *req);
 
 void rd_h_complaint_create(struct rd_request *req);
 void rd_h_complaint_list(struct rd_request *req);
@@ -97,6 +99,7 @@ void rd_h_user_create(struct rd_request *req);
 void rd_h_user_list(struct rd_request *req);
 void rd_h_user_get(struct rd_request *req);
 void rd_h_user_put(struct rd_request *req);
+void rd_h_user_sessions_end(struct rd_request *req);
 void rd_h_web_index(struct rd_request *req);
 void rd_h_web_asset(struct rd_request *req);
 void rd_h_extension_request(struct rd_request *req);

@@ -12,12 +12,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/password.h"
 #include "core/validate.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
 
 enum { SECRET_BYTES = 32 };
+
+/* How stale a session's last_seen_at may be: use is written to the store
+ * only when the recorded one is older than this, so a busy console costs
+ * one small write a minute, not one per request (and none at all while the
+ * credential cache answers). The price: the idle limit is counted from a
+ * last use up to SESSION_TOUCH_S + CREDCACHE_TTL_S seconds before the real
+ * one, so a session may end about a minute before the full idle limit,
+ * never after it. */
+enum { SESSION_TOUCH_S = 60 };
 
 /* At most this many argon2id computations at once: each takes 64 MiB, so a
  * burst of sign-ins (right or wrong) waits here instead of exhausting memory. */
@@ -200,6 +210,7 @@ rd_service_login(struct rd_service *svc, const char *username,
   s.user_id = u.id;
   s.csrf_token = new_secret(a);
   s.created_at = now;
+  s.last_seen_at = now;
   s.expires_at = now + svc->session_ttl_s;
   struct rd_principal who = {0};
   principal_of(&u, &who);
@@ -236,6 +247,139 @@ rd_service_logout(struct rd_service *svc, const char *session_token,
   rd_svc_sha256_hex(session_token, strlen(session_token), l.hash);
   rd_credcache_forget(&svc->creds, l.hash);
   return rd_store_write(svc->store, delete_session, &l, err);
+}
+
+/* ---- ending a user's sessions --------------------------------------------------- */
+
+struct end_sessions_ctx {
+  const struct rd_principal *who;
+  int64_t user_id;
+  const char *keep_hash;       /* NULL: end them all */
+  const char *action;          /* the audit row's */
+  const char *password_hash;   /* set too (a password change); NULL: not */
+  struct rd_user *user;        /* the record saved with password_hash */
+  int64_t now;
+};
+
+static enum rd_status
+end_sessions(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct end_sessions_ctx *x = ctx;
+  enum rd_status rc = RD_OK;
+  if (x->password_hash) {
+    x->user->password_hash = x->password_hash;
+    rc = rd_tx_user_save(tx, x->user, err);
+  }
+  if (rc || (rc = rd_tx_session_delete_user(tx, x->user_id, x->keep_hash, err)))
+    return rc;
+  return rd_svc_audit(tx, x->who, x->now, x->action, "user", x->user_id, NULL, err);
+}
+
+/* Runs x, then makes this node forget the ended sessions at once. */
+static enum rd_status
+run_end_sessions(struct rd_service *svc, struct end_sessions_ctx *x,
+                 struct rd_error *err)
+{
+  enum rd_status rc = rd_store_write(svc->store, end_sessions, x, err);
+  if (rc == RD_OK)
+    rd_credcache_forget_user(&svc->creds, x->user_id, x->keep_hash, x->now);
+  return rc;
+}
+
+enum rd_status
+rd_service_logout_all(struct rd_service *svc, const struct rd_principal *who,
+                      const char *keep_session_token, struct rd_error *err)
+{
+  char keep[65];
+  if (keep_session_token && *keep_session_token)
+    rd_svc_sha256_hex(keep_session_token, strlen(keep_session_token), keep);
+  struct end_sessions_ctx x = {
+    .who = who, .user_id = who->user_id,
+    .keep_hash = keep_session_token && *keep_session_token ? keep : NULL,
+    .action = "logout.all", .now = rd_service_now(svc),
+  };
+  if (who->user_id == 0)
+    return rd_error_set(err, RD_E_INVALID, "", "only a user has sessions");
+  return run_end_sessions(svc, &x, err);
+}
+
+enum rd_status
+rd_service_user_sessions_end(struct rd_service *svc, const struct rd_principal *who,
+                             int64_t user_id, struct rd_error *err)
+{
+  enum rd_status rc;
+  struct rd_user u;
+  struct rd_error e = {0};
+  if ((rc = rd_svc_require_admin(who, err)))
+    return rc;
+  struct rd_arena *a = rd_arena_new();
+  rc = rd_store_user_get(svc->store, user_id, a, &u, &e);
+  rd_arena_free(a);
+  if (rc == RD_E_NOT_FOUND)
+    return rd_error_set(err, RD_E_NOT_FOUND, "", "no user has id %lld", (long long)user_id);
+  if (rc != RD_OK) {
+    if (err)
+      *err = e;
+    return rc;
+  }
+  struct end_sessions_ctx x = {
+    .who = who, .user_id = user_id, .action = "user.sessions_end",
+    .now = rd_service_now(svc),
+  };
+  return run_end_sessions(svc, &x, err);
+}
+
+enum rd_status
+rd_service_me_set_password(struct rd_service *svc, const struct rd_principal *who,
+                           const char *keep_session_token, const char *current,
+                           const char *new_password, struct rd_error *err)
+{
+  enum rd_status rc;
+  struct rd_user u;
+  struct rd_error e = {0};
+  char hash[crypto_pwhash_STRBYTES], keep[65];
+  struct rd_arena *a = rd_arena_new();
+
+  if (!current || !*current) {
+    rc = rd_error_set(err, RD_E_INVALID, "current_password", "current_password is required");
+    goto out;
+  }
+  if (!new_password) {
+    rc = rd_error_set(err, RD_E_INVALID, "new_password", "new_password is required");
+    goto out;
+  }
+  if ((rc = rd_store_user_get(svc->store, who->user_id, a, &u, &e)) != RD_OK) {
+    rc = rd_error_set(err, RD_E_UNAUTHORIZED, "", "the account is disabled");
+    goto out;
+  }
+  /* The policy first: it costs nothing, the hash below 50 ms. */
+  if ((rc = rd_password_check("new_password", u.username, new_password, err)))
+    goto out;
+  if (!u.password_hash || verify_password(u.password_hash, current) != 0) {
+    rc = rd_error_set(err, RD_E_FORBIDDEN, "current_password",
+                      "the current password is wrong");
+    goto out;
+  }
+  if (strcmp(current, new_password) == 0) {
+    rc = rd_error_set(err, RD_E_INVALID, "new_password",
+                      "new_password must differ from the current password");
+    goto out;
+  }
+  if ((rc = rd_service_password_hash(new_password, hash, sizeof hash, err)))
+    goto out;
+  if (keep_session_token && *keep_session_token)
+    rd_svc_sha256_hex(keep_session_token, strlen(keep_session_token), keep);
+  struct end_sessions_ctx x = {
+    .who = who, .user_id = u.id,
+    .keep_hash = keep_session_token && *keep_session_token ? keep : NULL,
+    .action = "user.password", .password_hash = hash, .user = &u,
+    .now = rd_service_now(svc),
+  };
+  rc = run_end_sessions(svc, &x, err);
+  sodium_memzero(hash, sizeof hash);
+out:
+  rd_arena_free(a);
+  return rc;
 }
 
 struct language_ctx {
@@ -283,6 +427,18 @@ load_principal(struct rd_service *svc, int64_t user_id, struct rd_arena *a,
   return RD_OK;
 }
 
+struct touch_ctx {
+  const char *hash;
+  int64_t now;
+};
+
+static enum rd_status
+touch_session(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct touch_ctx *t = ctx;
+  return rd_tx_session_touch(tx, t->hash, t->now, err);
+}
+
 enum rd_status
 rd_service_session_principal(struct rd_service *svc, const char *session_token,
                              struct rd_arena *a, struct rd_principal *out,
@@ -302,11 +458,25 @@ rd_service_session_principal(struct rd_service *svc, const char *session_token,
   if (rd_store_session_get(svc->store, hash, a, &s, &e) != RD_OK ||
       sodium_memcmp(s.token_sha256, hash, 64) != 0 || s.expires_at <= now)
     return rd_error_set(err, RD_E_UNAUTHORIZED, "", "the session has expired; sign in again");
+  if (now - s.last_seen_at > svc->session_idle_s)
+    return rd_error_set(err, RD_E_UNAUTHORIZED, "",
+                        "the session was idle too long; sign in again");
+  if (now - s.last_seen_at >= SESSION_TOUCH_S) {
+    struct touch_ctx t = {hash, now};
+    /* A failed write costs the user at most an earlier idle end: serve on. */
+    if (rd_store_write(svc->store, touch_session, &t, &e) != RD_OK)
+      rd_log_warn("session: recording its use failed: %s", e.detail);
+    else
+      s.last_seen_at = now;
+  }
   if (csrf_token)
     *csrf_token = s.csrf_token;
   enum rd_status rc = load_principal(svc, s.user_id, a, out, err);
+  /* Cached no longer than the idle limit allows from the recorded use. */
+  int64_t until = s.last_seen_at + svc->session_idle_s + 1;
   if (rc == RD_OK)
-    rd_credcache_put(&svc->creds, hash, now, s.expires_at, out, s.csrf_token);
+    rd_credcache_put(&svc->creds, hash, now, until < s.expires_at ? until : s.expires_at,
+                     out, s.csrf_token);
   return rc;
 }
 

@@ -29,8 +29,10 @@ void
 rd_credcache_init(struct rd_credcache *cc)
 {
   memset(cc->slots, 0, sizeof cc->slots);
+  memset(cc->ended, 0, sizeof cc->ended);
   for (int i = 0; i < CREDCACHE_STRIPES; i++)
     pthread_mutex_init(&cc->locks[i], NULL);
+  pthread_mutex_init(&cc->ended_lock, NULL);
 }
 
 void
@@ -38,6 +40,19 @@ rd_credcache_destroy(struct rd_credcache *cc)
 {
   for (int i = 0; i < CREDCACHE_STRIPES; i++)
     pthread_mutex_destroy(&cc->locks[i]);
+  pthread_mutex_destroy(&cc->ended_lock);
+}
+
+/* Whether a session of user_id read at now may have been ended since. */
+static bool
+user_ended(struct rd_credcache *cc, int64_t user_id, int64_t now)
+{
+  bool ended = false;
+  pthread_mutex_lock(&cc->ended_lock);
+  for (int i = 0; i < CREDCACHE_ENDED_USERS && !ended; i++)
+    ended = cc->ended[i].user_id == user_id && now <= cc->ended[i].at;
+  pthread_mutex_unlock(&cc->ended_lock);
+  return ended;
 }
 
 bool
@@ -70,6 +85,8 @@ rd_credcache_put(struct rd_credcache *cc, const char *hash, int64_t now,
 {
   unsigned slot = slot_of(hash);
   struct rd_credcache_entry e = {0};
+  if (csrf && user_ended(cc, who->user_id, now))
+    return;   /* read before its user's sessions ended: maybe stale */
   snprintf(e.hash, sizeof e.hash, "%s", hash);
   e.valid_until = now + CREDCACHE_TTL_S;
   if (expires_at && expires_at < e.valid_until)
@@ -115,6 +132,36 @@ rd_credcache_revoke(struct rd_credcache *cc, const char *hash, int64_t now)
   pthread_mutex_lock(lock_of(cc, slot));
   cc->slots[slot] = e;
   pthread_mutex_unlock(lock_of(cc, slot));
+}
+
+void
+rd_credcache_forget_user(struct rd_credcache *cc, int64_t user_id,
+                         const char *keep_hash, int64_t now)
+{
+  /* Remember the user first, so a put racing with the sweep below is
+   * refused; the oldest entry makes room (entries matter for seconds). */
+  pthread_mutex_lock(&cc->ended_lock);
+  int oldest = 0;
+  for (int i = 0; i < CREDCACHE_ENDED_USERS; i++) {
+    if (cc->ended[i].user_id == user_id) {
+      oldest = i;
+      break;
+    }
+    if (cc->ended[i].at < cc->ended[oldest].at)
+      oldest = i;
+  }
+  cc->ended[oldest].user_id = user_id;
+  cc->ended[oldest].at = now > 0 ? now : 1;
+  pthread_mutex_unlock(&cc->ended_lock);
+
+  for (unsigned s = 0; s < CREDCACHE_SLOTS; s++) {
+    struct rd_credcache_entry *e = &cc->slots[s];
+    pthread_mutex_lock(lock_of(cc, s));
+    if (e->hash[0] && !e->revoked_at && e->has_csrf && e->user_id == user_id &&
+        !(keep_hash && strcmp(e->hash, keep_hash) == 0))
+      e->hash[0] = '\0';
+    pthread_mutex_unlock(lock_of(cc, s));
+  }
 }
 
 void

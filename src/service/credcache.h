@@ -17,7 +17,7 @@
 #include "service/service.h"
 
 enum { CREDCACHE_TTL_S = 5, CREDCACHE_SLOTS = 1024, CREDCACHE_STRIPES = 16,
-       CREDCACHE_TOMBSTONE_S = 60 };
+       CREDCACHE_TOMBSTONE_S = 60, CREDCACHE_ENDED_USERS = 32 };
 
 struct rd_credcache_entry {
   char hash[65];            /* SHA-256 hex of the secret; "" = empty slot */
@@ -32,9 +32,16 @@ struct rd_credcache_entry {
   char locale[8];
 };
 
+/* A user whose sessions were all ended at `at` (logout everywhere). */
+struct rd_credcache_ended {
+  int64_t user_id, at;
+};
+
 struct rd_credcache {
   pthread_mutex_t locks[CREDCACHE_STRIPES];
   struct rd_credcache_entry slots[CREDCACHE_SLOTS];
+  pthread_mutex_t ended_lock;
+  struct rd_credcache_ended ended[CREDCACHE_ENDED_USERS];
 };
 
 void rd_credcache_init(struct rd_credcache *cc);
@@ -60,6 +67,12 @@ void rd_credcache_forget(struct rd_credcache *cc, const char *hash);
  * cannot cache it afterwards. The tombstone holds its slot for
  * CREDCACHE_TOMBSTONE_S seconds and survives rd_credcache_clear(). */
 void rd_credcache_revoke(struct rd_credcache *cc, const char *hash, int64_t now);
+
+/* Forgets every cached session of user_id but the one hashed keep_hash
+ * (NULL: all), and keeps sessions of that user read before now out, like a
+ * tombstone does for one credential. API tokens stay. */
+void rd_credcache_forget_user(struct rd_credcache *cc, int64_t user_id,
+                              const char *keep_hash, int64_t now);
 
 /* Forgets everything but tombstones (a user changed: role, department,
  * active). */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/password.h"
 #include "core/validate.h"
 #include "util/arena.h"
 
@@ -60,7 +61,16 @@ save_site(struct rd_tx *tx, void *rec, struct rd_error *err)
 static enum rd_status
 save_user(struct rd_tx *tx, void *rec, struct rd_error *err)
 {
-  return rd_tx_user_save(tx, rec, err);
+  struct rd_user *u = rec;
+  bool existed = u->id != 0;
+  enum rd_status rc = rd_tx_user_save(tx, u, err);
+  /* A deactivated user, or one an administrator gave a new password (the
+   * old one may be known to someone else), is signed out everywhere, in
+   * the same transaction; API tokens of a deactivated user stop answering
+   * through the active check. Reactivating brings no session back. */
+  if (rc == RD_OK && existed && (!u->active || u->password_hash))
+    rc = rd_tx_session_delete_user(tx, u->id, NULL, err);
+  return rc;
 }
 
 static enum rd_status
@@ -250,19 +260,21 @@ rd_service_user_save(struct rd_service *svc, const struct rd_principal *who,
     return rd_error_set(err, RD_E_INVALID, "password", "password is required");
   u->password_hash = NULL; /* kept as stored unless a new password is given */
   if (password) {
-    if (strlen(password) < 8 || strlen(password) > 1024)
-      return rd_error_set(err, RD_E_INVALID, "password",
-                          "password must be 8 to 1024 characters");
+    if ((rc = rd_password_check("password", u->username, password, err)))
+      return rc;
     if ((rc = rd_service_password_hash(password, hash, sizeof hash, err)))
       return rc;
     u->password_hash = hash;
   }
   if (!u->created_at)
     u->created_at = rd_service_now(svc);
+  bool existed = u->id != 0;
   rc = save(svc, who, save_user, u, "user", &u->id,
             password ? "{\"password_set\":true}" : NULL, err);
   /* Role, department or active flag may have changed: resolve afresh. */
   rd_credcache_clear(&svc->creds);
+  if (rc == RD_OK && existed && (!u->active || password))
+    rd_credcache_forget_user(&svc->creds, u->id, NULL, rd_service_now(svc));
   u->password_hash = NULL;
   return rc;
 }

@@ -30,6 +30,7 @@ const struct rd_principal RD_PRINCIPAL_SYSTEM = {
 enum {
   DEFAULT_ATTACHMENT_MAX = 10u << 20,
   DEFAULT_SESSION_TTL_S = 12 * 3600,
+  DEFAULT_SESSION_IDLE_S = 30 * 60,
   MAX_JSON_ITEMS = 20,
   MAX_REF_KEY = 64,
 };
@@ -75,6 +76,8 @@ rd_service_new(struct rd_store *st, const struct rd_service_config *cfg)
       cfg && cfg->attachment_max_bytes ? cfg->attachment_max_bytes : DEFAULT_ATTACHMENT_MAX;
   svc->session_ttl_s =
       cfg && cfg->session_ttl_s > 0 ? cfg->session_ttl_s : DEFAULT_SESSION_TTL_S;
+  svc->session_idle_s =
+      cfg && cfg->session_idle_s > 0 ? cfg->session_idle_s : DEFAULT_SESSION_IDLE_S;
   svc->clock = wall_clock;
   apply_setting(st, "timezone", svc->timezone, sizeof svc->timezone);
   apply_setting(st, "number_prefix", svc->number_prefix, sizeof svc->number_prefix);

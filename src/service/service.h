@@ -31,7 +31,8 @@ struct rd_service_config {
   const char *timezone;          /* display zone and complaint-number dates; default Asia/Shanghai */
   const char *number_prefix;     /* default "TS" */
   size_t attachment_max_bytes;   /* default 10 MiB */
-  int session_ttl_s;             /* default 12 h */
+  int session_ttl_s;             /* absolute limit from sign-in; default 12 h */
+  int session_idle_s;            /* limit since last use; default 30 min */
 };
 
 /* Who is acting. Filled by authentication; user_id 0 is the system itself
@@ -111,6 +112,36 @@ enum rd_status rd_service_logout(struct rd_service *svc,
                                  const char *session_token,
                                  struct rd_error *err);
 
+/* Ends every session of who's user but the one of keep_session_token (NULL:
+ * all of them, the current one too), with a logout.all audit row. A session
+ * ended here answers 401 at once on this node, within CREDCACHE_TTL_S on
+ * the others. API tokens are not sessions and stay. */
+enum rd_status rd_service_logout_all(struct rd_service *svc,
+                                     const struct rd_principal *who,
+                                     const char *keep_session_token,
+                                     struct rd_error *err);
+
+/* An administrator ends every session of user user_id (audit row
+ * user.sessions_end). RD_E_FORBIDDEN for other roles, RD_E_NOT_FOUND when
+ * no user has that id. */
+enum rd_status rd_service_user_sessions_end(struct rd_service *svc,
+                                            const struct rd_principal *who,
+                                            int64_t user_id,
+                                            struct rd_error *err);
+
+/* who changes their own password: current must be right (RD_E_FORBIDDEN
+ * naming "current_password" otherwise), new_password must pass the policy
+ * (core/password.h; RD_E_INVALID naming "new_password") and differ from
+ * current. The user's other sessions end (all of them when
+ * keep_session_token is NULL, as for an API token). Audit row
+ * user.password. */
+enum rd_status rd_service_me_set_password(struct rd_service *svc,
+                                          const struct rd_principal *who,
+                                          const char *keep_session_token,
+                                          const char *current,
+                                          const char *new_password,
+                                          struct rd_error *err);
+
 /* Sets who's own language: "zh-CN" or "en" (RD_E_INVALID naming "language"
  * otherwise). Sessions resolve afresh, so the next request sees it. */
 enum rd_status rd_service_me_set_language(struct rd_service *svc,
@@ -119,7 +150,9 @@ enum rd_status rd_service_me_set_language(struct rd_service *svc,
                                           struct rd_error *err);
 
 /* Resolves a session token to its principal and CSRF token.
- * RD_E_UNAUTHORIZED when unknown, expired, or the user is inactive. */
+ * RD_E_UNAUTHORIZED when unknown, past its absolute limit, unused for longer
+ * than the idle limit (a detail saying so), or the user is inactive. Use is
+ * recorded in the store at most once a minute per session (see auth.c). */
 enum rd_status rd_service_session_principal(struct rd_service *svc,
                                             const char *session_token,
                                             struct rd_arena *a,
@@ -424,7 +457,9 @@ enum rd_status rd_service_category_save(struct rd_service *svc,
                                         const struct rd_principal *who,
                                         struct rd_category *c,
                                         struct rd_error *err);
-/* password (may be NULL on update to keep the old one) is hashed here. */
+/* password (may be NULL on update to keep the old one) must pass the
+ * policy (core/password.h) and is hashed here. Deactivating a user or
+ * giving them a new password ends their sessions in the same transaction. */
 enum rd_status rd_service_user_save(struct rd_service *svc,
                                     const struct rd_principal *who,
                                     struct rd_user *u, const char *password,

@@ -17,6 +17,7 @@ struct rd_service {
   char number_prefix[16];
   size_t attachment_max_bytes;
   int session_ttl_s;
+  int session_idle_s;
   rd_clock_fn clock;
   void *clock_ctx;
   struct rd_credcache creds;  /* resolved sessions and tokens, seconds old at most */

@@ -246,6 +246,16 @@ rd_tx_session_purge(struct rd_tx *tx, int64_t now, struct rd_error *err)
 { return tx->st->be->tx_session_purge(tx, now, err); }
 
 enum rd_status
+rd_tx_session_touch(struct rd_tx *tx, const char *token_sha256, int64_t now,
+                    struct rd_error *err)
+{ return tx->st->be->tx_session_touch(tx, token_sha256, now, err); }
+
+enum rd_status
+rd_tx_session_delete_user(struct rd_tx *tx, int64_t user_id,
+                          const char *keep_sha256, struct rd_error *err)
+{ return tx->st->be->tx_session_delete_user(tx, user_id, keep_sha256, err); }
+
+enum rd_status
 rd_tx_token_save(struct rd_tx *tx, struct rd_api_token *t, struct rd_error *err)
 { return tx->st->be->tx_token_save(tx, t, err); }
 

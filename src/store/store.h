@@ -277,6 +277,7 @@ struct rd_session {
   int64_t user_id;
   const char *csrf_token;
   int64_t created_at, expires_at;
+  int64_t last_seen_at;   /* last use, refreshed at most once a minute */
 };
 
 struct rd_api_token {
@@ -297,6 +298,15 @@ enum rd_status rd_tx_session_delete(struct rd_tx *tx, const char *token_sha256,
 /* Deletes sessions that expired before now. */
 enum rd_status rd_tx_session_purge(struct rd_tx *tx, int64_t now,
                                    struct rd_error *err);
+/* Sets the session's last_seen_at to now when it is earlier (a node with a
+ * slower clock never moves it back); RD_OK also when there is no session. */
+enum rd_status rd_tx_session_touch(struct rd_tx *tx, const char *token_sha256,
+                                   int64_t now, struct rd_error *err);
+/* Deletes every session of user_id but the one whose hash is keep_sha256
+ * (NULL: keep none); RD_OK also when there were none. */
+enum rd_status rd_tx_session_delete_user(struct rd_tx *tx, int64_t user_id,
+                                         const char *keep_sha256,
+                                         struct rd_error *err);
 enum rd_status rd_tx_token_save(struct rd_tx *tx, struct rd_api_token *t,
                                 struct rd_error *err);
 

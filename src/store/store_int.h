@@ -149,6 +149,11 @@ struct rd_store_backend {
                                       struct rd_error *err);
   enum rd_status (*tx_session_purge)(struct rd_tx *tx, int64_t now,
                                      struct rd_error *err);
+  enum rd_status (*tx_session_touch)(struct rd_tx *tx, const char *token_sha256,
+                                     int64_t now, struct rd_error *err);
+  enum rd_status (*tx_session_delete_user)(struct rd_tx *tx, int64_t user_id,
+                                           const char *keep_sha256,
+                                           struct rd_error *err);
   enum rd_status (*tx_token_save)(struct rd_tx *tx, struct rd_api_token *t,
                                   struct rd_error *err);
   enum rd_status (*tx_complaint_anonymise)(struct rd_tx *tx, int64_t id,

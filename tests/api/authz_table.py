@@ -57,8 +57,12 @@ ROUTES = {
     # Signing in and out, one's own settings and API tokens: every role.
     "POST /api/v1/auth/login": Rule(PUBLIC),
     "POST /api/v1/auth/logout": Rule(STAFF),
+    # Ending all of one's own sessions, changing one's own password: every
+    # role (the test calls them as a throwaway user of the caller's role).
+    "POST /api/v1/auth/logout-all": Rule(STAFF),
     "GET /api/v1/me": Rule(STAFF),
     "PATCH /api/v1/me": Rule(STAFF),
+    "POST /api/v1/me/password": Rule(STAFF),
     "POST /api/v1/tokens": Rule(STAFF),
     "GET /api/v1/tokens": Rule(STAFF),
     # The target is another user's token: only an administrator revokes it;
@@ -125,6 +129,8 @@ ROUTES = {
     "GET /api/v1/users": Rule(STAFF),
     "GET /api/v1/users/{id}": Rule(STAFF),
     "PUT /api/v1/users/{id}": Rule(ADMIN),
+    # Ending another user's sessions is an administrator's (docs/security.md).
+    "DELETE /api/v1/users/{id}/sessions": Rule(ADMIN),
     "POST /api/v1/calendars": Rule(ADMIN),
     "GET /api/v1/calendars": Rule(STAFF),
     "GET /api/v1/calendars/{id}": Rule(STAFF),

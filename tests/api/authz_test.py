@@ -112,6 +112,22 @@ class Caller:
         return server.request(method, spec["path"], body=spec.get("body"), raw=spec.get("raw"),
                               headers=h, source=spec.get("source"))
 
+    def stand_in(self, fx):
+        """The same kind of caller as a new user of the same role, for calls
+        that end all of the user's sessions or change their password (the
+        shared users must keep theirs for the other routes)."""
+        if self.role is None:
+            return self
+        dept = None
+        if self.role in ("handler", "manager"):
+            dept = fx.w.dept_b if self.foreign else fx.w.dept_a
+        name = fx.name("z_own")
+        fx.new_user(name, self.role, dept)
+        if self.kind == "token":
+            return Caller(self.name, self.kind, self.role, self.foreign,
+                          secret=fx.new_token(User(fx.s, name)))
+        return Caller(self.name, self.kind, self.role, self.foreign, user=User(fx.s, name))
+
     def clone(self, fx):
         """The same caller with credentials of its own, for calls that end
         them (logout)."""
@@ -122,6 +138,11 @@ class Caller:
             return Caller(self.name, self.kind, self.role, self.foreign,
                           secret=fx.new_token(fx.w.admin))
         return self
+
+
+# Routes that end every session of the caller's user or change their
+# password: called as a stand-in (Caller.stand_in).
+OWN_ACCOUNT = ("POST /api/v1/auth/logout-all", "POST /api/v1/me/password")
 
 
 # ---- fixtures -----------------------------------------------------------------
@@ -337,6 +358,13 @@ def build(fx, key, fresh):
         return {"path": f"/assets/{fx.asset}"}, None
     if key == "POST /api/v1/auth/login":
         return {"path": "/api/v1/auth/login", "body": {"username": "z_login", "password": PASSWORD}}, None
+    if key == "POST /api/v1/auth/logout-all":
+        return {"path": "/api/v1/auth/logout-all"}, None
+    if key == "POST /api/v1/me/password":
+        return {"path": "/api/v1/me/password",
+                "body": {"current_password": PASSWORD, "new_password": "Matrix-new-pw-9"}}, None
+    if key == "DELETE /api/v1/users/{id}/sessions":
+        return {"path": f"/api/v1/users/{fx.user}/sessions"}, None
     if key == "PATCH /api/v1/me":
         return {"path": "/api/v1/me", "body": {"language": "zh-CN"}}, None
     if key == "POST /api/v1/tokens":
@@ -500,7 +528,12 @@ def run_matrix(fx, res):
             fresh = want == success
             try:
                 spec, used = build(fx, bkey, fresh)
-                who = caller.clone(fx) if bkey == "POST /api/v1/auth/logout" else caller
+                if bkey == "POST /api/v1/auth/logout":
+                    who = caller.clone(fx)
+                elif bkey in OWN_ACCOUNT:
+                    who = caller.stand_in(fx)
+                else:
+                    who = caller
                 r = who.request(fx.s, method, spec)
             except Fail as e:
                 res.ok(False, f"{label} as {caller.name}: could not build the request: {e}")

@@ -68,6 +68,15 @@ def people(server):
             User(server, "t_approver"), User(server, "t_manager_b"))
 
 
+def sign_in_again(server, v):
+    """Moving the clock by hours ends idle sessions (30 minutes unused):
+    signs the World's users in again, as they would in an office."""
+    for attr, name in (("admin", "admin"), ("agent", "t_agent"), ("handler_a", "t_handler_a"),
+                       ("manager_a", "t_manager_a"), ("handler_b", "t_handler_b"),
+                       ("manager_b", "t_manager_b"), ("approver", "t_approver")):
+        setattr(v, attr, User(server, name))
+
+
 @contextlib.contextmanager
 def moving_clock(w, start, calendar_name):
     """A server of its own whose "now" starts at `start` and moves when the
@@ -225,6 +234,7 @@ def pause_for_approval_moves_the_deadline(w):
         v.to_in_progress(c["id"], category=v.cat)
 
         clock.set("2026-11-23T10:00:00+08:00")
+        sign_in_again(server, v)
         r = v.act(v.handler_a, c["id"], "propose_plan", {"kind": "apology", "description": "道歉"}).json()
         check(r["status"] == "pending_approval", "the plan waits for the approver", r)
         k = r["clocks"][0]
@@ -303,6 +313,7 @@ def waiting_for_the_customer_pauses_the_clock(w):
               and "resume" not in r["allowed_actions"], "not waiting yet", r)
 
         clock.set("2026-11-23T10:00:00+08:00")
+        sign_in_again(server, v)
         expect_problem(v.handler_a.post(f"/api/v1/complaints/{cid}/actions/wait", {}), 422, "reason")
         expect_problem(v.handler_b.post(f"/api/v1/complaints/{cid}/actions/wait",
                                         {"reason": "x"}), 404, what="another department")
@@ -317,6 +328,7 @@ def waiting_for_the_customer_pauses_the_clock(w):
 
         # The customer sends the invoice at 14:30: 3 working hours waited.
         clock.set("2026-11-23T14:30:00+08:00")
+        sign_in_again(server, v)
         r = v.act(v.agent, cid, "resume", {"note": "客户已发来发票"}).json()
         k = r["clocks"][0]
         check(r["waiting"] is None and k["state"] == "running"

@@ -471,7 +471,7 @@ def limits_are_shared_by_two_nodes_on_one_database(w):
             expect_problem(r, 429, what=f"the 11th lookup, on node {node}")
             check(int(r.headers.get("retry-after", "0")) > 0, "Retry-After", r.headers)
 
-        expect(w.admin.post("/api/v1/users", {"username": "t_two_nodes", "password": "x" * 12,
+        expect(w.admin.post("/api/v1/users", {"username": "t_two_nodes", "password": "x" * 11 + "-Y",
                                               "display_name": "两个节点", "role": "agent"}), 201)
         statuses = [nodes[i % 2].request("POST", "/api/v1/auth/login",
                                          {"username": "t_two_nodes", "password": "wrong-password"}).status

@@ -1508,6 +1508,110 @@ org2_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
   }
 }
 
+/* Two users with two sessions each, then step 1 touches, step 2 ends all
+ * sessions of user[0] but keep, step 3 all of user[1]'s. */
+struct sess_ctx {
+  int step;
+  struct rd_user u[2];
+  char keep[65];
+};
+
+static void
+session_hash(char out[65], char c, int i)
+{
+  memset(out, c, 64);
+  out[63] = (char)('0' + i);
+  out[64] = '\0';
+}
+
+static enum rd_status
+sessions_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct sess_ctx *x = ctx;
+  enum rd_status rc = RD_OK;
+  char sha[65];
+  switch (x->step) {
+  case 0:
+    for (int k = 0; k < 2 && rc == RD_OK; k++) {
+      if ((rc = rd_tx_user_save(tx, &x->u[k], err)) != RD_OK)
+        return rc;
+      for (int i = 0; i < 2 && rc == RD_OK; i++) {
+        struct rd_session s = { .user_id = x->u[k].id, .csrf_token = "csrf",
+                                .created_at = T0, .expires_at = T0 + 3600 };
+        session_hash(s.token_sha256, k ? 'e' : 'd', i);
+        rc = rd_tx_session_put(tx, &s, err);
+      }
+    }
+    return rc;
+  case 1:
+    session_hash(sha, 'd', 0);
+    if ((rc = rd_tx_session_touch(tx, sha, T0 + 90, err)) != RD_OK)
+      return rc;
+    session_hash(sha, 'd', 1);
+    if ((rc = rd_tx_session_touch(tx, sha, T0 + 90, err)) != RD_OK ||
+        (rc = rd_tx_session_touch(tx, sha, T0 + 30, err)) != RD_OK)   /* never back */
+      return rc;
+    return rd_tx_session_touch(tx, "no-such-session", T0 + 90, err);
+  case 2:
+    return rd_tx_session_delete_user(tx, x->u[0].id, x->keep, err);
+  default:
+    return rd_tx_session_delete_user(tx, x->u[1].id, NULL, err);
+  }
+}
+
+static void
+test_sessions_touch_and_end_by_user(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct rd_session s;
+  char sha[65];
+  struct sess_ctx x = {
+    .u = { { .username = "s_one", .display_name = "甲", .role = RD_ROLE_AGENT,
+             .locale = "zh-CN", .active = true, .password_hash = "h", .created_at = T0 },
+           { .username = "s_two", .display_name = "乙", .role = RD_ROLE_AGENT,
+             .locale = "zh-CN", .active = true, .password_hash = "h", .created_at = T0 } },
+  };
+  assert_int_equal(rd_store_write(f->st, sessions_fn, &x, &err), RD_OK);
+  session_hash(sha, 'd', 0);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  assert_int_equal(s.last_seen_at, T0);   /* a new session was last used when made */
+  assert_int_equal(s.expires_at, T0 + 3600);
+
+  x.step = 1;
+  assert_int_equal(rd_store_write(f->st, sessions_fn, &x, &err), RD_OK);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  assert_int_equal(s.last_seen_at, T0 + 90);
+  session_hash(sha, 'd', 1);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  assert_int_equal(s.last_seen_at, T0 + 90);
+  session_hash(sha, 'e', 0);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  assert_int_equal(s.last_seen_at, T0);   /* untouched */
+
+  x.step = 2;
+  session_hash(x.keep, 'd', 1);
+  assert_int_equal(rd_store_write(f->st, sessions_fn, &x, &err), RD_OK);
+  session_hash(sha, 'd', 0);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_E_NOT_FOUND);
+  session_hash(sha, 'd', 1);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  for (int i = 0; i < 2; i++) {   /* another user's stay */
+    session_hash(sha, 'e', i);
+    assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  }
+
+  x.step = 3;
+  assert_int_equal(rd_store_write(f->st, sessions_fn, &x, &err), RD_OK);
+  for (int i = 0; i < 2; i++) {
+    session_hash(sha, 'e', i);
+    assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_E_NOT_FOUND);
+  }
+  session_hash(sha, 'd', 1);
+  assert_int_equal(rd_store_session_get(f->st, sha, f->a, &s, &err), RD_OK);
+  assert_int_equal(rd_store_write(f->st, sessions_fn, &x, &err), RD_OK);   /* none left: fine */
+}
+
 static void
 test_org_sessions_tokens_settings(void **state)
 {
@@ -2825,6 +2929,7 @@ static const struct CMUnitTest tests[] = {
   T(test_group_commit_isolated_failures),
   T(test_report_counts),
   T(test_org_sessions_tokens_settings),
+  T(test_sessions_touch_and_end_by_user),
   T(test_portal_tokens),
   T(test_limits_take_check_count_clear),
   T(test_limits_sweep),

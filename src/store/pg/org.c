@@ -426,6 +426,7 @@ session_row(PGresult *r, int row, struct rd_arena *a, void *out)
   x->csrf_token = rd_pg_text(r, row, 2, a);
   x->created_at = rd_pg_int(r, row, 3);
   x->expires_at = rd_pg_int(r, row, 4);
+  x->last_seen_at = rd_pg_int(r, row, 5);
 }
 
 enum rd_status
@@ -438,6 +439,7 @@ rd_pg_tx_session_put(struct rd_tx *tx, const struct rd_session *x,
   rd_pg_arg_text(&p, x->csrf_token ? x->csrf_token : "");
   rd_pg_arg_int(&p, x->created_at);
   rd_pg_arg_int(&p, x->expires_at);
+  rd_pg_arg_int(&p, x->last_seen_at ? x->last_seen_at : x->created_at);
   return rd_pg_done(rd_pg_tx_conn(tx), PQ_SESSION_PUT, &p, NULL, "session", err);
 }
 
@@ -456,6 +458,27 @@ rd_pg_tx_session_purge(struct rd_tx *tx, int64_t now, struct rd_error *err)
   struct rd_pg_args p = {0};
   rd_pg_arg_int(&p, now);
   return rd_pg_done(rd_pg_tx_conn(tx), PQ_SESSION_PURGE, &p, NULL, "session", err);
+}
+
+enum rd_status
+rd_pg_tx_session_touch(struct rd_tx *tx, const char *token_sha256, int64_t now,
+                       struct rd_error *err)
+{
+  struct rd_pg_args p = {0};
+  rd_pg_arg_text(&p, token_sha256 ? token_sha256 : "");
+  rd_pg_arg_int(&p, now);
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_SESSION_TOUCH, &p, NULL, "session", err);
+}
+
+enum rd_status
+rd_pg_tx_session_delete_user(struct rd_tx *tx, int64_t user_id,
+                             const char *keep_sha256, struct rd_error *err)
+{
+  struct rd_pg_args p = {0};
+  rd_pg_arg_int(&p, user_id);
+  /* No hash is empty, so "" keeps none. */
+  rd_pg_arg_text(&p, keep_sha256 ? keep_sha256 : "");
+  return rd_pg_done(rd_pg_tx_conn(tx), PQ_SESSION_DELETE_USER, &p, NULL, "session", err);
 }
 
 enum rd_status

@@ -54,7 +54,7 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_POLICY_INSERT) X(PQ_POLICY_UPDATE) X(PQ_POLICY_GET)              \
   X(PQ_POLICY_LIST)                                                     \
   X(PQ_SESSION_PUT) X(PQ_SESSION_GET) X(PQ_SESSION_DELETE)              \
-  X(PQ_SESSION_PURGE)                                                   \
+  X(PQ_SESSION_PURGE) X(PQ_SESSION_TOUCH) X(PQ_SESSION_DELETE_USER)    \
   X(PQ_TOKEN_INSERT) X(PQ_TOKEN_UPDATE) X(PQ_TOKEN_GET) X(PQ_TOKEN_LIST)\
   X(PQ_TOKEN_BY_ID)                                                     \
   X(PQ_SETTING_PUT) X(PQ_SETTING_GET)                                   \
@@ -494,6 +494,11 @@ enum rd_status rd_pg_tx_session_delete(struct rd_tx *tx, const char *token_sha25
                                        struct rd_error *err);
 enum rd_status rd_pg_tx_session_purge(struct rd_tx *tx, int64_t now,
                                       struct rd_error *err);
+enum rd_status rd_pg_tx_session_touch(struct rd_tx *tx, const char *token_sha256,
+                                      int64_t now, struct rd_error *err);
+enum rd_status rd_pg_tx_session_delete_user(struct rd_tx *tx, int64_t user_id,
+                                            const char *keep_sha256,
+                                            struct rd_error *err);
 enum rd_status rd_pg_tx_token_save(struct rd_tx *tx, struct rd_api_token *t,
                                    struct rd_error *err);
 /* retention.c */

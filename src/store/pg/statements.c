@@ -168,15 +168,21 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_POLICY_LIST] = "SELECT " POLICY_COLS " FROM sla_policies ORDER BY priority, id",
 
   [PQ_SESSION_PUT] =
-    "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, expires_at)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_sha256) DO UPDATE SET"
+    "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, expires_at,"
+    " last_seen_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (token_sha256) DO UPDATE SET"
     " user_id = excluded.user_id, csrf_token = excluded.csrf_token,"
-    " created_at = excluded.created_at, expires_at = excluded.expires_at",
+    " created_at = excluded.created_at, expires_at = excluded.expires_at,"
+    " last_seen_at = excluded.last_seen_at",
   [PQ_SESSION_GET] =
-    "SELECT token_sha256, user_id, csrf_token, created_at, expires_at"
+    "SELECT token_sha256, user_id, csrf_token, created_at, expires_at, last_seen_at"
     " FROM sessions WHERE token_sha256 = $1",
   [PQ_SESSION_DELETE] = "DELETE FROM sessions WHERE token_sha256 = $1",
   [PQ_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < $1",
+  [PQ_SESSION_TOUCH] =
+    "UPDATE sessions SET last_seen_at = $2 WHERE token_sha256 = $1 AND last_seen_at < $2",
+  [PQ_SESSION_DELETE_USER] =
+    "DELETE FROM sessions WHERE user_id = $1 AND token_sha256 <> $2",
 
   [PQ_TOKEN_INSERT] =
     "INSERT INTO api_tokens (user_id, name, token_sha256, created_at, expires_at,"

@@ -433,6 +433,7 @@ session_row(sqlite3_stmt *s, struct rd_arena *a, void *out)
   x->csrf_token = rd_sqlite_col_text(s, 2, a);
   x->created_at = sqlite3_column_int64(s, 3);
   x->expires_at = sqlite3_column_int64(s, 4);
+  x->last_seen_at = sqlite3_column_int64(s, 5);
 }
 
 enum rd_status
@@ -449,6 +450,7 @@ rd_sqlite_tx_session_put(struct rd_tx *tx, const struct rd_session *x,
   sqlite3_bind_text(s, 3, x->csrf_token ? x->csrf_token : "", -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 4, x->created_at);
   sqlite3_bind_int64(s, 5, x->expires_at);
+  sqlite3_bind_int64(s, 6, x->last_seen_at ? x->last_seen_at : x->created_at);
   src = sqlite3_step(s);
   rd_sqlite_done(s);
   return src == SQLITE_DONE ? RD_OK : rd_sqlite_fail(c->db, src, "session", err);
@@ -478,6 +480,39 @@ rd_sqlite_tx_session_purge(struct rd_tx *tx, int64_t now, struct rd_error *err)
 
   FAIL_NULL(s, err);
   sqlite3_bind_int64(s, 1, now);
+  src = sqlite3_step(s);
+  rd_sqlite_done(s);
+  return src == SQLITE_DONE ? RD_OK : rd_sqlite_fail(c->db, src, "session", err);
+}
+
+enum rd_status
+rd_sqlite_tx_session_touch(struct rd_tx *tx, const char *token_sha256,
+                           int64_t now, struct rd_error *err)
+{
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s = rd_sqlite_stmt(c, SQ_SESSION_TOUCH, err);
+  int src;
+
+  FAIL_NULL(s, err);
+  sqlite3_bind_text(s, 1, token_sha256 ? token_sha256 : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, now);
+  src = sqlite3_step(s);
+  rd_sqlite_done(s);
+  return src == SQLITE_DONE ? RD_OK : rd_sqlite_fail(c->db, src, "session", err);
+}
+
+enum rd_status
+rd_sqlite_tx_session_delete_user(struct rd_tx *tx, int64_t user_id,
+                                 const char *keep_sha256, struct rd_error *err)
+{
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s = rd_sqlite_stmt(c, SQ_SESSION_DELETE_USER, err);
+  int src;
+
+  FAIL_NULL(s, err);
+  sqlite3_bind_int64(s, 1, user_id);
+  /* No hash is empty, so "" keeps none. */
+  sqlite3_bind_text(s, 2, keep_sha256 ? keep_sha256 : "", -1, SQLITE_STATIC);
   src = sqlite3_step(s);
   rd_sqlite_done(s);
   return src == SQLITE_DONE ? RD_OK : rd_sqlite_fail(c->db, src, "session", err);

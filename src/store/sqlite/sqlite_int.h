@@ -63,7 +63,7 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_NOTIFICATIONS_OF) X(SQ_EXTENSION_ADD) X(SQ_EXTENSION_GET)        \
   X(SQ_EXTENSION_DECIDE) X(SQ_EXTENSIONS_OF)                            \
   X(SQ_SESSION_PUT) X(SQ_SESSION_GET) X(SQ_SESSION_DELETE)              \
-  X(SQ_SESSION_PURGE)                                                   \
+  X(SQ_SESSION_PURGE) X(SQ_SESSION_TOUCH) X(SQ_SESSION_DELETE_USER)    \
   X(SQ_TOKEN_INSERT) X(SQ_TOKEN_UPDATE) X(SQ_TOKEN_GET) X(SQ_TOKEN_LIST)\
   X(SQ_TOKEN_BY_ID)                                                     \
   X(SQ_SETTING_PUT) X(SQ_SETTING_GET)                                   \
@@ -502,6 +502,12 @@ enum rd_status rd_sqlite_tx_session_delete(struct rd_tx *tx,
                                            struct rd_error *err);
 enum rd_status rd_sqlite_tx_session_purge(struct rd_tx *tx, int64_t now,
                                           struct rd_error *err);
+enum rd_status rd_sqlite_tx_session_touch(struct rd_tx *tx,
+                                          const char *token_sha256, int64_t now,
+                                          struct rd_error *err);
+enum rd_status rd_sqlite_tx_session_delete_user(struct rd_tx *tx, int64_t user_id,
+                                                const char *keep_sha256,
+                                                struct rd_error *err);
 enum rd_status rd_sqlite_tx_token_save(struct rd_tx *tx,
                                        struct rd_api_token *t,
                                        struct rd_error *err);

@@ -218,12 +218,16 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
 
   [SQ_SESSION_PUT] =
     "INSERT OR REPLACE INTO sessions (token_sha256, user_id, csrf_token,"
-    " created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    " created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
   [SQ_SESSION_GET] =
-    "SELECT token_sha256, user_id, csrf_token, created_at, expires_at"
+    "SELECT token_sha256, user_id, csrf_token, created_at, expires_at, last_seen_at"
     " FROM sessions WHERE token_sha256 = ?",
   [SQ_SESSION_DELETE] = "DELETE FROM sessions WHERE token_sha256 = ?",
   [SQ_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < ?",
+  [SQ_SESSION_TOUCH] =
+    "UPDATE sessions SET last_seen_at = ?2 WHERE token_sha256 = ?1 AND last_seen_at < ?2",
+  [SQ_SESSION_DELETE_USER] =
+    "DELETE FROM sessions WHERE user_id = ?1 AND token_sha256 <> ?2",
 
   [SQ_TOKEN_INSERT] =
     "INSERT INTO api_tokens (user_id, name, token_sha256, created_at, expires_at,"

@@ -182,7 +182,7 @@ test_password_read(void **state)
   p = temp_file("short\n");
   assert_int_equal(rd_cli_password_read(p, pw, sizeof pw, &err), RD_E_INVALID);
   assert_string_equal(err.field, "password-file");
-  assert_non_null(strstr(err.detail, "at least 8"));
+  assert_non_null(strstr(err.detail, "at least 10"));
   unlink(p);
 
   p = temp_file("");
