@@ -5,6 +5,7 @@ session (cookie + CSRF token); check/expect raise Fail with the request and
 the response that disproved the test; World builds the fixtures of a run
 through the API as admin; `test` registers a test function for run.py."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -269,6 +270,39 @@ class Server:
             return resp
         finally:
             conn.close()
+
+
+class FakeClock:
+    """A server's "now" as a file it reads (REDRESS_FAKE_NOW), which the test
+    moves: set() writes a new instant (RFC 3339) with a new mtime."""
+
+    def __init__(self, path, start):
+        self.path = path
+        self.set(start)
+
+    def set(self, when):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(when + "\n")
+        os.replace(tmp, self.path)
+
+
+@contextlib.contextmanager
+def clocked_server(w, start, args=()):
+    """A server of its own whose clock starts at `start` and moves when the
+    test sets it: yields (server, clock). Its log is checked for sanitizer
+    reports at the end; it is stopped and removed either way."""
+    server = Server(w.s.binary)
+    clock = FakeClock(os.path.join(server.dir, "now"), start)
+    try:
+        server.start(env={"REDRESS_FAKE_NOW": clock.path}, args=list(args))
+        yield server, clock
+        errs = server.sanitizer_errors()
+        if errs:
+            raise Fail("sanitizer: " + "\n".join(errs[:5]))
+    finally:
+        server.stop()
+        server.cleanup()
 
 
 class User:

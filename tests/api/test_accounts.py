@@ -8,33 +8,11 @@ import os
 import sqlite3
 import subprocess
 
-from client import (PASSWORD, Fail, Server, User, World, check, expect, expect_problem,
-                    problem_fields, test)
+from client import PASSWORD, User, check, clocked_server, expect, expect_problem, test
 
 NEW_PASSWORD = "Another-test-pw-2"
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": None}  # not sent: the server's default language
-
-
-@contextlib.contextmanager
-def clock_server(w, start, args=None):
-    server = Server(w.s.binary)
-    path = os.path.join(server.dir, "now")
-
-    def set_now(when):
-        with open(path + ".tmp", "w") as f:
-            f.write(when + "\n")
-        os.replace(path + ".tmp", path)
-    set_now(start)
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": path}, args=args)
-        yield server, set_now
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
 
 
 def new_user(w, name, role="agent", password=PASSWORD):
@@ -60,20 +38,20 @@ def last_seen(server, user_id):
 @test
 def idle_session_ends(w):
     # 10:00 sign-in; the default idle limit is 30 minutes.
-    with clock_server(w, "2026-11-23T10:00:00+08:00") as (server, set_now):
+    with clocked_server(w, "2026-11-23T10:00:00+08:00") as (server, clock):
         u = User(server, "admin")
         t0 = last_seen(server, u.id)
-        set_now("2026-11-23T10:00:30+08:00")
+        clock.set("2026-11-23T10:00:30+08:00")
         expect(u.get("/api/v1/me"), 200, "used half a minute later")
         check(last_seen(server, u.id) == t0, "use within the minute is not written", last_seen(server, u.id))
-        set_now("2026-11-23T10:29:00+08:00")
+        clock.set("2026-11-23T10:29:00+08:00")
         expect(u.get("/api/v1/me"), 200, "29 minutes after the last use")
         if t0 is not None:
             check(last_seen(server, u.id)[0] == t0[0] + 29 * 60, "the use is recorded",
                   last_seen(server, u.id))
-        set_now("2026-11-23T10:58:00+08:00")
+        clock.set("2026-11-23T10:58:00+08:00")
         expect(u.get("/api/v1/me"), 200, "29 minutes after that: still in use")
-        set_now("2026-11-23T11:28:01+08:00")
+        clock.set("2026-11-23T11:28:01+08:00")
         r = expect_problem(u.call("GET", "/api/v1/me", headers=ZH), 401,
                            what="30 minutes and a second unused")
         check("长时间未操作" in r.json()["detail"], "the reason, in Chinese by default", r)
@@ -90,17 +68,17 @@ def idle_session_ends(w):
 def session_limits_are_options(w):
     # 20 minutes idle, 1 hour in all: used every 15 minutes, it still ends
     # at the hour.
-    with clock_server(w, "2026-11-23T10:00:00+08:00",
-                      args=["--session-idle", "20", "--session-max", "1"]) as (server, set_now):
+    with clocked_server(w, "2026-11-23T10:00:00+08:00",
+                        args=["--session-idle", "20", "--session-max", "1"]) as (server, clock):
         u = User(server, "admin")
         for minute in ("15", "30", "45"):
-            set_now(f"2026-11-23T10:{minute}:00+08:00")
+            clock.set(f"2026-11-23T10:{minute}:00+08:00")
             expect(u.get("/api/v1/me"), 200, f"used at 10:{minute}")
-        set_now("2026-11-23T11:00:01+08:00")
+        clock.set("2026-11-23T11:00:01+08:00")
         r = expect_problem(u.call("GET", "/api/v1/me", headers=EN), 401, what="past the hour")
         check(r.json()["detail"] == "the session has expired; sign in again", "the absolute limit", r)
         v = User(server, "admin")
-        set_now("2026-11-23T11:20:02+08:00")
+        clock.set("2026-11-23T11:20:02+08:00")
         r = expect_problem(v.call("GET", "/api/v1/me", headers=EN), 401, what="20 minutes unused")
         check("idle" in r.json()["detail"], "the idle limit", r)
     for bad in (["--session-idle", "0"], ["--session-idle", "ten"], ["--session-max", "-1"],

@@ -8,10 +8,9 @@ unless the step says so, and that a kill -9 with a step due loses and
 doubles nothing."""
 
 import contextlib
-import os
 import time
 
-from client import Fail, Server, User, World, check, expect, expect_problem, test
+from client import User, World, check, clocked_server, expect, expect_problem, test
 
 DAY = [["09:00", "12:00"], ["13:30", "18:00"]]
 
@@ -38,17 +37,6 @@ CLOCKS = [{
         {"on": "breach", "notify": "department_manager"},
     ],
 }]
-
-
-class Clock:
-    def __init__(self, path):
-        self.path = path
-
-    def set(self, when):
-        tmp = self.path + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(when + "\n")
-        os.replace(tmp, self.path)  # a new mtime for the server to see
 
 
 def notes(user, **q):
@@ -83,22 +71,12 @@ def moving_clock(w, start, calendar_name):
     test says (REDRESS_FAKE_NOW), with the usual fixtures and an office
     calendar (weekdays 09:00-12:00, 13:30-18:00); its log is checked for
     sanitizer reports at the end."""
-    server = Server(w.s.binary)
-    clock = Clock(os.path.join(server.dir, "now"))
-    clock.set(start)
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": clock.path})
+    with clocked_server(w, start) as (server, clock):
         v = World(server)
         cal = expect(v.admin.post("/api/v1/calendars", {
             "name": calendar_name, "timezone": "Asia/Shanghai",
             "week": {d: DAY for d in ("mon", "tue", "wed", "thu", "fri")}}), 201).json()
         yield server, clock, v, cal
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
 
 
 def kinds(user):

@@ -7,16 +7,14 @@ and the one-time satisfaction survey link staff make once it is resolved.
 Each test sends from its own loopback address (127.0.0.N): the limits are
 per client address, and one test must not use up another's."""
 
-import contextlib
 import itertools
 import json
-import os
 import re
 import secrets
 import subprocess
 from urllib.parse import quote
 
-from client import (Fail, Server, User, World, check, expect, expect_problem,
+from client import (Fail, Server, User, World, check, clocked_server, expect, expect_problem,
                     problem_fields, test)
 
 _ips = (f"127.0.{n // 250}.{n % 250 + 2}" for n in itertools.count(1000))
@@ -317,40 +315,20 @@ def survey_unsatisfied_reopens(w):
     check("reopened" in steps, "the reopening is public", steps)
 
 
-@contextlib.contextmanager
-def clock_server(w, start):
-    server = Server(w.s.binary)
-    path = os.path.join(server.dir, "now")
-
-    def set_now(when):
-        with open(path + ".tmp", "w") as f:
-            f.write(when + "\n")
-        os.replace(path + ".tmp", path)
-    set_now(start)
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": path})
-        yield server, set_now, World(server)
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
-
-
 @test
 def portal_links_expire(w):
-    with clock_server(w, "2026-11-23T10:00:00+08:00") as (server, set_now, v):
+    with clocked_server(w, "2026-11-23T10:00:00+08:00") as (server, clock):
+        v = World(server)
         cu = Customer(server)
         r = cu.submit().json()
         n, tok = r["number"], r["photos"]["token"]
         cid = v.get(n)["id"]
         resolve(v, cid)
         survey = expect(v.agent.post(f"/api/v1/complaints/{cid}/survey-link"), 201).json()["token"]
-        set_now("2026-11-23T11:01:00+08:00")  # read again by the server's next call
+        clock.set("2026-11-23T11:01:00+08:00")  # read again by the server's next call
         expect_problem(cu.photo(n, tok, JPEG), 403, "X-Upload-Token", "an hour later")
         expect(cu.survey(survey), 200, "the survey still open")
-        set_now("2026-12-07T10:01:00+08:00")
+        clock.set("2026-12-07T10:01:00+08:00")
         expect_problem(cu.survey(survey), 404, what="fourteen days later")
         expect_problem(cu.survey(survey, {"satisfied": True, "score": 5}), 404)
         admin = User(server, "admin")  # the old session expired with the days

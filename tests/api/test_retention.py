@@ -11,38 +11,17 @@ import subprocess
 import time
 from urllib.parse import quote
 
-from client import Fail, Server, User, World, check, expect, expect_problem, test
+from client import User, World, check, clocked_server, expect, expect_problem, test
 
 START = "2026-01-05T10:00:00+08:00"
 LATER = "2026-02-06T10:00:00+08:00"   # 32 days on
 SECRET = "退休金存折密码XQZ"
 
 
-class Clock:
-    def __init__(self, path):
-        self.path = path
-
-    def set(self, when):
-        tmp = self.path + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(when + "\n")
-        os.replace(tmp, self.path)
-
-
 @contextlib.contextmanager
-def clocked_server(w, args=()):
-    server = Server(w.s.binary)
-    clock = Clock(os.path.join(server.dir, "now"))
-    clock.set(START)
-    try:
-        server.start(env={"REDRESS_FAKE_NOW": clock.path}, args=list(args))
+def clocked_world(w, args=()):
+    with clocked_server(w, START, args) as (server, clock):
         yield server, clock, World(server)
-        errs = server.sanitizer_errors()
-        if errs:
-            raise Fail("sanitizer: " + "\n".join(errs[:5]))
-    finally:
-        server.stop()
-        server.cleanup()
 
 
 def retention(server, clock, *args):
@@ -106,7 +85,7 @@ def lists_mask_every_customer_and_detail_reads_are_audited(w):
 
 @test
 def retention_cli_anonymises_old_closed_complaints_once(w):
-    with clocked_server(w) as (server, clock, v):
+    with clocked_world(w) as (server, clock, v):
         old = closed_with_pii(v, "13655550001", SECRET)
         gone = v.in_state("withdrawn", content="撤回的投诉ABCWQ")
         newer = v.create(content="新的投诉仍在处理", customer={"name": "赵六", "phone": "13655550001"})
@@ -171,7 +150,7 @@ def retention_cli_refuses_bad_input(w):
 
 @test
 def retention_runs_daily_in_the_server(w):
-    with clocked_server(w, ["--retention-days", "30"]) as (server, clock, v):
+    with clocked_world(w, ["--retention-days", "30"]) as (server, clock, v):
         old = closed_with_pii(v, "13655550002", SECRET)
         clock.set(LATER)
         a = User(server, "admin")
