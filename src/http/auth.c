@@ -10,8 +10,25 @@
 
 /* ---- login throttling ----------------------------------------------------------
  * Failures only, counted per user name and per address on the shared
- * counters (http/throttle.c, in the database): a sign-in costs two reads
- * (microseconds beside its argon2id hash), a failure two writes more. */
+ * counters (http/throttle.c, in the database): a sign-in costs four reads
+ * (microseconds beside its argon2id hash), a failure four writes more.
+ *
+ * A user name's failures are counted in three windows at once, each
+ * allowing more than the one before: 5 in 15 minutes, 10 in an hour, 20 in
+ * a day. Whichever is full locks the name until its window ends, so a
+ * guesser who waits out the first lockout and fails on is locked until the
+ * hour is over, then until the day is: a back-off that needs no state
+ * beyond the counters. */
+
+static const struct {
+  const char *kind;     /* key prefix */
+  int max, window_s;
+} user_tiers[] = {
+  { "u",  RD_THROTTLE_USER_MAX,     RD_THROTTLE_WINDOW_S },
+  { "uh", 2 * RD_THROTTLE_USER_MAX, 60 * 60 },
+  { "ud", 4 * RD_THROTTLE_USER_MAX, 24 * 60 * 60 },
+};
+enum { USER_TIERS = sizeof user_tiers / sizeof *user_tiers };
 
 static void
 make_key(char *buf, const char *kind, const char *value)
@@ -23,35 +40,51 @@ bool
 rd_throttle_allow(struct rd_throttle *t, const char *username, const char *ip,
                   int64_t now, int *retry_after_s)
 {
-  char ku[RD_THROTTLE_KEY_MAX], ki[RD_THROTTLE_KEY_MAX];
-  int wait_u = 0, wait_i = 0;
-  make_key(ku, "u", username);
-  make_key(ki, "ip", ip);
-  bool ok_u = rd_throttle_check(t, ku, RD_THROTTLE_USER_MAX, now, &wait_u);
-  bool ok_i = rd_throttle_check(t, ki, RD_THROTTLE_IP_MAX, now, &wait_i);
-  *retry_after_s = wait_u > wait_i ? wait_u : wait_i;
-  return ok_u && ok_i;
+  char key[RD_THROTTLE_KEY_MAX];
+  bool ok = true;
+  int wait;
+
+  *retry_after_s = 0;
+  for (size_t i = 0; i < USER_TIERS; i++) {
+    make_key(key, user_tiers[i].kind, username);
+    if (!rd_throttle_check(t, key, user_tiers[i].max, now, &wait)) {
+      ok = false;
+      if (wait > *retry_after_s)
+        *retry_after_s = wait;
+    }
+  }
+  make_key(key, "ip", ip);
+  if (!rd_throttle_check(t, key, RD_THROTTLE_IP_MAX, now, &wait)) {
+    ok = false;
+    if (wait > *retry_after_s)
+      *retry_after_s = wait;
+  }
+  return ok;
 }
 
 void
 rd_throttle_fail(struct rd_throttle *t, const char *username, const char *ip,
                  int64_t now)
 {
-  char ku[RD_THROTTLE_KEY_MAX], ki[RD_THROTTLE_KEY_MAX];
-  make_key(ku, "u", username);
-  make_key(ki, "ip", ip);
-  rd_throttle_count(t, ku, RD_THROTTLE_WINDOW_S, now);
-  rd_throttle_count(t, ki, RD_THROTTLE_WINDOW_S, now);
+  char key[RD_THROTTLE_KEY_MAX];
+  for (size_t i = 0; i < USER_TIERS; i++) {
+    make_key(key, user_tiers[i].kind, username);
+    rd_throttle_count(t, key, user_tiers[i].window_s, now);
+  }
+  make_key(key, "ip", ip);
+  rd_throttle_count(t, key, RD_THROTTLE_WINDOW_S, now);
 }
 
 void
 rd_throttle_success(struct rd_throttle *t, const char *username, int64_t now)
 {
-  char ku[RD_THROTTLE_KEY_MAX];
+  char key[RD_THROTTLE_KEY_MAX];
   int wait;
-  make_key(ku, "u", username);
-  if (!rd_throttle_check(t, ku, 1, now, &wait))  /* at least one failure */
-    rd_throttle_clear(t, ku);
+  for (size_t i = 0; i < USER_TIERS; i++) {
+    make_key(key, user_tiers[i].kind, username);
+    if (!rd_throttle_check(t, key, 1, now, &wait))  /* at least one failure */
+      rd_throttle_clear(t, key);
+  }
 }
 
 /* ---- authenticating a request -------------------------------------------------- */

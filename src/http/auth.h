@@ -17,7 +17,9 @@
 #define RD_SESSION_COOKIE "redress_session"
 
 /* Failures allowed per window before 429, and the window. Per IP is looser:
- * many people may sit behind one address. */
+ * many people may sit behind one address. A user name also has longer
+ * windows that allow more (auth.c, user_tiers): failing on after a
+ * lockout locks it for longer. */
 enum {
   RD_THROTTLE_USER_MAX = 5,
   RD_THROTTLE_IP_MAX = 50,
@@ -31,7 +33,7 @@ bool rd_throttle_allow(struct rd_throttle *t, const char *username,
 /* Counts a failed login against both the username and the ip. */
 void rd_throttle_fail(struct rd_throttle *t, const char *username,
                       const char *ip, int64_t now);
-/* A successful login clears the username's count (not the ip's); a read
+/* A successful login clears the username's counts (not the ip's); reads
  * first, so the usual sign-in with no failures behind it writes nothing. */
 void rd_throttle_success(struct rd_throttle *t, const char *username,
                          int64_t now);

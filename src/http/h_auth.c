@@ -17,7 +17,8 @@ rd_h_login(struct rd_request *req)
   int retry_after;
   /* Throttling runs on the wall clock even when the service's clock is
    * replaced (demo loader, tests): it guards the real world. */
-  int64_t now = rd_time_now();
+  /* The service's clock: the wall clock, unless a test moves it. */
+  int64_t now = rd_service_now(req->svc);
   const char *ip = rd_request_client_ip(req);
 
   if (rd_json_read_login(req->body, req->body_len, req->arena, &username,
@@ -87,7 +88,8 @@ rd_h_me_password(struct rd_request *req)
   int retry_after;
   /* Guessing the password through a stolen session is guessing at the
    * sign-in: the same counters, on the wall clock as there. */
-  int64_t now = rd_time_now();
+  /* The service's clock: the wall clock, unless a test moves it. */
+  int64_t now = rd_service_now(req->svc);
   const char *ip = rd_request_client_ip(req);
 
   if (rd_json_read_strings(req->body, req->body_len, false, req->arena, keys, v, 2,

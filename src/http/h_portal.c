@@ -65,8 +65,8 @@ address_within(struct rd_request *req, const struct limit *l, bool count)
   int retry_after;
   const char *key = limit_key(req, l, rd_request_client_ip(req));
   if (count ? rd_throttle_take(req->http->portal_limits, key, l->max, l->window_s,
-                               rd_time_now(), &retry_after)
-            : rd_throttle_check(req->http->portal_limits, key, l->max, rd_time_now(),
+                               rd_service_now(req->svc), &retry_after)
+            : rd_throttle_check(req->http->portal_limits, key, l->max, rd_service_now(req->svc),
                                 &retry_after))
     return true;
   reply_limited(req, retry_after);
@@ -124,7 +124,7 @@ rd_h_portal_submit(struct rd_request *req)
    * for a limit meant to stop a script, not to bill. */
   rd_throttle_count(req->http->portal_limits,
                     limit_key(req, &submit_limit, rd_request_client_ip(req)),
-                    submit_limit.window_s, rd_time_now());
+                    submit_limit.window_s, rd_service_now(req->svc));
   if (replayed)
     rd_reply_header(req, "Idempotent-Replayed", "true");
   const char *tz = rd_h_tz(req);
@@ -213,14 +213,14 @@ rd_h_portal_progress(struct rd_request *req)
     if (*ch >= 'a' && *ch <= 'z')
       *ch = (char)(*ch - 'a' + 'A');
   if (!rd_throttle_check(req->http->portal_limits, number_key, number_limit.max,
-                         rd_time_now(), &retry_after)) {
+                         rd_service_now(req->svc), &retry_after)) {
     reply_limited(req, retry_after);
     return;
   }
   if (rd_service_portal_progress(req->svc, v[0], v[1], req->arena, &p, &err) != RD_OK) {
     if (err.code == RD_E_NOT_FOUND)
       rd_throttle_count(req->http->portal_limits, number_key, number_limit.window_s,
-                        rd_time_now());
+                        rd_service_now(req->svc));
     rd_reply_problem(req, &err);
     return;
   }

@@ -1,6 +1,6 @@
 """Authentication: sessions, CSRF, API tokens, throttling."""
 
-from client import PASSWORD, User, check, expect, expect_problem, test
+from client import PASSWORD, User, check, clocked_server, expect, expect_problem, test
 
 CREATE = {"channel": "phone", "customer": {"name": "李四", "phone": "13600000000"},
           "content": "认证测试"}
@@ -125,3 +125,55 @@ def wrong_password_throttled_429(w):
     check(all(s == 429 for s in statuses[first:]), f"stays throttled: {statuses}")
     r = w.s.request("POST", "/api/v1/auth/login", {"username": "t_throttle", "password": PASSWORD})
     expect_problem(r, 429, what="the right password while throttled (else guessing is not slowed)")
+
+
+@test
+def lockouts_back_off(w):
+    """A user name locked for 5 failures in 15 minutes is free again when
+    they are over; failing on after that locks it until the hour of its
+    first failure is over (10 in an hour), then for the day (20): each
+    lockout longer than the one before. A sign-in clears the counts."""
+    def login(server, password, source):
+        return server.request("POST", "/api/v1/auth/login",
+                              {"username": "t_backoff", "password": password}, source=source)
+
+    def fail_until_locked(server, clock, when, source):
+        clock.set(when)
+        statuses = [login(server, "wrong-password", source).status for _ in range(5)]
+        check(statuses == [401] * 5, f"five wrong passwords at {when}: 401 each", statuses)
+        r = login(server, PASSWORD, source)
+        expect_problem(r, 429, what=f"then locked, right password or not ({when})")
+        return int(r.headers["retry-after"])
+
+    with clocked_server(w, "2026-11-23T10:00:00+08:00") as (server, clock):
+        admin = User(server, "admin")
+        expect(admin.post("/api/v1/users", {"username": "t_backoff", "password": PASSWORD,
+                                            "display_name": "退避", "role": "agent"}), 201)
+        # Each round from another address: the per-address limit is not what
+        # is tested here.
+        wait = fail_until_locked(server, clock, "2026-11-23T10:00:00+08:00", "127.0.9.1")
+        check(0 < wait <= 15 * 60, "the first lockout lasts the 15-minute window", wait)
+
+        # 16 minutes on: the first window is over, the hour's holds 5.
+        wait = fail_until_locked(server, clock, "2026-11-23T10:16:00+08:00", "127.0.9.2")
+        check(15 * 60 < wait <= 44 * 60, "the second lasts until the hour of the first failure "
+              "is over (10 in an hour)", wait)
+        clock.set("2026-11-23T10:32:00+08:00")
+        expect_problem(login(server, PASSWORD, "127.0.9.3"), 429,
+                       what="16 minutes later still locked, where 15 minutes would have freed it")
+
+        # Past the hour: 10 more failures in two rounds fill the day's 20.
+        wait = fail_until_locked(server, clock, "2026-11-23T11:01:00+08:00", "127.0.9.4")
+        check(0 < wait <= 15 * 60, "a new hour: 15 minutes again", wait)
+        wait = fail_until_locked(server, clock, "2026-11-23T11:17:00+08:00", "127.0.9.5")
+        check(wait > 20 * 60 * 60, "20 failures in a day lock the name until the day is over", wait)
+        clock.set("2026-11-23T13:00:00+08:00")
+        expect_problem(login(server, PASSWORD, "127.0.9.6"), 429, what="hours later, still locked")
+
+        # The day over, the right password signs in and clears every count:
+        # four failures after it are not a lockout.
+        clock.set("2026-11-24T10:01:00+08:00")
+        expect(login(server, PASSWORD, "127.0.9.7"), 200, "a day later the right password works")
+        for _ in range(4):
+            expect(login(server, "wrong-password", "127.0.9.8"), 401)
+        expect(login(server, PASSWORD, "127.0.9.8"), 200, "four failures after a sign-in lock nothing")
