@@ -256,7 +256,7 @@ static enum rd_status
 check_keys(json_t *o, const char *prefix, const struct keys *k,
            struct rd_error *err)
 {
-  char name[sizeof err->field - 4];
+  char name[sizeof err->field];   /* key_name cuts it to fit the field */
   const char *key;
   json_t *v;
 

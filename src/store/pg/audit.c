@@ -93,11 +93,11 @@ rd_pg_tx_audit_insert_batch(struct rd_tx *tx, const struct rd_audit_entry *e,
   return rc;
 }
 
+/* Columns 1-8 of an audit row, which every query of it selects in this
+ * order after its key (row_id or seq) in column 0. */
 static void
-unchained_row(PGresult *r, int row, struct rd_arena *a, void *out)
+entry_fields(PGresult *r, int row, struct rd_arena *a, struct rd_audit_entry *e)
 {
-  struct rd_audit_entry *e = out;
-  e->row_id = rd_pg_int(r, row, 0);
   e->at = rd_pg_int(r, row, 1);
   e->actor = rd_pg_text(r, row, 2, a);
   e->user_id = rd_pg_int(r, row, 3);
@@ -106,6 +106,14 @@ unchained_row(PGresult *r, int row, struct rd_arena *a, void *out)
   e->object_kind = rd_pg_text(r, row, 6, a);
   e->object_id = rd_pg_int(r, row, 7);
   e->detail_json = rd_pg_text(r, row, 8, a);
+}
+
+static void
+unchained_row(PGresult *r, int row, struct rd_arena *a, void *out)
+{
+  struct rd_audit_entry *e = out;
+  e->row_id = rd_pg_int(r, row, 0);
+  entry_fields(r, row, a, e);
 }
 
 enum rd_status
@@ -185,14 +193,7 @@ audit_row(PGresult *r, int row, struct rd_arena *a, void *out)
 {
   struct rd_audit_entry *e = out;
   e->seq = rd_pg_int(r, row, 0);
-  e->at = rd_pg_int(r, row, 1);
-  e->actor = rd_pg_text(r, row, 2, a);
-  e->user_id = rd_pg_int(r, row, 3);
-  e->client_addr = rd_pg_text(r, row, 4, a);
-  e->action = rd_pg_text(r, row, 5, a);
-  e->object_kind = rd_pg_text(r, row, 6, a);
-  e->object_id = rd_pg_int(r, row, 7);
-  e->detail_json = rd_pg_text(r, row, 8, a);
+  entry_fields(r, row, a, e);
   copy_hash(e->prev_hash, r, row, 9);
   copy_hash(e->hash, r, row, 10);
 }
