@@ -161,9 +161,10 @@ lint: deps
 bench: deps build/redress
 	@bench/run.sh
 
-# The soak test (tests/soak/soak.py; not in `make check`): a mixed load for
-# SOAK_SECONDS (default 30 minutes) watching RSS and descriptors, and the same
-# mix for 2 minutes under valgrind.
+# The soak test (tests/soak/soak.py; not in `make check`): a mixed load,
+# watching RSS and descriptors over SOAK_SECONDS (default 30 minutes) after
+# a warm-up of a third of that (at most 10 minutes), and the same mix for 2
+# minutes under valgrind.
 SOAK_SECONDS ?= 1800
 soak: deps build/redress
 	@python3 tests/soak/soak.py --binary build/redress --seconds $(SOAK_SECONDS)

@@ -3,6 +3,9 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "core/complaint.h"
@@ -152,4 +155,24 @@ rd_metrics_render(struct rd_metrics *m, struct rd_store *st, struct rd_buf *b)
       rd_buf_printf(b, "redress_complaints{status=\"%s\"} %" PRId64 "\n",
                     rd_state_name((enum rd_state)s), counts[s]);
   }
+
+  /* Memory, so a soak (tests/soak) or an operator can tell a cache filling
+   * to its bound from a leak: the store's page caches live inside what
+   * malloc holds in use. */
+  int64_t cache = st ? rd_store_cache_bytes(st) : -1;
+  if (cache >= 0)
+    rd_buf_printf(b, "# HELP redress_store_cache_bytes Bytes the store's page caches hold.\n"
+                     "# TYPE redress_store_cache_bytes gauge\n"
+                     "redress_store_cache_bytes %" PRId64 "\n", cache);
+#ifdef __GLIBC__
+  /* mallinfo2 walks every arena under its lock: cheap next to a scrape. */
+  struct mallinfo2 mi = mallinfo2();
+  rd_buf_printf(b, "# HELP redress_malloc_in_use_bytes Bytes malloc has handed out and not had back.\n"
+                   "# TYPE redress_malloc_in_use_bytes gauge\n"
+                   "redress_malloc_in_use_bytes %zu\n"
+                   "# HELP redress_malloc_free_bytes Bytes malloc holds free, not returned to the system.\n"
+                   "# TYPE redress_malloc_free_bytes gauge\n"
+                   "redress_malloc_free_bytes %zu\n",
+                mi.uordblks + mi.hblkhd, mi.fordblks);
+#endif
 }

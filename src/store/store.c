@@ -475,6 +475,10 @@ rd_store_count_by_status(struct rd_store *st, int64_t counts[RD_STATE_COUNT],
                          struct rd_error *err)
 { return st->be->count_by_status(st, counts, err); }
 
+int64_t
+rd_store_cache_bytes(struct rd_store *st)
+{ return st->be->cache_bytes ? st->be->cache_bytes(st) : -1; }
+
 /* ---- the public portal's tokens -------------------------------------------- */
 
 enum rd_status

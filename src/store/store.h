@@ -759,4 +759,10 @@ enum rd_status rd_store_count_by_status(struct rd_store *st,
                                         int64_t counts[RD_STATE_COUNT],
                                         struct rd_error *err);
 
+/* Bytes the store's page caches hold in this process, as last seen by the
+ * threads using them (each connection notes its own when it comes to rest),
+ * for /metrics: it tells a cache filling to its bound from a leak. -1 when
+ * the backend keeps its caches elsewhere (PostgreSQL's are the server's). */
+int64_t rd_store_cache_bytes(struct rd_store *st);
+
 #endif

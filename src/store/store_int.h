@@ -366,6 +366,8 @@ struct rd_store_backend {
   enum rd_status (*count_by_status)(struct rd_store *st,
                                     int64_t counts[RD_STATE_COUNT],
                                     struct rd_error *err);
+  /* NULL when the backend's caches are not in this process */
+  int64_t (*cache_bytes)(struct rd_store *st);
 };
 
 struct rd_buf;

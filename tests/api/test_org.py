@@ -221,6 +221,15 @@ def health_and_metrics(w):
         check(got == n, f"redress_complaints{{status={st}}} is {n}", got)
     check(sum(v for k, v in m2.items() if k.startswith("redress_complaints{")) == len(items),
           "gauge sums to the total")
+    # Memory gauges: SQLite's page caches are in this process and have been
+    # read into by the list above; PostgreSQL's are the server's, not ours.
+    if w.s.pg_db:
+        check("redress_store_cache_bytes" not in m2, "no cache gauge on PostgreSQL", text[-800:])
+    else:
+        check(m2.get("redress_store_cache_bytes", 0) > 0, "SQLite's page caches are counted",
+              m2.get("redress_store_cache_bytes"))
+    check("redress_malloc_in_use_bytes" in m2 and "redress_malloc_free_bytes" in m2,
+          "malloc gauges", text[-800:])
 
 
 API_MD_ROUTES = [  # (method, path) of every table in API.md

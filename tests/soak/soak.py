@@ -2,9 +2,9 @@
 """Soak test: a mixed load against one server for a long time, watching its
 memory and open descriptors (issue 6). Not part of `make check`.
 
-  make soak                      # 30 minutes against build/redress
+  make soak                      # 10 minutes' warm-up, then 30 measured
   make soak-valgrind             # 2 minutes of the same mix under valgrind
-  python3 tests/soak/soak.py --binary build/redress --seconds 1800 [--valgrind]
+  python3 tests/soak/soak.py --binary build/redress --seconds 1800 [--warmup S] [--valgrind]
 
 The mix, from 8 client threads with keep-alive connections: registrations
 (with an Idempotency-Key), reads by id, the timeline, work-queue lists,
@@ -12,13 +12,14 @@ searches, workflow actions (triage, contact), internal notes, staff
 sign-ins (a new session each), customer-portal submissions and progress
 lookups from many client addresses (127.x.y.z), and the health check.
 
-Every 10 seconds it samples the server's VmRSS, RssAnon (heap and stacks:
+Every second it samples the server's VmRSS, RssAnon (heap and stacks:
 what a leak grows) and RssFile (SQLite's memory-mapped database: grows with
-the file, which the load keeps growing), and its open descriptors. It
-prints the samples, then RSS in the first and last quarter of the measured
-span (after a warm-up that lets SQLite's page cache and the per-thread
-buffers reach their working size), by mean (the bar), median and floor, and
-fails if the mean of RssAnon grew by 10% or more, if descriptors other
+the file, which the load keeps growing), its open descriptors, and from
+/metrics what the store's page caches hold and what malloc has handed out
+and holds free. It prints every tenth sample, then each figure's first and
+last quarter of the measured span (--seconds, after a warm-up in which the
+bounded caches fill: they are most of the heap), by mean (the bar), median
+and floor, and fails if the mean of RssAnon grew by 10% or more, if descriptors other
 than the store's own database files grew (the SQLite read pool opens a
 connection, the database and its WAL, when more requests read at once
 than before, up to its bound), or if any request got a 5xx or no answer.
@@ -52,13 +53,22 @@ from crash_test import PASSWORD, Client, login_token, make_body, make_fixtures  
 
 HOST = "127.0.0.1"
 THREADS = 8
-SAMPLE_EVERY = 10.0
+# One sample a second: a sign-in's argon2id hash maps 64 MiB for the tens
+# of milliseconds it runs (libsodium's interactive limit, outside malloc),
+# so one sample differs from the next by multiples of 64 MiB; means of
+# hundreds of samples per quarter bring that down to a few MiB. Every
+# PRINT_EVERY-th sample is printed.
+SAMPLE_EVERY = 1.0
+PRINT_EVERY = 10
 # Sockets the server may hold at once: the listening one, one per client
 # thread's staff and plain connection, portal ones in flight, and those the
 # kernel has not finished closing.
 SOCKETS_MAX = 1 + 3 * THREADS + 8
 # The SQLite store's read pool (store/sqlite/backend.c, READERS_MAX).
 SQLITE_READERS_MAX = 32
+# /metrics gauges sampled beside /proc (http/metrics.c).
+MEMORY_GAUGES = ("redress_store_cache_bytes", "redress_malloc_in_use_bytes",
+                 "redress_malloc_free_bytes")
 
 
 def free_port():
@@ -143,6 +153,23 @@ class Server:
                 targets[re.sub(r"[:\[].*", "", target)] += 1
         return (fields.get("VmRSS", 0), fields.get("RssAnon", 0), fields.get("RssFile", 0),
                 fds, others, targets)
+
+    def memory_gauges(self):
+        """The server's own account of its memory, from /metrics, in KiB: the
+        store's page caches, what malloc has handed out, what it holds free
+        (each 0 when not reported)."""
+        c = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            c.request("GET", "/metrics")
+            text = c.getresponse().read().decode()
+        finally:
+            c.close()
+        vals = {}
+        for line in text.splitlines():
+            name, _, v = line.partition(" ")
+            if name in MEMORY_GAUGES:
+                vals[name] = int(float(v)) // 1024
+        return tuple(vals.get(n, 0) for n in MEMORY_GAUGES)
 
 
 class Mix:
@@ -288,12 +315,18 @@ class Mix:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--seconds", type=float, default=1800)
+    ap.add_argument("--seconds", type=float, default=1800, help="the measured span")
     ap.add_argument("--warmup", type=float, default=None,
-                    help="seconds before the measured span starts (default: a tenth, at most 180)")
+                    help="seconds of load before the measured span (default: a third of it, "
+                         "at most 600)")
     ap.add_argument("--valgrind", action="store_true")
     args = ap.parse_args()
-    warmup = args.warmup if args.warmup is not None else min(180.0, args.seconds / 10)
+    # The warm-up lets the bounded things fill: SQLite's page caches (the
+    # writer's 64 MiB fills in about 3 minutes at 500 requests/s, the
+    # indexer's 32 MiB more slowly: /metrics shows them), the read pool, the
+    # per-thread buffers.
+    warmup = args.warmup if args.warmup is not None else min(600.0, args.seconds / 3)
+    until = warmup + args.seconds
 
     passed = failed = 0
 
@@ -309,7 +342,9 @@ def main():
     workdir = tempfile.mkdtemp(prefix="redress-soak-")
     server = Server(args.binary, workdir, args.valgrind)
     tag = uuid.uuid4().hex[:6]
-    samples = []  # (t, rss, anon, file, fds, requests, fds that are not sockets)
+    # (t, rss, anon, file, fds, requests, fds that are not sockets, their
+    # targets, page caches, malloc in use, malloc free, in use less caches)
+    samples = []
     try:
         server.init()
         server.start()
@@ -318,18 +353,22 @@ def main():
         mix = Mix(server, auth, fixtures, tag)
         t0 = time.time()
         mix.start()
-        print(f"{'t s':>7} {'VmRSS KiB':>10} {'RssAnon':>9} {'RssFile':>9} {'fds':>5} {'requests':>9}",
-              flush=True)
+        print(f"{'t s':>7} {'VmRSS KiB':>10} {'RssAnon':>9} {'RssFile':>9} {'fds':>5} {'requests':>9}"
+              f" {'cache':>8} {'malloc':>8} {'free':>8}", flush=True)
         while True:
             t = time.time() - t0
             with mix.lock:
                 total = sum(mix.counts.values())
             rss, anon, filek, fds, others, targets = server.sample()
-            samples.append((t, rss, anon, filek, fds, total, others, targets))
-            print(f"{t:7.0f} {rss:10d} {anon:9d} {filek:9d} {fds:5d} {total:9d}", flush=True)
-            if t >= args.seconds:
+            cache, in_use, free = server.memory_gauges()
+            samples.append((t, rss, anon, filek, fds, total, others, targets,
+                            cache, in_use, free, in_use - cache))
+            if len(samples) % PRINT_EVERY == 1 or t >= until:
+                print(f"{t:7.0f} {rss:10d} {anon:9d} {filek:9d} {fds:5d} {total:9d}"
+                      f" {cache:8d} {in_use:8d} {free:8d}", flush=True)
+            if t >= until:
                 break
-            time.sleep(min(SAMPLE_EVERY, max(0.1, args.seconds - t)))
+            time.sleep(min(SAMPLE_EVERY, max(0.1, until - t)))
         mix.finish()
         elapsed = time.time() - t0
         total = sum(mix.counts.values())
@@ -341,7 +380,7 @@ def main():
               "every kind of request in the mix ran", f"{mix.counts}")
         # Memory swings by up to ~130 MB between two samples: every sign-in
         # hashes its password with argon2id at libsodium's interactive
-        # memory limit (64 MiB allocated and freed per hash), and serve
+        # memory limit (64 MiB mapped and unmapped per hash), and serve
         # hands free memory back to the system once a minute. So one sample
         # against another says little: the first quarter of the measured
         # span is compared with the last by their means (the bar), and
@@ -370,6 +409,13 @@ def main():
             print(f"  {'':8} floor  {change(floor(first, i), floor(last, i))}")
         print(f"  (RssFile is the memory-mapped database; the file grew to "
               f"{os.path.getsize(server.db) // 1024} KiB)")
+        # The server's own account (/metrics): SQLite's page caches are part
+        # of what malloc has handed out; the rest is everything else the
+        # server holds, where a leak would show.
+        for label, i in (("page caches", 8), ("malloc in use", 9), ("malloc free", 10),
+                         ("in use less caches", 11)):
+            print(f"  {label:18} mean {change(mean(first, i), mean(last, i))}" if mean(first, i)
+                  else f"  {label:18} mean {mean(first, i):.0f} -> {mean(last, i):.0f} KiB")
         print(f"  fds      {mean(first, 4):10.1f}     -> {mean(last, 4):10.1f}     "
               f"(sockets of open connections included: at most {SOCKETS_MAX} of them)", flush=True)
         print(f"  other fds (files, pipes, event fds): {first[0][6]} -> {last[-1][6]}", flush=True)

@@ -252,6 +252,28 @@ rd_sqlite_col_text(sqlite3_stmt *st, int i, struct rd_arena *a)
   return rd_arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
+/* ---- what the page caches hold -------------------------------------------- */
+
+void
+rd_sqlite_note_cache(struct rd_sqlite *s, sqlite3 *db, int64_t *noted)
+{
+  int used = 0, peak = 0;
+
+  /* CACHE_USED counts pages with their headers, and needs no MEMSTATUS. */
+  if (sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &used, &peak, 0) !=
+      SQLITE_OK)
+    return;
+  __atomic_add_fetch(&s->cache_bytes, (int64_t)used - *noted, __ATOMIC_RELAXED);
+  *noted = used;
+}
+
+int64_t
+rd_sqlite_cache_bytes(struct rd_store *st)
+{
+  struct rd_sqlite *s = st->impl;
+  return __atomic_load_n(&s->cache_bytes, __ATOMIC_RELAXED);
+}
+
 /* ---- the read pool -------------------------------------------------------- */
 
 enum rd_status
@@ -304,6 +326,7 @@ rd_sqlite_reader_release(struct rd_store *st, struct rd_sqlite_conn *c)
   /* A read left open would pin a WAL snapshot and block checkpoints. */
   if (!sqlite3_get_autocommit(c->db))
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+  rd_sqlite_note_cache(s, c->db, &c->cache_noted);
   pthread_mutex_lock(&s->plock);
   c->next_idle = s->idle;
   s->idle = c;

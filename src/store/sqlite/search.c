@@ -51,8 +51,10 @@ enum { WAIT_MS = 10000 };
 enum { INDEXER_NICE = 10 };
 
 struct rd_sqlite_search {
+  struct rd_sqlite *store;
   char *path;
   sqlite3 *db; /* the indexer's: the search database, the store's as "src" */
+  int64_t cache_noted; /* db's part of the store's cache_bytes */
   sqlite3_stmt *next_hi, *copy, *mark;
 
   pthread_t thread;
@@ -316,6 +318,7 @@ indexer_main(void *arg)
 
       pthread_mutex_unlock(&x->lock);
       n = index_batch(x, from, &hi);
+      rd_sqlite_note_cache(x->store, x->db, &x->cache_noted);
       pthread_mutex_lock(&x->lock);
       if (n < 0) {
         struct timespec until;
@@ -353,6 +356,7 @@ rd_sqlite_search_open(struct rd_sqlite *s, struct rd_error *err)
   size_t len = strlen(s->path);
   enum rd_status rc;
 
+  x->store = s;
   x->path = rd_xmalloc(len + sizeof "-search");
   memcpy(x->path, s->path, len);
   memcpy(x->path + len, "-search", sizeof "-search");

@@ -115,6 +115,7 @@ struct rd_sqlite_conn {
   } lists[RD_SQLITE_LIST_CACHE];
   unsigned list_evict;              /* round-robin victim when full */
   struct rd_sqlite_conn *next_idle; /* read pool link */
+  int64_t cache_noted;              /* its part of rd_sqlite.cache_bytes */
 };
 
 struct rd_sqlite_job;
@@ -144,6 +145,10 @@ struct rd_sqlite {
   pthread_cond_t pcond;
   struct rd_sqlite_conn *idle;
   int readers_open, readers_max;
+
+  /* What the connections' page caches hold, in bytes (atomic): the sum of
+   * each connection's last note (rd_sqlite_note_cache). */
+  int64_t cache_bytes;
 };
 
 /* The writer connection a transaction runs on. */
@@ -161,6 +166,16 @@ enum rd_status rd_sqlite_conn_open(const char *path, bool writer,
                                    struct rd_sqlite_conn **out,
                                    struct rd_error *err);
 void rd_sqlite_conn_close(struct rd_sqlite_conn *c);
+
+/* Notes what db's page caches (its own and its attached databases') hold:
+ * moves s->cache_bytes by the change since *noted and stores it there. Only
+ * the thread using db may call it, at rest between statements: connections
+ * are NOMUTEX, so no other thread may ask them. Connections live as long
+ * as the store, so no note is ever taken back. */
+void rd_sqlite_note_cache(struct rd_sqlite *s, sqlite3 *db, int64_t *noted);
+
+/* The total of the notes, for rd_store_cache_bytes. */
+int64_t rd_sqlite_cache_bytes(struct rd_store *st);
 
 /* The prepared statement id on c, reset and unbound, ready to bind.
  * NULL (err filled) when it cannot be prepared (e.g. no schema yet). */
