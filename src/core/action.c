@@ -1,4 +1,5 @@
-/* core/action.c - names of the workflow actions and of contact methods. */
+/* core/action.c - names of the workflow actions, their fields and contact
+ * methods. */
 #include "core/action.h"
 
 #include <string.h>
@@ -27,6 +28,24 @@ rd_action_parse(const char *name, enum rd_action_kind *out)
     }
   }
   return false;
+}
+
+/* In bit order. */
+static const char *const field_names[] = {
+  "valid", "category_id", "severity", "department_id", "assignee_id",
+  "reason", "transfer", "note", "method", "kind", "description", "amount",
+  "result", "reached", "satisfied", "score", "comment", "into",
+};
+_Static_assert(sizeof field_names / sizeof field_names[0] == 18,
+               "one name per RD_F_* bit, up to RD_F_INTO");
+
+const char *
+rd_action_field_name(unsigned bits)
+{
+  for (unsigned bit = 0; bit < sizeof field_names / sizeof field_names[0]; bit++)
+    if (bits & (1u << bit))
+      return field_names[bit];
+  return NULL;
 }
 
 bool

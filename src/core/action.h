@@ -90,6 +90,10 @@ struct rd_action {
   int64_t into_id;              /* merge: resolved by the service */
 };
 
+/* The JSON name of the field of the lowest RD_F_* bit set in bits; NULL
+ * when none is. */
+const char *rd_action_field_name(unsigned bits);
+
 /* Whether method is one of "phone", "visit", "email". */
 bool rd_action_method_valid(const char *method);
 

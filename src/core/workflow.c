@@ -107,14 +107,21 @@ static const struct move moves[] = {
 
 enum { N_MOVES = sizeof moves / sizeof moves[0] };
 
-/* JSON names of the RD_F_* bits, in bit order. */
-static const char *const field_names[] = {
-  "valid", "category_id", "severity", "department_id", "assignee_id",
-  "reason", "transfer", "note", "method", "kind", "description", "amount",
-  "result", "reached", "satisfied", "score", "comment", "into",
+/* What an action may carry besides what its row requires: fields its effect
+ * reads when given, or that the timeline keeps as its note
+ * (service/actions.c). Triage's depend on `valid`, so the effect asks for
+ * them. */
+static const unsigned optional_fields[RD_ACT_COUNT] = {
+  [RD_ACT_TRIAGE]       = F(CATEGORY) | F(SEVERITY) | F(DEPARTMENT) | F(ASSIGNEE) |
+                          F(REASON) | F(TRANSFER),
+  [RD_ACT_ASSIGN]       = F(ASSIGNEE) | F(NOTE),
+  [RD_ACT_CONTACT]      = F(NOTE),
+  [RD_ACT_PROPOSE_PLAN] = F(AMOUNT),
+  [RD_ACT_APPROVE]      = F(NOTE),
+  [RD_ACT_FOLLOW_UP]    = F(SATISFIED) | F(SCORE) | F(COMMENT),
+  [RD_ACT_MERGE]        = F(REASON),
+  [RD_ACT_RESUME]       = F(NOTE),
 };
-_Static_assert(sizeof field_names / sizeof field_names[0] == 18,
-               "one name per RD_F_* bit, up to RD_F_INTO");
 
 /* The free-text fields of an action, each limited to RD_MAX_TEXT code points.
  * A required text that is null or empty counts as missing. */
@@ -150,8 +157,8 @@ check_fields(const struct rd_action *a, unsigned required, struct rd_error *err)
   unsigned missing = required & ~a->fields;
   for (unsigned bit = 0; missing; bit++, missing >>= 1)
     if (missing & 1u)
-      return rd_error_set(err, RD_E_INVALID, field_names[bit], "%s is required",
-                          field_names[bit]);
+      return rd_error_set(err, RD_E_INVALID, rd_action_field_name(1u << bit),
+                          "%s is required", rd_action_field_name(1u << bit));
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     enum rd_status rc;
     if ((a->fields & texts[i].bit) &&
@@ -472,4 +479,15 @@ rd_workflow_allowed(enum rd_state s, enum rd_role role)
     if ((moves[i].from & (1u << s)) && (moves[i].roles & (1u << role)))
       mask |= 1u << moves[i].action;
   return mask;
+}
+
+unsigned
+rd_workflow_fields(enum rd_action_kind k)
+{
+  if ((unsigned)k >= RD_ACT_COUNT)
+    return 0;
+  for (size_t i = 0; i < N_MOVES; i++)
+    if (moves[i].action == k)
+      return moves[i].required | optional_fields[k];
+  return 0;
 }

@@ -36,12 +36,18 @@ enum rd_status rd_workflow_apply(struct rd_complaint *c,
                                  int64_t now, struct rd_transition *out,
                                  struct rd_error *err);
 
-/* Bit mask (1u << action) of the actions `role` may take from state s, for
- * clients that show only what is allowed. */
 /* The actions role may take on c now: rd_workflow_allowed for its state,
  * less wait while it waits for the customer, less resume while it does not. */
 unsigned rd_workflow_allowed_now(const struct rd_complaint *c, enum rd_role role);
 
+/* Bit mask (1u << action) of the actions `role` may take from state s, for
+ * clients that show only what is allowed. */
 unsigned rd_workflow_allowed(enum rd_state s, enum rd_role role);
+
+/* The RD_F_* fields action k takes: those its row requires and those its
+ * effect or its timeline note may use. A body carrying any other field is
+ * refused before it is stored (it would sit in the timeline's copy of the
+ * request while doing nothing). 0 for an unknown action. */
+unsigned rd_workflow_fields(enum rd_action_kind k);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/workflow.h"
 #include "http/params.h"
 #include "util/arena.h"
 #include "util/message.h"
@@ -486,8 +487,9 @@ static const struct field transfer_fields[] = {
   {"contact_address", K_STRING, T(contact_address), 0},
 };
 
-/* Every action's fields: which ones an action needs is the workflow's to
- * say (core/workflow.c), so a key of another action is no typo here. */
+/* Every action's keys: a key of none is refused here as unknown; one of
+ * another action is refused once read, by the workflow's list of what this
+ * action takes (rd_workflow_fields), naming the action. */
 static const struct keys action_keys = {
   action_fields, N(action_fields),
   (const char *const[]){"version", "transfer", "kind", "amount", "into", NULL}, NULL,
@@ -549,6 +551,12 @@ rd_json_read_action(const char *body, size_t len, struct rd_arena *a,
       goto out;
     }
     out->fields |= RD_F_INTO;
+  }
+  unsigned foreign = out->fields & ~rd_workflow_fields(kind);
+  if (foreign) {
+    const char *name = rd_action_field_name(foreign);
+    st = rd_error_set(err, RD_E_INVALID, name, "%s is not a field of the %s action",
+                      name, rd_action_name(kind));
   }
 out:
   json_decref(root);

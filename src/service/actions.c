@@ -32,6 +32,7 @@ static const size_t note_field[RD_ACT_COUNT] = {
   [RD_ACT_CLOSE]        = offsetof(struct rd_action, reason),
   [RD_ACT_WITHDRAW]     = offsetof(struct rd_action, reason),
   [RD_ACT_MERGE]        = offsetof(struct rd_action, reason),
+  [RD_ACT_RESUME]       = offsetof(struct rd_action, note),
 };
 
 static const char *

@@ -315,5 +315,8 @@ def waiting_for_the_customer_pauses_the_clock(w):
         paused = [e for e in v.events(cid) if e["type"] == "clock.paused"]
         check(len(paused) == 1 and paused[0]["data"]["paused_working_seconds"] == 3 * 3600,
               "the wait is on the timeline", paused)
+        resumed = [e for e in v.events(cid) if e["type"] == "resume"]
+        check(len(resumed) == 1 and resumed[0]["note"] == "客户已发来发票",
+              "resume's note is on the timeline", resumed)
         expect_problem(v.handler_a.post(f"/api/v1/complaints/{cid}/actions/resume", {}), 422,
                        what="resume without waiting")
