@@ -87,8 +87,8 @@ rd_h_me_password(struct rd_request *req)
   struct rd_error err = {0};
   int retry_after;
   /* Guessing the password through a stolen session is guessing at the
-   * sign-in: the same counters, on the wall clock as there. */
-  /* The service's clock: the wall clock, unless a test moves it. */
+   * sign-in: the same counters, on the same clock as there (the service's:
+   * the wall clock unless a test moves it). */
   int64_t now = rd_service_now(req->svc);
   const char *ip = rd_request_client_ip(req);
 

@@ -257,7 +257,7 @@ struct end_sessions_ctx {
   const char *keep_hash;       /* NULL: end them all */
   const char *action;          /* the audit row's */
   const char *password_hash;   /* set too (a password change); NULL: not */
-  struct rd_user *user;        /* the record saved with password_hash */
+  const char *checked_hash;    /* ... if the user's hash is still this one */
   int64_t now;
 };
 
@@ -266,10 +266,8 @@ end_sessions(struct rd_tx *tx, void *ctx, struct rd_error *err)
 {
   struct end_sessions_ctx *x = ctx;
   enum rd_status rc = RD_OK;
-  if (x->password_hash) {
-    x->user->password_hash = x->password_hash;
-    rc = rd_tx_user_save(tx, x->user, err);
-  }
+  if (x->password_hash)
+    rc = rd_tx_user_set_password(tx, x->user_id, x->checked_hash, x->password_hash, err);
   if (rc || (rc = rd_tx_session_delete_user(tx, x->user_id, x->keep_hash, err)))
     return rc;
   return rd_svc_audit(tx, x->who, x->now, x->action, "user", x->user_id, NULL, err);
@@ -372,7 +370,7 @@ rd_service_me_set_password(struct rd_service *svc, const struct rd_principal *wh
   struct end_sessions_ctx x = {
     .who = who, .user_id = u.id,
     .keep_hash = keep_session_token && *keep_session_token ? keep : NULL,
-    .action = "user.password", .password_hash = hash, .user = &u,
+    .action = "user.password", .password_hash = hash, .checked_hash = u.password_hash,
     .now = rd_service_now(svc),
   };
   rc = run_end_sessions(svc, &x, err);

@@ -157,6 +157,11 @@ rd_tx_user_set_locale(struct rd_tx *tx, int64_t user_id, const char *locale,
 { return tx->st->be->tx_user_set_locale(tx, user_id, locale, err); }
 
 enum rd_status
+rd_tx_user_set_password(struct rd_tx *tx, int64_t user_id, const char *old_hash,
+                        const char *new_hash, struct rd_error *err)
+{ return tx->st->be->tx_user_set_password(tx, user_id, old_hash, new_hash, err); }
+
+enum rd_status
 rd_tx_complaint_set_due(struct rd_tx *tx, int64_t id, int64_t due_at,
                         struct rd_error *err)
 { return tx->st->be->tx_complaint_set_due(tx, id, due_at, err); }

@@ -199,6 +199,13 @@ enum rd_status rd_tx_user_save(struct rd_tx *tx, struct rd_user *u,
  * nothing else of the record; RD_E_NOT_FOUND when no user has that id. */
 enum rd_status rd_tx_user_set_locale(struct rd_tx *tx, int64_t user_id,
                                      const char *locale, struct rd_error *err);
+/* Sets one user's password hash to new_hash, touching nothing else, if the
+ * user is active and its hash is still old_hash (the one the caller checked
+ * the current password against): RD_E_CONFLICT when not, so a password
+ * change races neither an admin disabling the account nor another change. */
+enum rd_status rd_tx_user_set_password(struct rd_tx *tx, int64_t user_id,
+                                       const char *old_hash, const char *new_hash,
+                                       struct rd_error *err);
 /* Sets a complaint's due_at (its soonest running deadline; 0 = none) and
  * the sort key that follows from it, without a new version: the clocks
  * own it, not the user's edits. */

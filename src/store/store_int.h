@@ -95,6 +95,9 @@ struct rd_store_backend {
                                  struct rd_error *err);
   enum rd_status (*tx_category_save)(struct rd_tx *tx, struct rd_category *c,
                                      struct rd_error *err);
+  enum rd_status (*tx_user_set_password)(struct rd_tx *tx, int64_t user_id,
+                                         const char *old_hash, const char *new_hash,
+                                         struct rd_error *err);
   enum rd_status (*tx_user_set_locale)(struct rd_tx *tx, int64_t user_id,
                                        const char *locale,
                                        struct rd_error *err);

@@ -1760,6 +1760,74 @@ test_user_set_locale(void **state)
   assert_int_equal(rd_store_write(f->st, locale_fn, &l, &err), RD_E_NOT_FOUND);
 }
 
+struct password_set {
+  int64_t user_id;
+  const char *old_hash, *new_hash;
+};
+
+static enum rd_status
+password_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  struct password_set *p = ctx;
+  return rd_tx_user_set_password(tx, p->user_id, p->old_hash, p->new_hash, err);
+}
+
+static enum rd_status
+user_save_fn(struct rd_tx *tx, void *ctx, struct rd_error *err)
+{
+  return rd_tx_user_save(tx, ctx, err);
+}
+
+/* A password change writes the hash alone, and only over the hash it was
+ * checked against and while the account is active: not over another change
+ * or an admin's disabling made meanwhile. */
+static void
+test_user_set_password(void **state)
+{
+  struct fx *f = *state;
+  struct rd_error err = {0};
+  struct org2 o = {
+    .u = { .username = "qian", .display_name = "钱", .role = RD_ROLE_HANDLER,
+           .locale = "en", .active = true, .password_hash = "$argon2id$old",
+           .created_at = T0 },
+    .s = { .code = "sh02", .name = "上海二店", .active = true },
+    .p = { .name = "p2", .priority = 2, .clocks_json = "[]" },
+    .c1 = { .level = 1, .name = "c2", .active = true },
+    .t = { .name = "t2", .created_at = T0 },
+  };
+  memset(o.t.token_sha256, 'e', 64);
+  assert_int_equal(rd_store_write(f->st, org2_fn, &o, &err), RD_OK);
+
+  struct password_set p = { o.u.id, "$argon2id$old", "$argon2id$new" };
+  struct rd_user u;
+  assert_int_equal(rd_store_write(f->st, password_fn, &p, &err), RD_OK);
+  assert_int_equal(rd_store_user_get(f->st, o.u.id, f->a, &u, &err), RD_OK);
+  assert_string_equal(u.password_hash, "$argon2id$new");
+  assert_string_equal(u.display_name, "钱");
+  assert_string_equal(u.locale, "en");
+  assert_int_equal(u.role, RD_ROLE_HANDLER);
+  assert_true(u.active);
+
+  /* Checked against a hash that is no longer the user's. */
+  p.new_hash = "$argon2id$third";
+  assert_int_equal(rd_store_write(f->st, password_fn, &p, &err), RD_E_CONFLICT);
+  assert_int_equal(rd_store_user_get(f->st, o.u.id, f->a, &u, &err), RD_OK);
+  assert_string_equal(u.password_hash, "$argon2id$new");
+
+  /* Disabled meanwhile: the change does not bring a password back. */
+  u.active = false;
+  u.password_hash = NULL;
+  assert_int_equal(rd_store_write(f->st, user_save_fn, &u, &err), RD_OK);
+  p.old_hash = "$argon2id$new";
+  assert_int_equal(rd_store_write(f->st, password_fn, &p, &err), RD_E_CONFLICT);
+  assert_int_equal(rd_store_user_get(f->st, o.u.id, f->a, &u, &err), RD_OK);
+  assert_string_equal(u.password_hash, "$argon2id$new");
+  assert_false(u.active);
+
+  p.user_id = 999999;
+  assert_int_equal(rd_store_write(f->st, password_fn, &p, &err), RD_E_CONFLICT);
+}
+
 /* ---- the portal's tokens ---------------------------------------------------------- */
 
 struct ptok_ctx {
@@ -2912,6 +2980,7 @@ static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   T(test_migrate_twice_is_noop),
   T(test_user_set_locale),
+  T(test_user_set_password),
   T(test_open_errors),
   T(test_insert_get_update_conflict),
   T(test_failed_write_leaves_nothing),

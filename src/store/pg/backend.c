@@ -376,6 +376,7 @@ const struct rd_store_backend rd_store_pg_backend = {
   .tx_category_save = rd_pg_tx_category_save,
   .tx_user_save = rd_pg_tx_user_save,
   .tx_user_set_locale = rd_pg_tx_user_set_locale,
+  .tx_user_set_password = rd_pg_tx_user_set_password,
   .tx_complaint_set_due = rd_pg_tx_complaint_set_due,
   .tx_clocks_of = rd_pg_tx_clocks_of,
   .tx_clock_insert = rd_pg_tx_clock_insert,

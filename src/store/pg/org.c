@@ -261,6 +261,24 @@ rd_pg_tx_user_set_locale(struct rd_tx *tx, int64_t user_id, const char *locale,
 }
 
 enum rd_status
+rd_pg_tx_user_set_password(struct rd_tx *tx, int64_t user_id, const char *old_hash,
+                           const char *new_hash, struct rd_error *err)
+{
+  struct rd_pg_args p = {0};
+  int64_t changed = 0;
+  enum rd_status rc;
+
+  rd_pg_arg_int(&p, user_id);
+  rd_pg_arg_text(&p, old_hash);
+  rd_pg_arg_text(&p, new_hash);
+  rc = rd_pg_done(rd_pg_tx_conn(tx), PQ_USER_SET_PASSWORD, &p, &changed, "user", err);
+  if (rc == RD_OK && changed == 0)
+    rc = rd_error_set(err, RD_E_CONFLICT, "",
+                      "the account changed while its password was being changed");
+  return rc;
+}
+
+enum rd_status
 rd_pg_user_get(struct rd_store *st, int64_t id, struct rd_arena *a,
                struct rd_user *out, struct rd_error *err)
 {

@@ -50,7 +50,7 @@ extern const size_t rd_pg_migrations_count;
   X(PQ_CATEGORY_INSERT) X(PQ_CATEGORY_UPDATE) X(PQ_CATEGORY_GET)        \
   X(PQ_CATEGORY_LIST)                                                   \
   X(PQ_USER_INSERT) X(PQ_USER_UPDATE) X(PQ_USER_GET) X(PQ_USER_BY_NAME) \
-  X(PQ_USER_LIST) X(PQ_USER_SET_LOCALE)                                 \
+  X(PQ_USER_LIST) X(PQ_USER_SET_LOCALE) X(PQ_USER_SET_PASSWORD)        \
   X(PQ_POLICY_INSERT) X(PQ_POLICY_UPDATE) X(PQ_POLICY_GET)              \
   X(PQ_POLICY_LIST)                                                     \
   X(PQ_SESSION_PUT) X(PQ_SESSION_GET) X(PQ_SESSION_DELETE)              \
@@ -488,6 +488,9 @@ enum rd_status rd_pg_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                                   struct rd_error *err);
 enum rd_status rd_pg_tx_user_set_locale(struct rd_tx *tx, int64_t user_id,
                                         const char *locale, struct rd_error *err);
+enum rd_status rd_pg_tx_user_set_password(struct rd_tx *tx, int64_t user_id,
+                                          const char *old_hash, const char *new_hash,
+                                          struct rd_error *err);
 enum rd_status rd_pg_tx_session_put(struct rd_tx *tx, const struct rd_session *s,
                                     struct rd_error *err);
 enum rd_status rd_pg_tx_session_delete(struct rd_tx *tx, const char *token_sha256,

@@ -147,6 +147,9 @@ static const char *sql[PQ_STMT_COUNT] = {
   [PQ_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE username = $1",
   [PQ_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY id",
   [PQ_USER_SET_LOCALE] = "UPDATE users SET locale = $2 WHERE id = $1",
+  [PQ_USER_SET_PASSWORD] =
+    "UPDATE users SET password_hash = $3"
+    " WHERE id = $1 AND active AND password_hash = $2",
 
 #define POLICY_COLS \
   "id, name, priority, match_severity_mask, match_channels, match_category_ids," \

@@ -455,6 +455,7 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .tx_category_save = rd_sqlite_tx_category_save,
   .tx_user_save = rd_sqlite_tx_user_save,
   .tx_user_set_locale = rd_sqlite_tx_user_set_locale,
+  .tx_user_set_password = rd_sqlite_tx_user_set_password,
   .tx_complaint_set_due = rd_sqlite_tx_complaint_set_due,
   .tx_clocks_of = rd_sqlite_tx_clocks_of,
   .tx_clock_insert = rd_sqlite_tx_clock_insert,

@@ -259,6 +259,26 @@ rd_sqlite_tx_user_set_locale(struct rd_tx *tx, int64_t user_id,
 }
 
 enum rd_status
+rd_sqlite_tx_user_set_password(struct rd_tx *tx, int64_t user_id,
+                               const char *old_hash, const char *new_hash,
+                               struct rd_error *err)
+{
+  struct rd_sqlite_conn *c = rd_sqlite_tx_conn(tx);
+  sqlite3_stmt *s;
+  enum rd_status rc;
+  STMT_OR_FAIL(s, c, SQ_USER_SET_PASSWORD, err);
+  sqlite3_bind_int64(s, 1, user_id);
+  rd_sqlite_bind_text(s, 2, old_hash);
+  rd_sqlite_bind_text(s, 3, new_hash);
+  if ((rc = rd_sqlite_step_done(c, s, "user", err)))
+    return rc;
+  if (sqlite3_changes(c->db) == 0)
+    return rd_error_set(err, RD_E_CONFLICT, "",
+                        "the account changed while its password was being changed");
+  return RD_OK;
+}
+
+enum rd_status
 rd_sqlite_user_get(struct rd_store *st, int64_t id, struct rd_arena *a,
                    struct rd_user *out, struct rd_error *err)
 {

@@ -49,7 +49,7 @@ extern const size_t rd_sqlite_migrations_count;
   X(SQ_CATEGORY_INSERT) X(SQ_CATEGORY_UPDATE) X(SQ_CATEGORY_GET)        \
   X(SQ_CATEGORY_LIST)                                                   \
   X(SQ_USER_INSERT) X(SQ_USER_UPDATE) X(SQ_USER_GET) X(SQ_USER_BY_NAME) \
-  X(SQ_USER_LIST) X(SQ_USER_SET_LOCALE)                                 \
+  X(SQ_USER_LIST) X(SQ_USER_SET_LOCALE) X(SQ_USER_SET_PASSWORD)        \
   X(SQ_POLICY_INSERT) X(SQ_POLICY_UPDATE) X(SQ_POLICY_GET)              \
   X(SQ_POLICY_LIST)                                                     \
   X(SQ_CALENDAR_INSERT) X(SQ_CALENDAR_UPDATE) X(SQ_CALENDAR_GET)        \
@@ -500,6 +500,10 @@ enum rd_status rd_sqlite_tx_category_save(struct rd_tx *tx,
 enum rd_status rd_sqlite_tx_user_set_locale(struct rd_tx *tx, int64_t user_id,
                                             const char *locale,
                                             struct rd_error *err);
+enum rd_status rd_sqlite_tx_user_set_password(struct rd_tx *tx, int64_t user_id,
+                                              const char *old_hash,
+                                              const char *new_hash,
+                                              struct rd_error *err);
 enum rd_status rd_sqlite_tx_user_save(struct rd_tx *tx, struct rd_user *u,
                                       struct rd_error *err);
 enum rd_status rd_sqlite_tx_policy_save(struct rd_tx *tx,

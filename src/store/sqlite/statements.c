@@ -191,6 +191,9 @@ const char *const rd_sqlite_sql[SQ_STMT_COUNT] = {
     "SELECT id, username, display_name, role, department_id, locale, active,"
     " password_hash, created_at FROM users ORDER BY id",
   [SQ_USER_SET_LOCALE] = "UPDATE users SET locale = ?2 WHERE id = ?1",
+  [SQ_USER_SET_PASSWORD] =
+    "UPDATE users SET password_hash = ?3"
+    " WHERE id = ?1 AND active = 1 AND password_hash = ?2",
 
   [SQ_POLICY_INSERT] =
     "INSERT INTO sla_policies (name, priority, match_severity_mask, match_channels,"
