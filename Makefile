@@ -163,14 +163,14 @@ bench: deps build/redress
 
 # The soak test (tests/soak/soak.py; not in `make check`): a mixed load,
 # watching RSS and descriptors over SOAK_SECONDS (default 30 minutes) after
-# a warm-up of a third of that (at most 10 minutes), and the same mix for 2
-# minutes under valgrind.
+# a warm-up that lasts until the page caches are full (10 to 30 minutes),
+# and the same mix for 2 minutes under valgrind.
 SOAK_SECONDS ?= 1800
 soak: deps build/redress
 	@python3 tests/soak/soak.py --binary build/redress --seconds $(SOAK_SECONDS)
 
 soak-valgrind: deps build/redress
-	@python3 tests/soak/soak.py --binary build/redress --seconds 120 --valgrind
+	@python3 tests/soak/soak.py --binary build/redress --seconds 120 --warmup 0 --valgrind
 
 # ---- fuzzing (docs/fuzzing.md) ----------------------------------------------
 # libFuzzer targets, one per parser of outside input: fuzz/fuzz_<name>.c over

@@ -159,11 +159,14 @@ rd_metrics_render(struct rd_metrics *m, struct rd_store *st, struct rd_buf *b)
   /* Memory, so a soak (tests/soak) or an operator can tell a cache filling
    * to its bound from a leak: the store's page caches live inside what
    * malloc holds in use. */
-  int64_t cache = st ? rd_store_cache_bytes(st) : -1;
-  if (cache >= 0)
-    rd_buf_printf(b, "# HELP redress_store_cache_bytes Bytes the store's page caches hold.\n"
-                     "# TYPE redress_store_cache_bytes gauge\n"
-                     "redress_store_cache_bytes %" PRId64 "\n", cache);
+  struct rd_store_cache caches[4];
+  size_t n_caches = st ? rd_store_caches(st, caches, sizeof caches / sizeof caches[0]) : 0;
+  if (n_caches)
+    rd_buf_puts(b, "# HELP redress_store_cache_bytes Bytes the store's page caches hold, by holder.\n"
+                   "# TYPE redress_store_cache_bytes gauge\n");
+  for (size_t i = 0; i < n_caches; i++)
+    rd_buf_printf(b, "redress_store_cache_bytes{holder=\"%s\"} %" PRId64 "\n",
+                  caches[i].holder, caches[i].bytes);
 #ifdef __GLIBC__
   /* mallinfo2 walks every arena under its lock: cheap next to a scrape. */
   struct mallinfo2 mi = mallinfo2();

@@ -480,9 +480,9 @@ rd_store_count_by_status(struct rd_store *st, int64_t counts[RD_STATE_COUNT],
                          struct rd_error *err)
 { return st->be->count_by_status(st, counts, err); }
 
-int64_t
-rd_store_cache_bytes(struct rd_store *st)
-{ return st->be->cache_bytes ? st->be->cache_bytes(st) : -1; }
+size_t
+rd_store_caches(struct rd_store *st, struct rd_store_cache *out, size_t max)
+{ return st->be->caches ? st->be->caches(st, out, max) : 0; }
 
 /* ---- the public portal's tokens -------------------------------------------- */
 

@@ -766,10 +766,17 @@ enum rd_status rd_store_count_by_status(struct rd_store *st,
                                         int64_t counts[RD_STATE_COUNT],
                                         struct rd_error *err);
 
-/* Bytes the store's page caches hold in this process, as last seen by the
- * threads using them (each connection notes its own when it comes to rest),
- * for /metrics: it tells a cache filling to its bound from a leak. -1 when
- * the backend keeps its caches elsewhere (PostgreSQL's are the server's). */
-int64_t rd_store_cache_bytes(struct rd_store *st);
+/* Bytes the store's page caches hold in this process, by holder (e.g. the
+ * SQLite writer, its read pool, its search indexer), as last seen by the
+ * threads using them: each connection notes its own when it comes to rest.
+ * For /metrics: it tells a cache filling to its bound from a leak. */
+struct rd_store_cache {
+  const char *holder;
+  int64_t bytes;
+};
+
+/* Fills up to max entries of out; returns how many it filled, 0 when the
+ * backend keeps its caches elsewhere (PostgreSQL's are the server's). */
+size_t rd_store_caches(struct rd_store *st, struct rd_store_cache *out, size_t max);
 
 #endif

@@ -370,7 +370,7 @@ struct rd_store_backend {
                                     int64_t counts[RD_STATE_COUNT],
                                     struct rd_error *err);
   /* NULL when the backend's caches are not in this process */
-  int64_t (*cache_bytes)(struct rd_store *st);
+  size_t (*caches)(struct rd_store *st, struct rd_store_cache *out, size_t max);
 };
 
 struct rd_buf;

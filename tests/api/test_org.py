@@ -223,11 +223,15 @@ def health_and_metrics(w):
           "gauge sums to the total")
     # Memory gauges: SQLite's page caches are in this process and have been
     # read into by the list above; PostgreSQL's are the server's, not ours.
+    caches = {k: v for k, v in m2.items() if k.startswith("redress_store_cache_bytes")}
     if w.s.pg_db:
-        check("redress_store_cache_bytes" not in m2, "no cache gauge on PostgreSQL", text[-800:])
+        check(not caches, "no cache gauge on PostgreSQL", caches)
     else:
-        check(m2.get("redress_store_cache_bytes", 0) > 0, "SQLite's page caches are counted",
-              m2.get("redress_store_cache_bytes"))
+        check(set(caches) == {f'redress_store_cache_bytes{{holder="{h}"}}'
+                              for h in ("writer", "readers", "indexer")}
+              and caches['redress_store_cache_bytes{holder="writer"}'] > 0
+              and caches['redress_store_cache_bytes{holder="readers"}'] > 0,
+              "SQLite's page caches are counted by holder", caches)
     check("redress_malloc_in_use_bytes" in m2 and "redress_malloc_free_bytes" in m2,
           "malloc gauges", text[-800:])
 

@@ -2,23 +2,24 @@
 """Soak test: a mixed load against one server for a long time, watching its
 memory and open descriptors (issue 6). Not part of `make check`.
 
-  make soak                      # 10 minutes' warm-up, then 30 measured
+  make soak                      # a warm-up (10-30 minutes), then 30 measured
   make soak-valgrind             # 2 minutes of the same mix under valgrind
   python3 tests/soak/soak.py --binary build/redress --seconds 1800 [--warmup S] [--valgrind]
 
 The mix, from 8 client threads with keep-alive connections: registrations
 (with an Idempotency-Key), reads by id, the timeline, work-queue lists,
-searches, workflow actions (triage, contact), internal notes, staff
-sign-ins (a new session each), customer-portal submissions and progress
-lookups from many client addresses (127.x.y.z), and the health check.
+searches, workflow actions (triage, contact), internal notes,
+customer-portal submissions and progress lookups from many client
+addresses (127.x.y.z), and the health check; beside it, a staff sign-in
+(a new session each) every half second.
 
 Every second it samples the server's VmRSS, RssAnon (heap and stacks:
 what a leak grows) and RssFile (SQLite's memory-mapped database: grows with
 the file, which the load keeps growing), its open descriptors, and from
 /metrics what the store's page caches hold and what malloc has handed out
 and holds free. It prints every tenth sample, then each figure's first and
-last quarter of the measured span (--seconds, after a warm-up in which the
-bounded caches fill: they are most of the heap), by mean (the bar), median
+last quarter of the measured span (--seconds, after a warm-up that lasts
+until the bounded page caches are full: they are most of the heap), by mean (the bar), median
 and floor, and fails if the mean of RssAnon grew by 10% or more, if descriptors other
 than the store's own database files grew (the SQLite read pool opens a
 connection, the database and its WAL, when more requests read at once
@@ -60,6 +61,12 @@ THREADS = 8
 # PRINT_EVERY-th sample is printed.
 SAMPLE_EVERY = 1.0
 PRINT_EVERY = 10
+# A staff sign-in (a new session each) every half second, beside the mix.
+SIGN_IN_PAUSE = 0.5
+# The warm-up (see main).
+WARMUP_MIN = 600.0
+CACHE_WINDOW = 120.0
+CACHE_STEADY = 0.01
 # Sockets the server may hold at once: the listening one, one per client
 # thread's staff and plain connection, portal ones in flight, and those the
 # kernel has not finished closing.
@@ -156,20 +163,24 @@ class Server:
 
     def memory_gauges(self):
         """The server's own account of its memory, from /metrics, in KiB: the
-        store's page caches, what malloc has handed out, what it holds free
-        (each 0 when not reported)."""
+        store's page caches (all holders), what malloc has handed out, what
+        it holds free (each 0 when not reported), and the caches by holder."""
         c = http.client.HTTPConnection(HOST, self.port, timeout=30)
         try:
             c.request("GET", "/metrics")
             text = c.getresponse().read().decode()
         finally:
             c.close()
-        vals = {}
+        vals, holders = {}, {}
         for line in text.splitlines():
             name, _, v = line.partition(" ")
-            if name in MEMORY_GAUGES:
-                vals[name] = int(float(v)) // 1024
-        return tuple(vals.get(n, 0) for n in MEMORY_GAUGES)
+            base, _, label = name.partition("{")
+            if base in MEMORY_GAUGES:
+                kib = int(float(v)) // 1024
+                vals[base] = vals.get(base, 0) + kib
+                if label:
+                    holders[label.rstrip("}")] = kib
+        return tuple(vals.get(n, 0) for n in MEMORY_GAUGES) + (holders,)
 
 
 class Mix:
@@ -201,7 +212,7 @@ class Mix:
         staff = Client(self.server, self.auth)
         plain = Client(self.server, {})
         kinds = [("create", 25), ("get", 20), ("events", 8), ("queue", 10), ("search", 7),
-                 ("action", 10), ("note", 5), ("login", 3), ("portal_submit", 3),
+                 ("action", 10), ("note", 5), ("portal_submit", 3),
                  ("portal_progress", 4), ("healthz", 5)]
         names = [k for k, _ in kinds]
         weights = [w for _, w in kinds]
@@ -218,6 +229,23 @@ class Mix:
                 continue
             self.count(kind, st, data)
         staff.close()
+        plain.close()
+
+    def signer(self):
+        """Sign-ins at a steady pace, apart from the weighted mix: each
+        hashes with argon2id in 64 MiB mapped for its duration, so as a
+        share of a closed loop their overlap, and with it the resident
+        size, would follow the machine's speed rather than the server."""
+        plain = Client(self.server, {})
+        while not self.stop.wait(SIGN_IN_PAUSE):
+            try:
+                st, data = self.one("login", 0, 0, None, None, plain)
+            except (OSError, http.client.HTTPException) as e:
+                if self.stop.is_set():
+                    break
+                self.count("login", None, str(e).encode())
+                continue
+            self.count("login", st, data)
         plain.close()
 
     def pick(self, rng):
@@ -305,6 +333,9 @@ class Mix:
             th = threading.Thread(target=self.worker, args=(t,), daemon=True)
             th.start()
             self.threads.append(th)
+        th = threading.Thread(target=self.signer, daemon=True)
+        th.start()
+        self.threads.append(th)
 
     def finish(self):
         self.stop.set()
@@ -317,16 +348,19 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--seconds", type=float, default=1800, help="the measured span")
     ap.add_argument("--warmup", type=float, default=None,
-                    help="seconds of load before the measured span (default: a third of it, "
-                         "at most 600)")
+                    help="seconds of load before the measured span (default: until the "
+                         "page caches are full, see below)")
     ap.add_argument("--valgrind", action="store_true")
     args = ap.parse_args()
-    # The warm-up lets the bounded things fill: SQLite's page caches (the
-    # writer's 64 MiB fills in about 3 minutes at 500 requests/s, the
-    # indexer's 32 MiB more slowly: /metrics shows them), the read pool, the
-    # per-thread buffers.
-    warmup = args.warmup if args.warmup is not None else min(600.0, args.seconds / 3)
-    until = warmup + args.seconds
+    # The warm-up lets the bounded things fill: the read pool, the
+    # per-thread buffers and SQLite's page caches, most of the heap (the
+    # writer's 64 MiB filled in 3 minutes at 500 requests/s, all of them in
+    # 15). Unless --warmup fixes it, it lasts at least WARMUP_MIN, then until
+    # the caches (/metrics) grew by less than CACHE_STEADY over the last
+    # CACHE_WINDOW seconds, and at most as long as the measured span.
+    warmup = args.warmup
+    until = None if warmup is None else warmup + args.seconds
+    warmup_min = min(WARMUP_MIN, args.seconds / 3)
 
     passed = failed = 0
 
@@ -343,7 +377,8 @@ def main():
     server = Server(args.binary, workdir, args.valgrind)
     tag = uuid.uuid4().hex[:6]
     # (t, rss, anon, file, fds, requests, fds that are not sockets, their
-    # targets, page caches, malloc in use, malloc free, in use less caches)
+    # targets, page caches, malloc in use, malloc free, in use less caches,
+    # page caches by holder)
     samples = []
     try:
         server.init()
@@ -360,15 +395,22 @@ def main():
             with mix.lock:
                 total = sum(mix.counts.values())
             rss, anon, filek, fds, others, targets = server.sample()
-            cache, in_use, free = server.memory_gauges()
+            cache, in_use, free, holders = server.memory_gauges()
             samples.append((t, rss, anon, filek, fds, total, others, targets,
-                            cache, in_use, free, in_use - cache))
-            if len(samples) % PRINT_EVERY == 1 or t >= until:
+                            cache, in_use, free, in_use - cache, holders))
+            if until is None and t >= warmup_min:
+                back = [x for x in samples if x[0] >= t - CACHE_WINDOW][0]
+                if (t - back[0] >= CACHE_WINDOW * 0.9 and cache < back[8] * (1 + CACHE_STEADY)) \
+                        or t >= args.seconds:
+                    warmup, until = t, t + args.seconds
+                    print(f"warm-up over at {t:.0f} s: page caches {back[8]} -> {cache} KiB "
+                          f"in the last {t - back[0]:.0f} s", flush=True)
+            if len(samples) % PRINT_EVERY == 1 or (until is not None and t >= until):
                 print(f"{t:7.0f} {rss:10d} {anon:9d} {filek:9d} {fds:5d} {total:9d}"
                       f" {cache:8d} {in_use:8d} {free:8d}", flush=True)
-            if t >= until:
+            if until is not None and t >= until:
                 break
-            time.sleep(min(SAMPLE_EVERY, max(0.1, until - t)))
+            time.sleep(SAMPLE_EVERY if until is None else min(SAMPLE_EVERY, max(0.1, until - t)))
         mix.finish()
         elapsed = time.time() - t0
         total = sum(mix.counts.values())
@@ -378,13 +420,13 @@ def main():
         check(total > 0 and all(mix.counts.get(k, 0) > 0 for k in
                                 ("create", "get", "queue", "search", "action", "login", "portal_submit")),
               "every kind of request in the mix ran", f"{mix.counts}")
-        # Memory swings by up to ~130 MB between two samples: every sign-in
-        # hashes its password with argon2id at libsodium's interactive
-        # memory limit (64 MiB mapped and unmapped per hash), and serve
-        # hands free memory back to the system once a minute. So one sample
-        # against another says little: the first quarter of the measured
-        # span is compared with the last by their means (the bar), and
-        # their medians and floors are printed beside them.
+        # Memory swings by 64 MiB between two samples when one catches a
+        # sign-in's argon2id hash (libsodium's interactive memory limit,
+        # mapped and unmapped per hash), and serve hands free memory back
+        # to the system once a minute. So one sample against another says
+        # little: the first quarter of the measured span is compared with
+        # the last by their means (the bar), and their medians and floors
+        # are printed beside them.
         span = [x for x in samples if x[0] >= warmup] or samples
         q = max(1, len(span) // 4)
         first, last = span[:q], span[-q:]
@@ -412,10 +454,17 @@ def main():
         # The server's own account (/metrics): SQLite's page caches are part
         # of what malloc has handed out; the rest is everything else the
         # server holds, where a leak would show.
+        def report(label, a, b):
+            print(f"  {label:18} mean {change(a, b)}" if a
+                  else f"  {label:18} mean {a:.0f} -> {b:.0f} KiB")
+
         for label, i in (("page caches", 8), ("malloc in use", 9), ("malloc free", 10),
                          ("in use less caches", 11)):
-            print(f"  {label:18} mean {change(mean(first, i), mean(last, i))}" if mean(first, i)
-                  else f"  {label:18} mean {mean(first, i):.0f} -> {mean(last, i):.0f} KiB")
+            report(label, mean(first, i), mean(last, i))
+        for h in sorted(span[-1][12]):
+            report("  " + h.replace('holder=', '').strip('"'),
+                   sum(r[12].get(h, 0) for r in first) / len(first),
+                   sum(r[12].get(h, 0) for r in last) / len(last))
         print(f"  fds      {mean(first, 4):10.1f}     -> {mean(last, 4):10.1f}     "
               f"(sockets of open connections included: at most {SOCKETS_MAX} of them)", flush=True)
         print(f"  other fds (files, pipes, event fds): {first[0][6]} -> {last[-1][6]}", flush=True)

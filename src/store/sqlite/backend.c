@@ -103,7 +103,7 @@ run_batch(struct rd_store *st, struct rd_sqlite_job *batch)
   } else if (open_tx) {
     rd_sqlite_search_kick(s);
   }
-  rd_sqlite_note_cache(s, w->db, &w->cache_noted);
+  rd_sqlite_note_cache(s, RD_SQLITE_CACHE_WRITER, w->db, &w->cache_noted);
   pthread_mutex_unlock(&s->wlock);
 }
 
@@ -530,5 +530,5 @@ const struct rd_store_backend rd_store_sqlite_backend = {
   .audit_head = rd_sqlite_audit_head,
   .report_summary = rd_sqlite_report_summary,
   .count_by_status = rd_sqlite_count_by_status,
-  .cache_bytes = rd_sqlite_cache_bytes,
+  .caches = rd_sqlite_caches,
 };

@@ -255,7 +255,8 @@ rd_sqlite_col_text(sqlite3_stmt *st, int i, struct rd_arena *a)
 /* ---- what the page caches hold -------------------------------------------- */
 
 void
-rd_sqlite_note_cache(struct rd_sqlite *s, sqlite3 *db, int64_t *noted)
+rd_sqlite_note_cache(struct rd_sqlite *s, enum rd_sqlite_cache_holder holder,
+                     sqlite3 *db, int64_t *noted)
 {
   int used = 0, peak = 0;
 
@@ -263,15 +264,25 @@ rd_sqlite_note_cache(struct rd_sqlite *s, sqlite3 *db, int64_t *noted)
   if (sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &used, &peak, 0) !=
       SQLITE_OK)
     return;
-  __atomic_add_fetch(&s->cache_bytes, (int64_t)used - *noted, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&s->cache_bytes[holder], (int64_t)used - *noted,
+                     __ATOMIC_RELAXED);
   *noted = used;
 }
 
-int64_t
-rd_sqlite_cache_bytes(struct rd_store *st)
+size_t
+rd_sqlite_caches(struct rd_store *st, struct rd_store_cache *out, size_t max)
 {
+  static const char *const holders[RD_SQLITE_CACHE_HOLDERS] = {
+    [RD_SQLITE_CACHE_WRITER] = "writer",
+    [RD_SQLITE_CACHE_READERS] = "readers",
+    [RD_SQLITE_CACHE_INDEXER] = "indexer",
+  };
   struct rd_sqlite *s = st->impl;
-  return __atomic_load_n(&s->cache_bytes, __ATOMIC_RELAXED);
+  size_t n = 0;
+  for (; n < max && n < RD_SQLITE_CACHE_HOLDERS; n++)
+    out[n] = (struct rd_store_cache){
+      holders[n], __atomic_load_n(&s->cache_bytes[n], __ATOMIC_RELAXED)};
+  return n;
 }
 
 /* ---- the read pool -------------------------------------------------------- */
@@ -326,7 +337,7 @@ rd_sqlite_reader_release(struct rd_store *st, struct rd_sqlite_conn *c)
   /* A read left open would pin a WAL snapshot and block checkpoints. */
   if (!sqlite3_get_autocommit(c->db))
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-  rd_sqlite_note_cache(s, c->db, &c->cache_noted);
+  rd_sqlite_note_cache(s, RD_SQLITE_CACHE_READERS, c->db, &c->cache_noted);
   pthread_mutex_lock(&s->plock);
   c->next_idle = s->idle;
   s->idle = c;

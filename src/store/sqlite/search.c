@@ -318,7 +318,7 @@ indexer_main(void *arg)
 
       pthread_mutex_unlock(&x->lock);
       n = index_batch(x, from, &hi);
-      rd_sqlite_note_cache(x->store, x->db, &x->cache_noted);
+      rd_sqlite_note_cache(x->store, RD_SQLITE_CACHE_INDEXER, x->db, &x->cache_noted);
       pthread_mutex_lock(&x->lock);
       if (n < 0) {
         struct timespec until;

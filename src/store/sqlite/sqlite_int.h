@@ -121,6 +121,15 @@ struct rd_sqlite_conn {
 struct rd_sqlite_job;
 struct rd_sqlite_search;
 
+/* Who holds a page cache: the writer's connection, the read pool's, the
+ * search indexer's (its index and the store attached to it). */
+enum rd_sqlite_cache_holder {
+  RD_SQLITE_CACHE_WRITER,
+  RD_SQLITE_CACHE_READERS,
+  RD_SQLITE_CACHE_INDEXER,
+  RD_SQLITE_CACHE_HOLDERS
+};
+
 struct rd_sqlite {
   char *path;
 
@@ -146,9 +155,9 @@ struct rd_sqlite {
   struct rd_sqlite_conn *idle;
   int readers_open, readers_max;
 
-  /* What the connections' page caches hold, in bytes (atomic): the sum of
-   * each connection's last note (rd_sqlite_note_cache). */
-  int64_t cache_bytes;
+  /* What the connections' page caches hold, in bytes (atomic), by holder:
+   * the sum of each connection's last note (rd_sqlite_note_cache). */
+  int64_t cache_bytes[RD_SQLITE_CACHE_HOLDERS];
 };
 
 /* The writer connection a transaction runs on. */
@@ -168,14 +177,16 @@ enum rd_status rd_sqlite_conn_open(const char *path, bool writer,
 void rd_sqlite_conn_close(struct rd_sqlite_conn *c);
 
 /* Notes what db's page caches (its own and its attached databases') hold:
- * moves s->cache_bytes by the change since *noted and stores it there. Only
+ * moves s->cache_bytes[holder] by the change since *noted and stores it
+ * there. Only
  * the thread using db may call it, at rest between statements: connections
  * are NOMUTEX, so no other thread may ask them. Connections live as long
  * as the store, so no note is ever taken back. */
-void rd_sqlite_note_cache(struct rd_sqlite *s, sqlite3 *db, int64_t *noted);
+void rd_sqlite_note_cache(struct rd_sqlite *s, enum rd_sqlite_cache_holder holder,
+                          sqlite3 *db, int64_t *noted);
 
-/* The total of the notes, for rd_store_cache_bytes. */
-int64_t rd_sqlite_cache_bytes(struct rd_store *st);
+/* The notes by holder, for rd_store_caches. */
+size_t rd_sqlite_caches(struct rd_store *st, struct rd_store_cache *out, size_t max);
 
 /* The prepared statement id on c, reset and unbound, ready to bind.
  * NULL (err filled) when it cannot be prepared (e.g. no schema yet). */
