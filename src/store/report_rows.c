@@ -80,6 +80,13 @@ rd_report_quantiles(const double *v, size_t n, double *median, double *p90)
 }
 
 static int
+cmp_clock(const void *x, const void *y)
+{
+  return strcmp(((const struct rd_report_clock *)x)->name,
+                ((const struct rd_report_clock *)y)->name);
+}
+
+static int
 cmp_double(const void *x, const void *y)
 {
   double a = *(const double *)x, b = *(const double *)y;
@@ -142,4 +149,9 @@ rd_report_rows_finish(struct rd_report_row **rows, size_t *n,
   (*rows)[*n].key = "total";
   (*rows)[*n].label = "total";
   (*n)++;
+  /* Clocks come in the order the result set first named them, which is
+   * the backend's; by name they read the same on either. */
+  for (size_t i = 0; i < *n; i++)
+    if ((*rows)[i].n_clocks > 1)
+      qsort((*rows)[i].clocks, (*rows)[i].n_clocks, sizeof *(*rows)[i].clocks, cmp_clock);
 }

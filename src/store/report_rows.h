@@ -47,8 +47,9 @@ void rd_report_quantiles_unsorted(double *v, size_t n, double *median,
                                   double *p90);
 
 /* Orders the *n rows by key as grouping by wants (numbers by value, "" for
- * none first), names states for RD_GROUP_STATUS, and appends total as the
- * row "total" (rows may be NULL when there are none). */
+ * none first), names states for RD_GROUP_STATUS, appends total as the row
+ * "total" (rows may be NULL when there are none), and orders every row's
+ * clocks by name. */
 void rd_report_rows_finish(struct rd_report_row **rows, size_t *n,
                            const struct rd_report_row *total,
                            enum rd_group_by by, struct rd_arena *a);

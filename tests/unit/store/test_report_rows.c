@@ -49,7 +49,7 @@ test_clocks_add_up_by_name(void **state)
 }
 
 static void
-test_finish_orders_names_and_totals(void **state)
+test_finish_orders_names_totals_and_clocks(void **state)
 {
   struct rd_arena *a = rd_arena_new();
   struct rd_report_row *rows = NULL, total = { .total = 3 };
@@ -93,6 +93,25 @@ test_finish_orders_names_and_totals(void **state)
   assert_int_equal(n, 1);
   assert_string_equal(rows[0].key, "total");
 
+  /* Every row's clocks by name, whatever order the backend met them in. */
+  struct rd_report_row with_clocks = {0};
+  n = cap = 0;
+  rows = NULL;
+  struct rd_report_row *r = rd_report_row_new(&rows, &n, &cap, a);
+  r->key = "1";
+  rd_report_add_clock(r, "resolve", 1, 0, a);
+  rd_report_add_clock(r, "first_contact", 2, 0, a);
+  rd_report_add_clock(r, "follow_up", 3, 0, a);
+  rd_report_add_clock(&with_clocks, "resolve", 1, 0, a);
+  rd_report_add_clock(&with_clocks, "first_contact", 2, 0, a);
+  rd_report_rows_finish(&rows, &n, &with_clocks, RD_GROUP_SITE, a);
+  assert_string_equal(rows[0].clocks[0].name, "first_contact");
+  assert_int_equal(rows[0].clocks[0].met, 2);
+  assert_string_equal(rows[0].clocks[1].name, "follow_up");
+  assert_string_equal(rows[0].clocks[2].name, "resolve");
+  assert_string_equal(rows[1].clocks[0].name, "first_contact");
+  assert_string_equal(rows[1].clocks[1].name, "resolve");
+
   assert_int_equal(rd_report_grouping_check(RD_GROUP_STATUS, &err), RD_OK);
   assert_int_equal(rd_report_grouping_check((enum rd_group_by)RD_REPORT_GROUPINGS, &err),
                    RD_E_INVALID);
@@ -104,7 +123,7 @@ test_finish_orders_names_and_totals(void **state)
 static const struct CMUnitTest tests[] = {
   cmocka_unit_test(test_quantiles),
   cmocka_unit_test(test_clocks_add_up_by_name),
-  cmocka_unit_test(test_finish_orders_names_and_totals),
+  cmocka_unit_test(test_finish_orders_names_totals_and_clocks),
 };
 
 RD_TEST_MAIN("store/report_rows", tests)
