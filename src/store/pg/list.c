@@ -1,6 +1,7 @@
 /* store/pg/list.c - the complaint list on PostgreSQL: filters, sort orders
  * and keyset (cursor) pagination, row for row the same as SQLite's
- * (store/sqlite/list.c) and with the same cursors (store/cursor.c).
+ * (store/sqlite/list.c), with the same cursors (store/cursor.c) and the
+ * same checks of the filter (store/list_filter.c).
  *
  * The WHERE clause depends on which filters are set, so the SQL text is
  * built per call from fixed fragments: user values are always bound ($n),
@@ -19,16 +20,15 @@
 #include <string.h>
 
 #include "store/cursor.h"
+#include "store/list_filter.h"
 #include "store/pg/pg_int.h"
 #include "util/arena.h"
 
-enum { LIMIT_DEFAULT = 50, LIMIT_MAX = 500, SQL_MAX = 32768 };
+enum { SQL_MAX = 32768 };
 
-/* How each sort orders rows and which cursor letter it issues; the keyset
- * condition takes the two parameters numbered %d and %d. */
+/* How each sort orders rows (its cursor letter: store/list_filter.c); the
+ * keyset condition takes the two parameters numbered %d and %d. */
 struct sort_order {
-  enum rd_sort sort;
-  char letter;
   const char *after;    /* rows after a key */
   const char *upto;     /* rows up to and including a key (search windows) */
   const char *key;      /* the result alias of the sort key */
@@ -37,16 +37,17 @@ struct sort_order {
 };
 
 static const struct sort_order sorts[] = {
-  { RD_SORT_RECEIVED_DESC, 'r', "(c.received_at, c.id) < ($%d, $%d)",
+  [RD_SORT_RECEIVED_DESC] = { "(c.received_at, c.id) < ($%d, $%d)",
     "(c.received_at, c.id) >= ($%d, $%d)", "k_received",
     "k_received DESC, k_id DESC", "k_received ASC, k_id ASC" },
-  { RD_SORT_RECEIVED_ASC,  'a', "(c.received_at, c.id) > ($%d, $%d)",
+  [RD_SORT_RECEIVED_ASC]  = { "(c.received_at, c.id) > ($%d, $%d)",
     "(c.received_at, c.id) <= ($%d, $%d)", "k_received",
     "k_received ASC, k_id ASC", "k_received DESC, k_id DESC" },
-  { RD_SORT_DUE,           'd', "(c.due_key, c.id) > ($%d, $%d)",
+  [RD_SORT_DUE]           = { "(c.due_key, c.id) > ($%d, $%d)",
     "(c.due_key, c.id) <= ($%d, $%d)", "k_due",
     "k_due ASC, k_id ASC", "k_due DESC, k_id DESC" },
 };
+_Static_assert(sizeof sorts / sizeof *sorts == RD_LIST_SORTS, "SQL for every sort order");
 
 /* A phrase search's windows: the first from the uri (search_window), each
  * next this many times larger, then none. */
@@ -280,10 +281,8 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
   struct rd_pg_args *p = rd_arena_zalloc(a, sizeof *p);
   struct rd_pg_conn *c = NULL;
   PGresult *r = NULL;
-  size_t si = 0;
-  int limit = f->limit <= 0 ? LIMIT_DEFAULT : f->limit > LIMIT_MAX ? LIMIT_MAX : f->limit;
-  int64_t ckey = 0, cid = 0;
-  unsigned status_mask = 0, all_states = (1u << RD_STATE_COUNT) - 1;
+  struct rd_list_filter lf;
+  int limit;
   const char *query = NULL;
   const char **tokens = NULL;
   size_t n_tokens = 0;
@@ -291,42 +290,21 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
   size_t n = 0;
 
   memset(out, 0, sizeof *out);
-  while (si < sizeof sorts / sizeof *sorts && sorts[si].sort != f->sort)
-    si++;
-  if (si == sizeof sorts / sizeof *sorts)
-    return rd_error_set(err, RD_E_INVALID, "sort", "unknown sort order");
-  if (f->cursor && f->cursor[0] &&
-      !rd_cursor_decode(f->cursor, sorts[si].letter, &ckey, &cid))
-    return rd_error_set(err, RD_E_INVALID, "cursor",
-                        "not a cursor from this list");
-  if (f->status_mask) {
-    status_mask = f->status_mask & all_states;
-    if (status_mask == 0)
-      return rd_error_set(err, RD_E_INVALID, "status", "unknown status");
-    if (status_mask == all_states)
-      status_mask = 0; /* every state: no condition */
-  }
-  if (f->q) {
+  if (f->q)
     query = rd_pg_search_query(a, f->q, &tokens, &n_tokens);
-    if (query == NULL)
-      return rd_error_set(err, RD_E_INVALID, "q", "nothing to search for");
-  }
+  rc = rd_list_filter_check(f, query != NULL, &lf, err);
+  if (rc != RD_OK)
+    return rc;
+  limit = lf.limit;
 
-  if (f->severity_mask) {
-    unsigned m = f->severity_mask & 0x3F;
-    if (m == 0)
-      return rd_error_set(err, RD_E_INVALID, "severity", "must be 1 to 5");
-    add_int_set(w, "c.severity", m, 6);
-  }
-  if (f->channel_mask) {
+  if (lf.severity_mask)
+    add_int_set(w, "c.severity", lf.severity_mask, 6);
+  if (lf.channel_mask) {
     const char *sep = "";
-    unsigned m = f->channel_mask & ((1u << RD_CHANNEL_COUNT) - 1);
-    if (m == 0)
-      return rd_error_set(err, RD_E_INVALID, "channel", "unknown channel");
     cond(w);
     add(w, "c.channel IN (");
     for (int v = 0; v < RD_CHANNEL_COUNT; v++)
-      if (m & (1u << v)) {
+      if (lf.channel_mask & (1u << v)) {
         add(w, "%s'%s'", sep, rd_channel_name((enum rd_channel)v));
         sep = ",";
       }
@@ -368,11 +346,11 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
     cond(w);
     add(w, "c.received_at < $%d", p->n);
   }
-  if (f->cursor && f->cursor[0]) {
-    rd_pg_arg_int(p, ckey);
-    rd_pg_arg_int(p, cid);
+  if (lf.has_cursor) {
+    rd_pg_arg_int(p, lf.cursor_key);
+    rd_pg_arg_int(p, lf.cursor_id);
     cond(w);
-    add(w, sorts[si].after, p->n - 1, p->n);
+    add(w, sorts[lf.sort].after, p->n - 1, p->n);
   }
   if (f->overdue) {
     /* due_key is "never" for closed complaints and those without one. */
@@ -384,11 +362,12 @@ rd_pg_complaint_list(struct rd_store *st, const struct rd_complaint_filter *f,
   rc = rd_pg_acquire(st->impl, &c, err);
   if (rc != RD_OK)
     return rc;
+  const struct sort_order *so = &sorts[lf.sort];
   if (query && is_phrase(query))
-    rc = run_windowed(st->impl, c, a, w, p, status_mask, &sorts[si], query, tokens,
+    rc = run_windowed(st->impl, c, a, w, p, lf.status_mask, so, query, tokens,
                       n_tokens, limit, &r, err);
   else
-    rc = run_page(c, a, w, p, status_mask, &sorts[si], query, NULL, limit, &r, err);
+    rc = run_page(c, a, w, p, lf.status_mask, so, query, NULL, limit, &r, err);
   if (rc != RD_OK)
     goto out;
   out->items = rd_arena_alloc(a, sizeof *out->items * (size_t)(limit + 1));
@@ -404,7 +383,7 @@ out:
   if (n > (size_t)limit) {
     const struct rd_complaint *last = &out->items[limit - 1];
     int64_t key = f->sort == RD_SORT_DUE ? rd_pg_due_key(last) : last->received_at;
-    out->next_cursor = rd_cursor_encode(a, sorts[si].letter, key, last->id);
+    out->next_cursor = rd_cursor_encode(a, lf.letter, key, last->id);
     n = (size_t)limit;
   }
   out->n = n;

@@ -6,6 +6,7 @@
  * spliced; only integers and vocabulary names from masks are inlined) and the
  * prepared statement is cached per connection by its text. Every order ends
  * in the id, so a cursor - the last row's sort key and id - resumes exactly.
+ * The filter is checked first, as on PostgreSQL (store/list_filter.c).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -15,10 +16,11 @@
 #include <string.h>
 
 #include "store/cursor.h"
+#include "store/list_filter.h"
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
 
-enum { LIMIT_DEFAULT = 50, LIMIT_MAX = 500, SQL_MAX = 32768, BINDS_MAX = 192 };
+enum { SQL_MAX = 32768, BINDS_MAX = 192 };
 
 /* Search plans by how many complaints match the text (counted up to
  * FTS_MANY): few - fetch the matches and sort them; many - walk the
@@ -26,20 +28,19 @@ enum { LIMIT_DEFAULT = 50, LIMIT_MAX = 500, SQL_MAX = 32768, BINDS_MAX = 192 };
  * walk the index and probe the search index per row, stopping at the page. */
 enum { FTS_FEW = 1000, FTS_MANY = 50000, OVERDUE_FEW = 5000 };
 
-/* How each sort orders rows and which cursor letter it issues. */
+/* How each sort orders rows (its cursor letter: store/list_filter.c). */
 static const struct {
-  enum rd_sort sort;
-  char letter;
   const char *after;   /* keyset condition: rows after (key, id) = (?, ?) */
   const char *order;    /* by result aliases (k_*): also valid for UNION ALL */
 } sorts[] = {
-  { RD_SORT_RECEIVED_DESC, 'r', "(c.received_at, c.id) < (?, ?)",
-    "k_received DESC, k_id DESC" },
-  { RD_SORT_RECEIVED_ASC,  'a', "(c.received_at, c.id) > (?, ?)",
-    "k_received ASC, k_id ASC" },
-  { RD_SORT_DUE,           'd', "(c.due_key, c.id) > (?, ?)",
-    "k_due ASC, k_id ASC" },
+  [RD_SORT_RECEIVED_DESC] = { "(c.received_at, c.id) < (?, ?)",
+                              "k_received DESC, k_id DESC" },
+  [RD_SORT_RECEIVED_ASC]  = { "(c.received_at, c.id) > (?, ?)",
+                              "k_received ASC, k_id ASC" },
+  [RD_SORT_DUE]           = { "(c.due_key, c.id) > (?, ?)",
+                              "k_due ASC, k_id ASC" },
 };
+_Static_assert(sizeof sorts / sizeof *sorts == RD_LIST_SORTS, "SQL for every sort order");
 
 struct bind {
   bool is_text;
@@ -237,10 +238,8 @@ rd_sqlite_complaint_list(struct rd_store *st,
   struct query *q = rd_arena_alloc(a, sizeof *q); /* the statement */
   struct rd_sqlite_conn *c = NULL;
   sqlite3_stmt *s;
-  size_t si = 0;
-  int limit = f->limit <= 0 ? LIMIT_DEFAULT : f->limit > LIMIT_MAX ? LIMIT_MAX : f->limit;
-  int64_t ckey = 0, cid = 0;
-  unsigned status_mask = 0, all_states = (1u << RD_STATE_COUNT) - 1;
+  struct rd_list_filter lf;
+  int limit;
   const char *expr = NULL;
   enum rd_status rc = RD_OK;
   int src;
@@ -253,42 +252,21 @@ rd_sqlite_complaint_list(struct rd_store *st,
   w->where_started = q->where_started = false;
   w->sql[0] = q->sql[0] = '\0';
 
-  while (si < sizeof sorts / sizeof *sorts && sorts[si].sort != f->sort)
-    si++;
-  if (si == sizeof sorts / sizeof *sorts)
-    return rd_error_set(err, RD_E_INVALID, "sort", "unknown sort order");
-  if (f->cursor && f->cursor[0] &&
-      !rd_cursor_decode(f->cursor, sorts[si].letter, &ckey, &cid))
-    return rd_error_set(err, RD_E_INVALID, "cursor",
-                        "not a cursor from this list");
-  if (f->status_mask) {
-    status_mask = f->status_mask & all_states;
-    if (status_mask == 0)
-      return rd_error_set(err, RD_E_INVALID, "status", "unknown status");
-    if (status_mask == all_states)
-      status_mask = 0; /* every state: no condition */
-  }
-  if (f->q) {
+  if (f->q)
     expr = match_expression(a, f->q);
-    if (expr == NULL)
-      return rd_error_set(err, RD_E_INVALID, "q", "nothing to search for");
-  }
+  rc = rd_list_filter_check(f, expr != NULL, &lf, err);
+  if (rc != RD_OK)
+    return rc;
+  limit = lf.limit;
 
-  if (f->severity_mask) {
-    unsigned m = f->severity_mask & 0x3F;
-    if (m == 0)
-      return rd_error_set(err, RD_E_INVALID, "severity", "must be 1 to 5");
-    add_int_set(w, "c.severity", m, 6);
-  }
-  if (f->channel_mask) {
+  if (lf.severity_mask)
+    add_int_set(w, "c.severity", lf.severity_mask, 6);
+  if (lf.channel_mask) {
     const char *sep = "";
-    unsigned m = f->channel_mask & ((1u << RD_CHANNEL_COUNT) - 1);
-    if (m == 0)
-      return rd_error_set(err, RD_E_INVALID, "channel", "unknown channel");
     cond(w);
     add(w, "c.channel IN (");
     for (int v = 0; v < RD_CHANNEL_COUNT; v++)
-      if (m & (1u << v)) {
+      if (lf.channel_mask & (1u << v)) {
         add(w, "%s'%s'", sep, rd_channel_name((enum rd_channel)v));
         sep = ",";
       }
@@ -330,11 +308,11 @@ rd_sqlite_complaint_list(struct rd_store *st,
     add(w, "c.received_at < ?");
     bind_int(w, f->received_to);
   }
-  if (f->cursor && f->cursor[0]) {
+  if (lf.has_cursor) {
     cond(w);
-    add(w, "%s", sorts[si].after);
-    bind_int(w, ckey);
-    bind_int(w, cid);
+    add(w, "%s", sorts[lf.sort].after);
+    bind_int(w, lf.cursor_key);
+    bind_int(w, lf.cursor_id);
   }
 
   rc = rd_sqlite_reader_acquire(st, &c, err);
@@ -373,16 +351,16 @@ rd_sqlite_complaint_list(struct rd_store *st,
    * UNION ALL), so each arm walks its (status, key) index and the page
    * stops early instead of sorting every matching row. */
   for (int v = 0, arms = 0; v < RD_STATE_COUNT; v++) {
-    if (status_mask == 0 && v > 0)
+    if (lf.status_mask == 0 && v > 0)
       break; /* no state filter: a single arm */
-    if (status_mask && !(status_mask & (1u << v)))
+    if (lf.status_mask && !(lf.status_mask & (1u << v)))
       continue;
     if (arms++)
       add(q, " UNION ALL ");
     add(q, "SELECT %s, c.id AS k_id, c.received_at AS k_received,"
            " c.due_key AS k_due FROM complaints c"
            " JOIN customers cu ON cu.id = c.customer_id", rd_sqlite_complaint_cols);
-    if (status_mask)
+    if (lf.status_mask)
       add(q, " WHERE c.status = %d%s%s", v, w->len ? " AND " : "", w->sql);
     else if (w->len)
       add(q, " WHERE %s", w->sql);
@@ -393,7 +371,7 @@ rd_sqlite_complaint_list(struct rd_store *st,
         q->binds[q->n_binds++] = w->binds[i];
     }
   }
-  add(q, " ORDER BY %s LIMIT ?", sorts[si].order);
+  add(q, " ORDER BY %s LIMIT ?", sorts[lf.sort].order);
   bind_int(q, limit + 1); /* one more tells whether there is a next page */
   if (q->overflow || w->overflow) {
     rc = rd_error_set(err, RD_E_INTERNAL, "", "list query too long");
@@ -427,7 +405,7 @@ out:
     const struct rd_complaint *last = &out->items[limit - 1];
     int64_t key = f->sort == RD_SORT_DUE ? rd_sqlite_due_key(last)
                                          : last->received_at;
-    out->next_cursor = rd_cursor_encode(a, sorts[si].letter, key, last->id);
+    out->next_cursor = rd_cursor_encode(a, lf.letter, key, last->id);
     n = (size_t)limit;
   }
   out->n = n;

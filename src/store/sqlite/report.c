@@ -5,63 +5,26 @@
  * 90th percentile are taken in C. Both run in one read transaction so they
  * see the same snapshot.
  */
-#include <stdlib.h>
 #include <string.h>
 
+#include "store/report_rows.h"
 #include "store/sqlite/sqlite_int.h"
 #include "util/arena.h"
 
-/* Statements per grouping, and whether its keys are numbers (for ordering). */
+/* Statements per grouping (how its rows are ordered: store/report_rows.c). */
 static const struct {
-  enum rd_group_by by;
   enum rd_sqlite_stmt counts, durations, clocks;
-  bool numeric;
 } groupings[] = {
-  { RD_GROUP_CATEGORY,   SQ_REPORT_CATEGORY,   SQ_DURATIONS_CATEGORY,   SQ_CLOCKS_CATEGORY,   true  },
-  { RD_GROUP_DEPARTMENT, SQ_REPORT_DEPARTMENT, SQ_DURATIONS_DEPARTMENT, SQ_CLOCKS_DEPARTMENT, false },
-  { RD_GROUP_SITE,       SQ_REPORT_SITE,       SQ_DURATIONS_SITE,       SQ_CLOCKS_SITE,       false },
-  { RD_GROUP_CHANNEL,    SQ_REPORT_CHANNEL,    SQ_DURATIONS_CHANNEL,    SQ_CLOCKS_CHANNEL,    false },
-  { RD_GROUP_SEVERITY,   SQ_REPORT_SEVERITY,   SQ_DURATIONS_SEVERITY,   SQ_CLOCKS_SEVERITY,   true  },
-  { RD_GROUP_MONTH,      SQ_REPORT_MONTH,      SQ_DURATIONS_MONTH,      SQ_CLOCKS_MONTH,      false },
-  { RD_GROUP_STATUS,     SQ_REPORT_STATUS,     SQ_DURATIONS_STATUS,     SQ_CLOCKS_STATUS,     true  },
+  [RD_GROUP_CATEGORY]   = { SQ_REPORT_CATEGORY,   SQ_DURATIONS_CATEGORY,   SQ_CLOCKS_CATEGORY   },
+  [RD_GROUP_DEPARTMENT] = { SQ_REPORT_DEPARTMENT, SQ_DURATIONS_DEPARTMENT, SQ_CLOCKS_DEPARTMENT },
+  [RD_GROUP_SITE]       = { SQ_REPORT_SITE,       SQ_DURATIONS_SITE,       SQ_CLOCKS_SITE       },
+  [RD_GROUP_CHANNEL]    = { SQ_REPORT_CHANNEL,    SQ_DURATIONS_CHANNEL,    SQ_CLOCKS_CHANNEL    },
+  [RD_GROUP_SEVERITY]   = { SQ_REPORT_SEVERITY,   SQ_DURATIONS_SEVERITY,   SQ_CLOCKS_SEVERITY   },
+  [RD_GROUP_MONTH]      = { SQ_REPORT_MONTH,      SQ_DURATIONS_MONTH,      SQ_CLOCKS_MONTH      },
+  [RD_GROUP_STATUS]     = { SQ_REPORT_STATUS,     SQ_DURATIONS_STATUS,     SQ_CLOCKS_STATUS     },
 };
-
-/* Adds a clock's counts to a row (a name seen again adds up). */
-static void
-add_clock(struct rd_report_row *r, const char *name, int64_t met,
-          int64_t breached, struct rd_arena *a)
-{
-  for (size_t i = 0; i < r->n_clocks; i++)
-    if (strcmp(r->clocks[i].name, name) == 0) {
-      r->clocks[i].met += met;
-      r->clocks[i].breached += breached;
-      return;
-    }
-  /* Few clocks per policy: grow one at a time. */
-  struct rd_report_clock *more = rd_arena_alloc(a, (r->n_clocks + 1) * sizeof *more);
-  if (r->n_clocks)
-    memcpy(more, r->clocks, r->n_clocks * sizeof *more);
-  more[r->n_clocks] = (struct rd_report_clock){ rd_arena_strdup(a, name), met, breached };
-  r->clocks = more;
-  r->n_clocks++;
-}
-
-/* A new zeroed row at the end of *rows (grown in the arena). */
-static struct rd_report_row *
-new_row(struct rd_report_row **rows, size_t *n, size_t *cap, struct rd_arena *a)
-{
-  if (*n == *cap) {
-    struct rd_report_row *bigger;
-    *cap = *cap ? *cap * 2 : 16;
-    bigger = rd_arena_alloc(a, (*cap + 1) * sizeof *bigger); /* +1: total */
-    if (*n)
-      memcpy(bigger, *rows, *n * sizeof **rows);
-    *rows = bigger;
-  }
-  struct rd_report_row *r = &(*rows)[(*n)++];
-  memset(r, 0, sizeof *r);
-  return r;
-}
+_Static_assert(sizeof groupings / sizeof *groupings == RD_REPORT_GROUPINGS,
+               "statements for every grouping");
 
 static void
 bind_query(sqlite3_stmt *s, const struct rd_report_query *q)
@@ -75,54 +38,6 @@ bind_query(sqlite3_stmt *s, const struct rd_report_query *q)
   sqlite3_bind_int(s, 7, RD_STATE_MERGED);
 }
 
-static int
-cmp_double(const void *x, const void *y)
-{
-  double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
-}
-
-/* Median and nearest-rank 90th percentile of n sorted values. */
-static void
-quantiles(const double *v, size_t n, double *median, double *p90)
-{
-  size_t rank;
-  if (n == 0) {
-    *median = *p90 = 0;
-    return;
-  }
-  *median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  rank = (n * 9 + 9) / 10; /* ceil(0.9 n) */
-  *p90 = v[rank - 1];
-}
-
-/* Orders rows by key; numeric keys by value, "" (none) first. */
-static void
-sort_rows(struct rd_report_row *rows, size_t n, bool numeric)
-{
-  /* qsort has no context argument for `numeric`; groups are few, so an
-   * insertion sort. */
-  for (size_t i = 1; i < n; i++) {
-    struct rd_report_row r = rows[i];
-    size_t j = i;
-    while (j > 0) {
-      const struct rd_report_row *p = &rows[j - 1];
-      int c;
-      if (numeric && p->key[0] && r.key[0]) {
-        long long kp = atoll(p->key), kr = atoll(r.key);
-        c = (kp > kr) - (kp < kr);
-      } else {
-        c = strcmp(p->key, r.key);
-      }
-      if (c <= 0)
-        break;
-      rows[j] = rows[j - 1];
-      j--;
-    }
-    rows[j] = r;
-  }
-}
-
 enum rd_status
 rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
                          struct rd_arena *a, struct rd_report_row **out,
@@ -133,16 +48,15 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
   struct rd_report_row *rows = NULL, total = {0};
   size_t nrows = 0, cap = 0, nall = 0, capall = 0;
   double *all = NULL;
-  size_t gi = 0;
+  size_t gi = q->group_by;
   enum rd_status rc;
   int src;
 
   *out = NULL;
   *n = 0;
-  while (gi < sizeof groupings / sizeof *groupings && groupings[gi].by != q->group_by)
-    gi++;
-  if (gi == sizeof groupings / sizeof *groupings)
-    return rd_error_set(err, RD_E_INVALID, "group_by", "unknown grouping");
+  rc = rd_report_grouping_check(q->group_by, err);
+  if (rc != RD_OK)
+    return rc;
 
   rc = rd_sqlite_reader_acquire(st, &c, err);
   if (rc != RD_OK)
@@ -158,7 +72,7 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
   }
   bind_query(s, q);
   while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-    struct rd_report_row *r = new_row(&rows, &nrows, &cap, a);
+    struct rd_report_row *r = rd_report_row_new(&rows, &nrows, &cap, a);
     r->key = rd_sqlite_col_text(s, 0, a);
     r->label = rd_sqlite_col_text(s, 1, a);
     if (r->key == NULL)
@@ -218,18 +132,16 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
       if (strcmp(rows[i].key, key) == 0)
         r = &rows[i];
     if (r)
-      quantiles(all + start, nall - start, &r->handling_median_s,
-                &r->handling_p90_s);
+      rd_report_quantiles(all + start, nall - start, &r->handling_median_s,
+                          &r->handling_p90_s);
   }
   rd_sqlite_done(s);
   if (src != SQLITE_DONE) {
     rc = rd_sqlite_fail(c->db, src, "report durations", err);
     goto out;
   }
-  if (nall) {
-    qsort(all, nall, sizeof *all, cmp_double);
-    quantiles(all, nall, &total.handling_median_s, &total.handling_p90_s);
-  }
+  rd_report_quantiles_unsorted(all, nall, &total.handling_median_s,
+                               &total.handling_p90_s);
 
   /* On-time counts per clock. */
   s = rd_sqlite_stmt(c, groupings[gi].clocks, err);
@@ -249,14 +161,14 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
       if (strcmp(rows[i].key, k) == 0)
         r = &rows[i];
     if (r == NULL) { /* a department late on complaints it no longer has */
-      r = new_row(&rows, &nrows, &cap, a);
+      r = rd_report_row_new(&rows, &nrows, &cap, a);
       r->key = rd_arena_strdup(a, k);
       r->label = rd_sqlite_col_text(s, 1, a);
       if (r->label == NULL)
         r->label = r->key;
     }
-    add_clock(r, name ? name : "", met, breached, a);
-    add_clock(&total, name ? name : "", met, breached, a);
+    rd_report_add_clock(r, name ? name : "", met, breached, a);
+    rd_report_add_clock(&total, name ? name : "", met, breached, a);
   }
   rd_sqlite_done(s);
   if (src != SQLITE_DONE) {
@@ -264,19 +176,7 @@ rd_sqlite_report_summary(struct rd_store *st, const struct rd_report_query *q,
     goto out;
   }
 
-  sort_rows(rows, nrows, groupings[gi].numeric);
-  /* States are stored as numbers (in workflow order, which the sort kept);
-   * clients know them by name. */
-  if (q->group_by == RD_GROUP_STATUS)
-    for (size_t i = 0; i < nrows; i++) {
-      const char *name = rows[i].key[0] ? rd_state_name((enum rd_state)atoi(rows[i].key)) : NULL;
-      rows[i].key = rows[i].label = name ? name : "";
-    }
-  if (rows == NULL)
-    rows = rd_arena_alloc(a, sizeof *rows);
-  total.key = "total";
-  total.label = "total";
-  rows[nrows++] = total;
+  rd_report_rows_finish(&rows, &nrows, &total, q->group_by, a);
   *out = rows;
   *n = nrows;
 out:
