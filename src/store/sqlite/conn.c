@@ -14,12 +14,18 @@
 
 /* Applied to every connection. synchronous=FULL: in WAL mode every COMMIT
  * fsyncs the WAL, so an acknowledged write survives power loss (NORMAL
- * would only sync at checkpoints). */
+ * would only sync at checkpoints). mmap_size: reads of the file within the
+ * window come from the kernel's page cache, one copy for every connection;
+ * a page beyond it is copied into the reading connection's own cache. With
+ * a window of 256 MiB a soak's database of 1.8 GB had the read pool's caches
+ * grow from 3 to 11 MB (BENCHMARKS.md, Soak), toward their bound of 16 MiB
+ * each. 2 GiB is the most Debian's SQLite maps (SQLITE_MAX_MMAP_SIZE
+ * 0x7fff0000); address space, not memory, on a 64-bit machine. */
 static const char *const common_pragmas =
   "PRAGMA foreign_keys = ON;"
   "PRAGMA synchronous = FULL;"
   "PRAGMA temp_store = MEMORY;"
-  "PRAGMA mmap_size = 268435456;";
+  "PRAGMA mmap_size = 2147418112;";
 
 /* Only the writer sets the journal mode (persistent in the file) and gets a
  * bigger page cache: its pages are the hot end of every index. */
