@@ -288,14 +288,15 @@ class FakeClock:
 
 
 @contextlib.contextmanager
-def clocked_server(w, start, args=()):
-    """A server of its own whose clock starts at `start` and moves when the
-    test sets it: yields (server, clock). Its log is checked for sanitizer
-    reports at the end; it is stopped and removed either way."""
+def own_server(w, args=(), clock_start=None):
+    """A server of its own beside the shared one, serving with these extra
+    arguments; with clock_start, its clock starts there and moves when the
+    test sets it. Yields (server, clock or None). Its log is checked for
+    sanitizer reports at the end; it is stopped and removed either way."""
     server = Server(w.s.binary)
-    clock = FakeClock(os.path.join(server.dir, "now"), start)
+    clock = None if clock_start is None else FakeClock(os.path.join(server.dir, "now"), clock_start)
     try:
-        server.start(env={"REDRESS_FAKE_NOW": clock.path}, args=list(args))
+        server.start(env=clock and {"REDRESS_FAKE_NOW": clock.path}, args=list(args))
         yield server, clock
         errs = server.sanitizer_errors()
         if errs:
@@ -303,6 +304,11 @@ def clocked_server(w, start, args=()):
     finally:
         server.stop()
         server.cleanup()
+
+
+def clocked_server(w, start, args=()):
+    """own_server whose clock starts at `start`: yields (server, clock)."""
+    return own_server(w, args, clock_start=start)
 
 
 class User:

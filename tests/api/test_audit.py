@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from client import Server, User, check, expect, expect_problem, test
+from client import User, check, expect, expect_problem, own_server, test
 
 PHONE = "13700001111"
 
@@ -138,9 +138,7 @@ def audit_read_rows_written_in_the_background(w):
 def audit_reads_drained_at_shutdown(w):
     """Reads answered just before SIGTERM: the server writes their queued
     rows (and chains them) before it closes the database."""
-    s = Server(w.s.binary)
-    try:
-        s.start()
+    with own_server(w) as (s, _):
         admin = User(s, "admin")
         body = {"channel": "phone", "customer": {"name": "停机", "phone": "13700004444"},
                 "content": "停机前读取", "severity": 1}
@@ -154,9 +152,6 @@ def audit_reads_drained_at_shutdown(w):
         code, out = verify(s.binary, s.db)
         check(code == 0 and "audit log OK" in out and "waiting" not in out,
               "the log verifies with nothing waiting", out)
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 @test

@@ -7,7 +7,7 @@ import gzip
 import json
 import re
 
-from client import PASSWORD, Server, check, expect, test
+from client import PASSWORD, check, expect, own_server, test
 
 
 def get(w, path, **headers):
@@ -99,9 +99,7 @@ def security_headers_on_every_answer(w):
     r = get(w, "/healthz", **{"X-Forwarded-Proto": "https"})
     check("strict-transport-security" not in r.headers, "no HSTS on a client's word", r.headers)
 
-    proxied = Server(w.s.binary)
-    try:
-        proxied.start(args=["--trusted-proxy", "127.0.0.1"])
+    with own_server(w, args=["--trusted-proxy", "127.0.0.1"]) as (proxied, _):
         tls = proxied.request("GET", "/healthz", source="127.0.0.1",
                               headers={"X-Forwarded-Proto": "https"})
         check(tls.headers.get("strict-transport-security", "").startswith("max-age="),
@@ -123,6 +121,3 @@ def security_headers_on_every_answer(w):
             check(r.status == 200 and ("; Secure" in cookie) == secure,
                   f"session cookie {'with' if secure else 'without'} Secure for {proto} from {source}",
                   (r.status, cookie))
-    finally:
-        proxied.stop()
-        proxied.cleanup()
